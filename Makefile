@@ -1,0 +1,69 @@
+# Two commands set everything up on a machine with only Python 3.11: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+HOST ?= 127.0.0.1
+APP_PORT ?= 8501
+VIZ_PORT ?= 4141
+MLFLOW_PORT ?= 5000
+
+# No telemetry, ever: kedro-telemetry is opt-out and MLflow 3 reports usage by default.
+export KEDRO_DISABLE_TELEMETRY := 1
+export DO_NOT_TRACK := 1
+export MLFLOW_DISABLE_TELEMETRY := true
+# `mlflow models serve` and friends exec tools by name from the venv.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: install install-test run test app viz mlflow-ui benchmark clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.test-installed
+
+run: install
+	$(BIN)/kedro run
+	@echo
+	@echo "Done. Outputs:"
+	@echo "  clean data        data/05_model_input/model_input_customers.parquet"
+	@echo "  rejected rows     data/02_intermediate/rejected_customers.csv (with rejection_reason)"
+	@echo "  data quality      data/08_reporting/data_quality_report.json"
+	@echo "  reports (PNG)     data/08_reporting/"
+	@echo "  segments          data/07_model_output/"
+	@echo "  MLflow store      mlflow.db"
+	@echo "Explore:"
+	@echo "  make app          Streamlit app      http://$(HOST):$(APP_PORT)"
+	@echo "  make mlflow-ui    MLflow UI          http://$(HOST):$(MLFLOW_PORT)"
+	@echo "  make viz          kedro-viz          http://$(HOST):$(VIZ_PORT)"
+
+test: install-test
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest
+
+app: install
+	$(BIN)/streamlit run streamlit_app/app.py --server.address $(HOST) --server.port $(APP_PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+viz: install
+	$(BIN)/kedro viz run --host $(HOST) --port $(VIZ_PORT) --no-browser
+
+mlflow-ui: install
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --host $(HOST) --port $(MLFLOW_PORT)
+
+benchmark: install
+	$(BIN)/python benchmarks/run_benchmarks.py
+
+clean:
+	rm -rf $(VENV) build mlruns mlflow.db
+	find data -type f ! -name .gitkeep ! -path data/01_raw/segmentation_data.csv -delete

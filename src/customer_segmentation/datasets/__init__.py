@@ -1,0 +1,5 @@
+"""Project-specific Kedro datasets."""
+
+from customer_segmentation.datasets.customer_csv import CustomerCSVDataset
+
+__all__ = ["CustomerCSVDataset"]

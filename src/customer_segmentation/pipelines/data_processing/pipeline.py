@@ -1,0 +1,46 @@
+from kedro.pipeline import Node, Pipeline
+
+from .nodes import (
+    build_data_quality_report,
+    impute_missing_values,
+    remove_duplicate_rows,
+    standardize_columns,
+    validate_records,
+)
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                func=standardize_columns,
+                inputs=["customers", "params:column_mapping", "params:features"],
+                outputs="mapped_customers",
+                name="standardize_columns_node",
+            ),
+            Node(
+                func=remove_duplicate_rows,
+                inputs="mapped_customers",
+                outputs=["unique_customers", "deduplication_summary"],
+                name="remove_duplicate_rows_node",
+            ),
+            Node(
+                func=validate_records,
+                inputs=["unique_customers", "params:features", "params:validation_ranges", "params:missing_values"],
+                outputs=["validated_customers", "rejected_customers"],
+                name="validate_records_node",
+            ),
+            Node(
+                func=impute_missing_values,
+                inputs=["validated_customers", "params:features", "params:missing_values"],
+                outputs=["model_input_customers", "cells_imputed"],
+                name="impute_missing_values_node",
+            ),
+            Node(
+                func=build_data_quality_report,
+                inputs=["deduplication_summary", "rejected_customers", "model_input_customers", "cells_imputed"],
+                outputs="data_quality_report",
+                name="build_data_quality_report_node",
+            ),
+        ]
+    )

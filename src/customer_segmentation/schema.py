@@ -1,0 +1,209 @@
+"""The customer input contract, defined once for the pipeline, the app and the tests.
+
+A customer file has (after ``column_mapping``) the canonical feature columns below.
+Cells are parsed leniently where the meaning is unambiguous (``"$58,773"`` -> 58773),
+checked against the ranges in ``parameters_data_processing.yml`` with a pandera schema,
+and every problem is reported per row as ``"<column>: <value> <what is wrong>"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+FEATURES: tuple[str, ...] = ("annual_income", "spending_score", "savings", "age")
+
+FEATURE_INFO: dict[str, dict[str, str]] = {
+    "annual_income": {"label": "Annual income", "unit": "USD"},
+    "spending_score": {"label": "Spending score", "unit": "score 0-100"},
+    "savings": {"label": "Savings", "unit": "USD"},
+    "age": {"label": "Age", "unit": "years"},
+}
+
+ROW_COLUMN = "source_row"
+REASON_COLUMN = "rejection_reason"
+
+# Text that means "no value" in exported spreadsheets.
+_MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
+# "58773", "-12.5", "1e6", "$58,773.50", "58 773 €": currency symbols and spaces are noise;
+# commas are thousands separators only in groups of three ("1,234,567"); "1,5" is ambiguous.
+_CURRENCY = re.compile(r"[\s$€£¥\u00a0\u202f]")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class CustomerDataError(ValueError):
+    """Input that cannot be used as customer data; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Rows that passed (features as floats, missing cells NaN) and rows that did not."""
+
+    valid: pd.DataFrame
+    rejected: pd.DataFrame
+
+
+def feature_label(feature: str) -> str:
+    """``'Annual income (USD)'`` for axis labels and form fields."""
+    info = FEATURE_INFO.get(feature, {"label": feature.replace("_", " ").capitalize(), "unit": ""})
+    return f"{info['label']} ({info['unit']})" if info["unit"] else info["label"]
+
+
+def check_features(features: Sequence[str]) -> list[str]:
+    """Returns the feature list after checking it names at least two distinct columns."""
+    features = list(features)
+    if len(set(features)) < 2 or len(set(features)) != len(features):
+        raise CustomerDataError(
+            f"parameter 'features' should list at least two distinct columns; got {features}"
+        )
+    return features
+
+
+def map_columns(
+    frame: pd.DataFrame, column_mapping: Mapping[str, str] | None, required: Iterable[str]
+) -> pd.DataFrame:
+    """Renames the user's headers to canonical names and checks the required ones are there.
+
+    Headers are compared after trimming spaces and a UTF-8 byte-order mark, and
+    case-insensitively, so ``" Annual_Income "`` matches ``annual_income``.
+
+    Raises:
+        CustomerDataError: a required column is missing, or two columns end up with one name.
+    """
+    mapping = {_normalise_header(k): v for k, v in (column_mapping or {}).items()}
+    required = list(required)
+    canonical = {_normalise_header(c): c for c in required}
+    renamed = []
+    for column in frame.columns:
+        key = _normalise_header(str(column))
+        renamed.append(mapping.get(key, canonical.get(key, str(column).strip().lstrip("\ufeff"))))
+    duplicated = sorted({c for c in renamed if renamed.count(c) > 1})
+    if duplicated:
+        raise CustomerDataError(
+            f"column(s) {duplicated} appear more than once after applying 'column_mapping' "
+            f"(headers found: {[str(c) for c in frame.columns]}); keep one column per name "
+            "or map the extra ones to other names"
+        )
+    missing = [c for c in required if c not in renamed]
+    if missing:
+        raise CustomerDataError(
+            f"required column(s) {missing} missing; columns found: {[str(c) for c in frame.columns]}. "
+            "Rename them in the file or map your headers to these names with the 'column_mapping' "
+            'parameter (conf/base/parameters_data_processing.yml), e.g. "Annual Income (k$)": annual_income'
+        )
+    mapped = frame.copy(deep=False)
+    mapped.columns = renamed
+    return mapped
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parses a column of numbers written by people or spreadsheets.
+
+    Returns:
+        The values as float64 (NaN where missing or unparseable) and a boolean mask
+        of the cells that held text which is not a number.
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip()
+    missing = text.isna() | text.str.lower().isin(_MISSING_TOKENS)
+    cleaned = text.str.replace(_CURRENCY, "", regex=True)
+    grouped = cleaned.str.match(_THOUSANDS).fillna(False).astype(bool)
+    cleaned = cleaned.where(~grouped, cleaned.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype("float64")
+    not_a_number = numbers.isna() & ~missing
+    return numbers, not_a_number.astype(bool)
+
+
+def build_schema(features: Sequence[str], ranges: Mapping[str, Mapping[str, float]]) -> pa.DataFrameSchema:
+    """The pandera schema of parsed features: floats within their ranges, missing allowed."""
+    columns = {}
+    for feature in features:
+        bounds = ranges.get(feature, {})
+        low, high = bounds.get("min", -np.inf), bounds.get("max", np.inf)
+        columns[feature] = pa.Column(
+            float,
+            checks=[pa.Check.in_range(low, high)],
+            nullable=True,
+        )
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def validate_customers(
+    frame: pd.DataFrame,
+    features: Sequence[str],
+    ranges: Mapping[str, Mapping[str, float]],
+    reject_missing: bool = False,
+) -> ValidationResult:
+    """Splits customers into valid rows (features as floats) and rejected rows with reasons.
+
+    Args:
+        frame: Customers with canonical column names; any other columns are carried along.
+        features: Feature columns to parse and check.
+        ranges: ``{feature: {min: ..., max: ...}}``; inclusive bounds.
+        reject_missing: Reject rows with a missing feature instead of keeping them as NaN.
+
+    Returns:
+        ``valid`` with parsed features; ``rejected`` with the original cells plus a
+        ``rejection_reason`` naming every offending column and value.
+    """
+    parsed = {}
+    reasons = pd.Series("", index=frame.index, dtype="object")
+    for feature in features:
+        numbers, not_a_number = parse_numbers(frame[feature])
+        if not_a_number.any():
+            reasons = _append(reasons, not_a_number, frame[feature], feature, "is not a number")
+        if reject_missing:
+            missing = numbers.isna() & ~not_a_number
+            reasons = _append(reasons, missing, frame[feature], feature, "is missing")
+        parsed[feature] = numbers
+    typed = pd.DataFrame(parsed, index=frame.index)
+    try:
+        build_schema(features, ranges).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.dropna(subset=["index"])
+        for column, group in cases.groupby("column", sort=False):
+            failed = pd.Series(frame.index.isin(group["index"]), index=frame.index)
+            infinite = failed & np.isinf(typed[column])
+            reasons = _append(reasons, infinite, typed[column], column, "is not a finite number")
+            bounds = ranges.get(column, {})
+            allowed = f"[{_show(bounds.get('min', -np.inf))}, {_show(bounds.get('max', np.inf))}]"
+            reasons = _append(
+                reasons, failed & ~infinite, typed[column], column, f"is outside the allowed range {allowed}"
+            )
+    bad = reasons != ""
+    valid = frame.loc[~bad].copy()
+    valid[list(features)] = typed.loc[~bad]
+    rejected = frame.loc[bad].copy()
+    rejected[REASON_COLUMN] = reasons[bad]
+    return ValidationResult(valid=valid, rejected=rejected)
+
+
+def _append(reasons: pd.Series, mask: pd.Series, values: pd.Series, column: str, what: str) -> pd.Series:
+    if not mask.any():
+        return reasons
+    shown = values[mask].map(_show)
+    text = column + ": " + shown + " " + what
+    joined = reasons[mask].where(reasons[mask] == "", reasons[mask] + "; ") + text
+    reasons = reasons.copy()
+    reasons[mask] = joined
+    return reasons
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "empty"
+    if isinstance(value, (float, int, np.number)) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _normalise_header(header: str) -> str:
+    return str(header).strip().lstrip("\ufeff").strip().lower()

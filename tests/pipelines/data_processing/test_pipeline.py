@@ -1,0 +1,99 @@
+"""The data_processing pipeline as Kedro runs it: in memory, then for real in a copy of the project."""
+
+import json
+
+import pandas as pd
+import pytest
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+
+from customer_segmentation.demo_data import add_dirt, generate_customers
+from customer_segmentation.io import read_customer_csv
+from customer_segmentation.pipelines.data_processing import create_pipeline
+from tests.conftest import run_kedro
+
+PARAMS = {
+    "params:column_mapping": {},
+    "params:features": ["annual_income", "spending_score", "savings", "age"],
+    "params:validation_ranges": {
+        "annual_income": {"min": 0, "max": 10_000_000},
+        "spending_score": {"min": 0, "max": 100},
+        "savings": {"min": -1_000_000, "max": 100_000_000},
+        "age": {"min": 18, "max": 100},
+    },
+    "params:missing_values": "median",
+}
+
+
+class _KeptDataset(MemoryDataset):
+    """A MemoryDataset the runner cannot release, so the test can read it after the run."""
+
+    def _release(self) -> None:
+        pass
+
+
+def _run(customers: pd.DataFrame) -> dict:
+    catalog = DataCatalog({"customers": MemoryDataset(customers), **{k: MemoryDataset(v) for k, v in PARAMS.items()}})
+    outputs = {name: _KeptDataset() for name in ("model_input_customers", "rejected_customers", "data_quality_report")}
+    for name, dataset in outputs.items():
+        catalog[name] = dataset
+    SequentialRunner().run(create_pipeline(), catalog)
+    return {name: dataset.load() for name, dataset in outputs.items()}
+
+
+def test_pipeline_accounts_for_every_row_of_dirty_demo_data(tmp_path):
+    path = tmp_path / "dirty.csv"
+    add_dirt(generate_customers(2000, seed=3), seed=3).to_csv(path, index=False)
+    outputs = _run(read_customer_csv(path))
+    report = outputs["data_quality_report"]
+    assert report["rows_read"] == 2020
+    assert report["rows_out"] + report["rows_rejected"] + report["duplicates_removed"] == report["rows_read"]
+    assert report["duplicates_removed"] == 20
+    assert report["rows_rejected"] >= 8, "the impossible and non-numeric cells are rejected"
+    assert sum(report["cells_imputed"].values()) > 0
+    clean = outputs["model_input_customers"]
+    assert clean[PARAMS["params:features"]].notna().all().all()
+    assert clean["customer_id"].is_unique
+    assert outputs["rejected_customers"]["rejection_reason"].str.len().gt(0).all()
+
+
+def test_pipeline_keeps_every_reference_row(reference_csv):
+    outputs = _run(read_customer_csv(reference_csv))
+    report = outputs["data_quality_report"]
+    assert (report["rows_read"], report["rows_out"], report["rows_rejected"]) == (250, 250, 0)
+    reference = pd.read_csv(reference_csv)
+    pd.testing.assert_frame_equal(
+        outputs["model_input_customers"][list(reference.columns)].reset_index(drop=True),
+        reference.astype(float),
+    )
+
+
+@pytest.mark.slow
+def test_kedro_run_data_processing_writes_balanced_outputs(project_copy):
+    run_kedro(project_copy, "run", "--pipeline", "data_processing")
+    report = json.loads((project_copy / "data/08_reporting/data_quality_report.json").read_text())
+    clean = pd.read_parquet(project_copy / "data/05_model_input/model_input_customers.parquet")
+    rejected = pd.read_csv(project_copy / "data/02_intermediate/rejected_customers.csv", dtype=str)
+    raw = pd.read_csv(project_copy / "data/01_raw/segmentation_data.csv", dtype=str)
+    assert report["rows_read"] == len(raw)
+    assert report["rows_out"] == len(clean) and report["rows_rejected"] == len(rejected)
+    assert len(clean) + len(rejected) + report["duplicates_removed"] == len(raw)
+    assert rejected["rejection_reason"].notna().all()
+
+
+@pytest.mark.slow
+def test_kedro_run_stops_with_the_missing_column_named(project_copy):
+    raw = project_copy / "data/01_raw/segmentation_data.csv"
+    pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
+    result = run_kedro(project_copy, "run", "--pipeline", "data_processing", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "required column(s) ['age'] missing" in output and "column_mapping" in output
+
+
+@pytest.mark.slow
+def test_kedro_run_uses_column_mapping_from_parameters(project_copy):
+    raw = project_copy / "data/01_raw/segmentation_data.csv"
+    pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
+    run_kedro(project_copy, "run", "--pipeline", "data_processing", "--params", "column_mapping={'Age (years)': 'age'}")
+    assert (project_copy / "data/05_model_input/model_input_customers.parquet").is_file()

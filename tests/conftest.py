@@ -50,6 +50,7 @@ def run_kedro(project: Path, *args: str, check: bool = True, timeout: int = 600)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(project / "src"), env.get("PYTHONPATH", "")])
     env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
+    env["COLUMNS"] = "400"  # rich wraps log and error lines at the terminal width
     result = subprocess.run(
         [str(VENV_BIN / "kedro"), *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout
     )

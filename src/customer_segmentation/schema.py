@@ -163,6 +163,10 @@ def validate_customers(
             reasons = _append(reasons, missing, frame[feature], feature, "is missing")
         parsed[feature] = numbers
     typed = pd.DataFrame(parsed, index=frame.index)
+    # A record without a single feature value cannot be placed in any segment, imputed or not.
+    empty = typed.isna().all(axis=1) & ~reasons.ne("")
+    if empty.any():
+        reasons = reasons.mask(empty, "all feature values are empty (" + ", ".join(features) + ")")
     try:
         build_schema(features, ranges).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as errors:

@@ -122,7 +122,7 @@ def _report_inputs(raw):
     unique, summary = remove_duplicate_rows(standardize_columns(raw, {}, FEATURE_LIST))
     valid, rejected = validate_records(unique, FEATURE_LIST, RANGES, "median")
     out, counts = impute_missing_values(valid, FEATURE_LIST, "median")
-    return summary, rejected, out, counts
+    return summary, rejected, out, counts, FEATURE_LIST
 
 
 def test_build_data_quality_report_balances():

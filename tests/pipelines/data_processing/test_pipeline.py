@@ -4,42 +4,12 @@ import json
 
 import pandas as pd
 import pytest
-from kedro.io import DataCatalog, MemoryDataset
-from kedro.runner import SequentialRunner
 
 from customer_segmentation.demo_data import add_dirt, generate_customers
 from customer_segmentation.io import read_customer_csv
-from customer_segmentation.pipelines.data_processing import create_pipeline
+from customer_segmentation.schema import FEATURES
 from tests.conftest import run_kedro
-
-PARAMS = {
-    "params:column_mapping": {},
-    "params:features": ["annual_income", "spending_score", "savings", "age"],
-    "params:validation_ranges": {
-        "annual_income": {"min": 0, "max": 10_000_000},
-        "spending_score": {"min": 0, "max": 100},
-        "savings": {"min": -1_000_000, "max": 100_000_000},
-        "age": {"min": 18, "max": 100},
-    },
-    "params:missing_values": "median",
-}
-
-
-class _KeptDataset(MemoryDataset):
-    """A MemoryDataset the runner cannot release, so the test can read it after the run."""
-
-    def _release(self) -> None:
-        pass
-
-
-def _run(customers: pd.DataFrame) -> dict:
-    catalog = DataCatalog({"customers": MemoryDataset(customers), **{k: MemoryDataset(v) for k, v in PARAMS.items()}})
-    outputs = {name: _KeptDataset() for name in ("model_input_customers", "rejected_customers", "data_quality_report")}
-    for name, dataset in outputs.items():
-        catalog[name] = dataset
-    SequentialRunner().run(create_pipeline(), catalog)
-    return {name: dataset.load() for name, dataset in outputs.items()}
-
+from tests.helpers import run_data_processing as _run
 
 def test_pipeline_accounts_for_every_row_of_dirty_demo_data(tmp_path):
     path = tmp_path / "dirty.csv"
@@ -52,7 +22,7 @@ def test_pipeline_accounts_for_every_row_of_dirty_demo_data(tmp_path):
     assert report["rows_rejected"] >= 8, "the impossible and non-numeric cells are rejected"
     assert sum(report["cells_imputed"].values()) > 0
     clean = outputs["model_input_customers"]
-    assert clean[PARAMS["params:features"]].notna().all().all()
+    assert clean[list(FEATURES)].notna().all().all()
     assert clean["customer_id"].is_unique
     assert outputs["rejected_customers"]["rejection_reason"].str.len().gt(0).all()
 

@@ -31,6 +31,10 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     return hashlib.sha256(hashed.tobytes()).hexdigest()
 
 
+def _constant_features(frame: pd.DataFrame, features: list[str]) -> list[str]:
+    return [f for f in features if len(frame) and frame[f].nunique() <= 1]
+
+
 def standardize_columns(
     customers: pd.DataFrame, column_mapping: dict[str, str] | None, features: list[str]
 ) -> pd.DataFrame:
@@ -135,6 +139,7 @@ def build_data_quality_report(
     rejected_customers: pd.DataFrame,
     model_input_customers: pd.DataFrame,
     cells_imputed: dict[str, int],
+    features: list[str],
 ) -> dict[str, Any]:
     """Summarises what happened to every row and checks none was lost.
 
@@ -143,6 +148,7 @@ def build_data_quality_report(
         rejected_customers: Rows set aside, with ``rejection_reason``.
         model_input_customers: Rows kept.
         cells_imputed: Cells filled per feature.
+        features: Feature columns, checked for constant values.
 
     Returns:
         A JSON-ready report; ``rows_read == rows_out + rows_rejected + duplicates_removed``.
@@ -159,6 +165,7 @@ def build_data_quality_report(
         "rows_out": len(model_input_customers),
         "rejections_by_reason": {k: int(v) for k, v in per_reason.items()},
         "cells_imputed": cells_imputed,
+        "constant_features": _constant_features(model_input_customers, features),
         "input_sha256": deduplication["input_sha256"],
     }
     accounted = report["rows_out"] + report["rows_rejected"] + report["duplicates_removed"]
@@ -170,6 +177,11 @@ def build_data_quality_report(
             f"({report['rejections_by_reason'] or 'the file has no data rows'}). Every rejected row and "
             "its reason is in the 'rejected_customers' dataset (data/02_intermediate/rejected_customers.csv "
             "by default); fix the file or 'column_mapping' and run again"
+        )
+    if report["constant_features"] and report["rows_out"] > 1:
+        logger.warning(
+            "feature(s) %s have the same value for every customer and cannot separate segments; "
+            "consider removing them from 'features'", report["constant_features"]
         )
     logger.info("data quality: %s", {k: v for k, v in report.items() if k != "input_sha256"})
     return report

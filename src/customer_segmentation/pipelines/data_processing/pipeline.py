@@ -38,7 +38,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=build_data_quality_report,
-                inputs=["deduplication_summary", "rejected_customers", "model_input_customers", "cells_imputed"],
+                inputs=[
+                    "deduplication_summary",
+                    "rejected_customers",
+                    "model_input_customers",
+                    "cells_imputed",
+                    "params:features",
+                ],
                 outputs="data_quality_report",
                 name="build_data_quality_report_node",
             ),

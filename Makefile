@@ -1,5 +1,8 @@
 # Two commands set everything up on a machine with only Python 3.11: `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip prints one line per package for each index folder this machine's pip.conf names but lacks.
+QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -20,12 +23,12 @@ export PATH := $(BIN):$(PATH)
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e . $(QUIET_PIP)
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]" $(QUIET_PIP)
 	@touch $@
 
 install: $(VENV)/.installed

@@ -23,7 +23,7 @@ export PATH := $(BIN):$(PATH)
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
+	$(BIN)/python -m pip install --quiet pip==26.3 $(QUIET_PIP)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e . $(QUIET_PIP)
 	@touch $@
 

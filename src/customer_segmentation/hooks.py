@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -65,6 +66,38 @@ class MlflowStoreCheckHooks:
         except Exception:  # no mlflow.yml: kedro-mlflow falls back to its defaults
             return
         check_tracking_uri(uri)
+
+
+class NodeTimingHooks:
+    """Logs how long each node took, and a summary at the end, so slow steps are easy to find."""
+
+    def __init__(self) -> None:
+        self._started: dict[str, float] = {}
+        self._durations: dict[str, float] = {}
+
+    @hook_impl
+    def before_pipeline_run(self) -> None:
+        self._durations.clear()
+
+    @hook_impl
+    def before_node_run(self, node: Node) -> None:
+        self._started[node.name] = time.perf_counter()
+
+    @hook_impl
+    def after_node_run(self, node: Node) -> None:
+        seconds = time.perf_counter() - self._started.pop(node.name, time.perf_counter())
+        self._durations[node.name] = seconds
+        logger.info("node %s took %.2f s", node.name, seconds)
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        if self._durations:
+            slowest = sorted(self._durations.items(), key=lambda item: -item[1])
+            logger.info(
+                "node timings (s): %s; total %.2f s",
+                ", ".join(f"{name}={seconds:.2f}" for name, seconds in slowest),
+                sum(self._durations.values()),
+            )
 
 
 class DataFingerprintHooks:

@@ -7,11 +7,11 @@ Streamlit app, the tests) uses the same store instead of creating a stray one.
 
 from pathlib import Path
 
-from customer_segmentation.hooks import DataFingerprintHooks, MlflowStoreCheckHooks
+from customer_segmentation.hooks import DataFingerprintHooks, MlflowStoreCheckHooks, NodeTimingHooks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-HOOKS = (MlflowStoreCheckHooks(), DataFingerprintHooks())
+HOOKS = (MlflowStoreCheckHooks(), DataFingerprintHooks(), NodeTimingHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -1,0 +1,164 @@
+"""How the number of segments k is chosen from the k sweep, and how the result is explained.
+
+The ``auto`` rule, applied to the ``k_sweep`` table (all indices on standardized features):
+
+1. **Stable candidates.** A k is a candidate when its segments are found again on bootstrap
+   resamples: ``stability`` (mean adjusted Rand index, 0..1) >= ``min_stability`` (0.8).
+   If no k is that stable, every k is a candidate (and the structure is reported as weak).
+2. **Four votes.** Each criterion votes for one candidate: the elbow of the inertia curve
+   (kneedle, via ``kneed``; it votes only when the elbow is a candidate), the highest
+   silhouette, the highest Calinski-Harabasz index and the lowest Davies-Bouldin index.
+3. **Majority.** The k with most votes wins (the majority rule of NbClust, Charrad et al. 2014);
+   a tie goes to the tied k with the higher silhouette.
+4. **Structure**, from the chosen k (Kaufman & Rousseeuw's reading of the silhouette):
+   ``strong`` when silhouette >= ``strong_silhouette`` (0.5) and k is stable, ``moderate`` when
+   silhouette >= ``weak_silhouette`` (0.25) and k is stable, otherwise ``weak``: segments are
+   then convenient slices of the customers rather than distinct types.
+
+An integer ``n_clusters`` overrides the choice; the data-driven choice is still reported.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+from kneed import KneeLocator
+
+def find_elbow(k_sweep: pd.DataFrame) -> int | None:
+    """The kneedle elbow of inertia against k, or None when the curve has no knee."""
+    if len(k_sweep) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kneed warns when there is no knee; None says it
+        knee = KneeLocator(
+            k_sweep["k"].tolist(), k_sweep["inertia"].tolist(), curve="convex", direction="decreasing"
+        ).knee
+    return None if knee is None else int(knee)
+
+
+def vote(k_sweep: pd.DataFrame, min_stability: float) -> tuple[int, dict[str, int | None], list[int]]:
+    """Applies steps 1-3 of the rule.
+
+    Returns:
+        The chosen k, each criterion's vote (None when it abstains) and the stable k values.
+    """
+    stable = k_sweep[k_sweep["stability"] >= min_stability]
+    candidates = stable if len(stable) else k_sweep
+    elbow = find_elbow(k_sweep)
+    votes = {
+        "elbow": elbow if elbow in set(candidates["k"]) else None,
+        "silhouette": int(candidates.loc[candidates["silhouette"].idxmax(), "k"]),
+        "calinski_harabasz": int(candidates.loc[candidates["calinski_harabasz"].idxmax(), "k"]),
+        "davies_bouldin": int(candidates.loc[candidates["davies_bouldin"].idxmin(), "k"]),
+    }
+    counts = Counter(k for k in votes.values() if k is not None)
+    most = max(counts.values())
+    tied = candidates[candidates["k"].isin([k for k, n in counts.items() if n == most])]
+    chosen = int(tied.sort_values(["silhouette", "k"], ascending=[False, True])["k"].iloc[0])
+    return chosen, votes, [int(k) for k in stable["k"]]
+
+
+def structure_of(silhouette: float, stable: bool, thresholds: dict[str, float]) -> str:
+    """``strong``, ``moderate`` or ``weak`` (step 4 of the rule)."""
+    if stable and silhouette >= thresholds["strong_silhouette"]:
+        return "strong"
+    if stable and silhouette >= thresholds["weak_silhouette"]:
+        return "moderate"
+    return "weak"
+
+
+def choose_k(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> dict[str, Any]:
+    """The ``auto`` choice: k, its structure, the reason and the evidence.
+
+    Args:
+        k_sweep: One row per k with inertia, silhouette, calinski_harabasz, davies_bouldin, stability.
+        thresholds: ``min_stability``, ``strong_silhouette`` and ``weak_silhouette``.
+
+    Returns:
+        ``{k, structure, reason, elbow_k, silhouette, stability, votes, stable_k}``.
+    """
+    k, votes, stable_k = vote(k_sweep, thresholds["min_stability"])
+    row = k_sweep.set_index("k").loc[k]
+    structure = structure_of(row["silhouette"], k in stable_k, thresholds)
+    return {
+        "k": k,
+        "structure": structure,
+        "reason": _explain(k, row, votes, structure, k_sweep, thresholds),
+        "elbow_k": find_elbow(k_sweep),
+        "silhouette": round(float(row["silhouette"]), 4),
+        "stability": round(float(row["stability"]), 4),
+        "votes": votes,
+        "stable_k": stable_k,
+    }
+
+
+def _explain(k: int, row: pd.Series, votes: dict[str, int | None], structure: str,
+             k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> str:
+    agree = sum(v == k for v in votes.values())
+    voters = sum(v is not None for v in votes.values())
+    numbers = f"silhouette {row['silhouette']:.2f}, stability {row['stability']:.2f} of 1"
+    if structure == "strong":
+        return (
+            f"The customers fall into {k} clearly separated segments: {agree} of {voters} tests agree on {k} "
+            f"({numbers}). The segments are found again almost unchanged when the data are resampled."
+        )
+    if structure == "moderate":
+        return (
+            f"{k} segments fit the customers best ({agree} of {voters} tests agree; {numbers}), but they overlap: "
+            f"a silhouette of {thresholds['strong_silhouette']:.2f} or more would mean clearly separated segments."
+        )
+    causes = []
+    weak = thresholds["weak_silhouette"]
+    if row["silhouette"] < weak:
+        best = k_sweep["silhouette"].max()
+        at = f"at most {best:.2f} for any k" if best < weak else f"{row['silhouette']:.2f} at k={k}"
+        causes.append(f"the silhouette is {at} (below {weak:.2f} means no substantial structure)")
+    if row["stability"] < thresholds["min_stability"]:
+        causes.append(
+            f"the segments change when the data are resampled (stability {row['stability']:.2f} of 1; "
+            f"{thresholds['min_stability']:.2f} counts as stable)"
+        )
+    return (
+        f"No natural grouping stands out: {' and '.join(causes)}. {k} segments ({agree} of {voters} tests agree) "
+        "is a practical split: read the segments as convenient slices of the customers, not distinct types."
+    )
+
+
+def explain_override(k: int, measured: pd.Series | None, auto: dict[str, Any]) -> str:
+    """The reason for an ``n_clusters`` override, with the data-driven choice for comparison."""
+    at_k = (
+        f"k={k} was not in the sweep, so its silhouette and stability were not measured"
+        if measured is None
+        else f"at k={k}: silhouette {measured['silhouette']:.2f}, stability {measured['stability']:.2f} of 1"
+    )
+    return (
+        f"{k} segments, as set by the n_clusters parameter ({at_k}). On its own the data would suggest "
+        f"{auto['k']} (silhouette {auto['silhouette']:.2f}, stability {auto['stability']:.2f}; "
+        f"{auto['structure']} structure)."
+    )
+
+
+def parse_n_clusters(n_clusters: Any, rows_total: int) -> int | None:
+    """None for ``auto``, else the override as an int after checking 2 <= k < rows.
+
+    Raises:
+        ValueError: the value is neither ``auto`` nor a whole number, or is out of bounds.
+    """
+    text = str(n_clusters).strip().lower()
+    if text == "auto":
+        return None
+    if isinstance(n_clusters, bool) or not text.isdigit():
+        raise ValueError(
+            f"parameter 'n_clusters' is {n_clusters!r}; use auto or a whole number of segments, "
+            "e.g. n_clusters: 4, in conf/base/parameters_eda.yml"
+        )
+    k = int(text)
+    if not 2 <= k < rows_total:
+        raise ValueError(
+            f"parameter 'n_clusters' is {k} but there are {rows_total} customers: it must be at least 2 "
+            f"and below the number of customers ({rows_total}); set it in conf/base/parameters_eda.yml or use auto"
+        )
+    return k

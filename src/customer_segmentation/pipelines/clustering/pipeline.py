@@ -1,0 +1,96 @@
+from kedro.pipeline import Node, Pipeline
+
+from .nodes import (
+    assign_segments,
+    evaluate_segmentation,
+    name_segments,
+    plot_profile_heatmap,
+    plot_segment_map,
+    plot_segment_sizes,
+    profile_segments,
+    train_segmentation_model,
+)
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                func=train_segmentation_model,
+                inputs=[
+                    "model_input_customers",
+                    "k_selection",
+                    "params:n_clusters",
+                    "params:features",
+                    "params:clustering.pca_components",
+                    "params:clustering.n_init",
+                    "params:clustering.random_state",
+                ],
+                outputs=["segmentation_model", "registered_segmentation_model"],
+                name="train_segmentation_model_node",
+            ),
+            Node(
+                func=name_segments,
+                inputs=[
+                    "segmentation_model",
+                    "params:clustering.naming.threshold",
+                    "params:clustering.naming.max_traits",
+                ],
+                outputs="segment_names",
+                name="name_segments_node",
+            ),
+            Node(
+                func=assign_segments,
+                inputs=["model_input_customers", "segmentation_model", "segment_names"],
+                outputs="customer_segments",
+                name="assign_segments_node",
+            ),
+            Node(
+                func=profile_segments,
+                inputs=["customer_segments", "segmentation_model", "segment_names"],
+                outputs="segment_profiles",
+                name="profile_segments_node",
+            ),
+            Node(
+                func=evaluate_segmentation,
+                inputs=[
+                    "customer_segments",
+                    "segmentation_model",
+                    "params:clustering.silhouette_sample_size",
+                    "params:clustering.random_state",
+                ],
+                outputs={
+                    "clustering_metrics": "clustering_metrics",
+                    "k": "k_metric",
+                    "silhouette": "silhouette_metric",
+                    "inertia": "inertia_metric",
+                    "calinski_harabasz": "calinski_harabasz_metric",
+                    "davies_bouldin": "davies_bouldin_metric",
+                },
+                name="evaluate_segmentation_node",
+            ),
+            Node(
+                func=plot_segment_map,
+                inputs=[
+                    "customer_segments",
+                    "segment_profiles",
+                    "params:clustering.map_sample_size",
+                    "params:clustering.random_state",
+                ],
+                outputs="segment_map_plot",
+                name="plot_segment_map_node",
+            ),
+            Node(
+                func=plot_profile_heatmap,
+                inputs="segment_profiles",
+                outputs="segment_profile_heatmap",
+                name="plot_profile_heatmap_node",
+            ),
+            Node(
+                func=plot_segment_sizes,
+                inputs="segment_profiles",
+                outputs="segment_sizes_plot",
+                name="plot_segment_sizes_node",
+            ),
+        ]
+    )

@@ -1,0 +1,101 @@
+"""`kedro run` in a copy of the project: the contract outputs, and what lands in the MLflow store."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+
+from tests.conftest import run_kedro
+
+from .trained_project import EXPERIMENT, FEATURES, MODEL_NAME, mlflow_store, trained_project
+
+pytestmark = pytest.mark.slow
+
+REPORTS = ("segment_map.png", "segment_profile_heatmap.png", "segment_sizes.png")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return trained_project(tmp_path_factory)
+
+
+def _runs(client) -> list:
+    """The experiment's runs, oldest first."""
+    experiment = client.get_experiment_by_name(EXPERIMENT)
+    return client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])
+
+
+def _outputs(project: Path) -> tuple[pd.DataFrame, dict]:
+    segments = pd.read_parquet(project / "data/07_model_output/customer_segments.parquet")
+    metrics = json.loads((project / "data/08_reporting/clustering_metrics.json").read_text())
+    return segments, metrics
+
+
+def test_run_writes_the_contract_outputs(project):
+    model_input = pd.read_parquet(project / "data/05_model_input/model_input_customers.parquet")
+    segments, metrics = _outputs(project)
+    profiles = pd.read_csv(project / "data/07_model_output/segment_profiles.csv")
+    assert len(segments) == len(model_input) == metrics["n_customers"]
+    assert segments["segment_id"].nunique() == metrics["k"] == len(profiles)
+    assert profiles["segment_name"].is_unique
+    assert list((project / "data/06_models/segmentation_model.pkl").glob("*/segmentation_model.pkl"))
+    for name in REPORTS:
+        assert (project / "data/08_reporting" / name).stat().st_size > 10_000
+
+
+def test_mlflow_run_holds_parameters_metrics_artifacts_and_data_fingerprint(project):
+    _, metrics = _outputs(project)
+    with mlflow_store(project) as client:
+        run = _runs(client)[0]
+        artifacts = [a.path for a in client.list_artifacts(run.info.run_id, "reports")]
+    params = run.data.params
+    assert params["n_clusters"] == "auto" and params["clustering.n_init"] == "10"
+    assert params["clustering.pca_components"] == "None" and "features" in params
+    for name in ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin"):
+        assert run.data.metrics[name] == pytest.approx(metrics[name])
+    assert sorted(artifacts) == sorted(f"reports/{name}" for name in REPORTS)
+    assert len(run.data.tags["input_sha256"]) == 64
+
+
+def test_model_is_registered_with_a_signature_and_predicts_the_segments(project):
+    import mlflow
+
+    segments, _ = _outputs(project)
+    with mlflow_store(project) as client:
+        run = _runs(client)[0]
+        versions = client.search_model_versions(f"name='{MODEL_NAME}'")
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/latest")
+        requirements = Path(mlflow.pyfunc.get_model_dependencies(f"models:/{MODEL_NAME}/latest")).read_text().split()
+    assert run.info.run_id in {v.run_id for v in versions}
+    assert f"scikit-learn=={sklearn.__version__}" in requirements and all("==" in r for r in requirements)
+    inputs = model.metadata.get_input_schema()
+    assert inputs.input_names() == FEATURES and set(inputs.input_types()) == {mlflow.types.DataType.double}
+    assert np.array_equal(model.predict(segments[FEATURES]), segments["segment_id"])
+
+
+def test_a_second_run_gives_identical_segments_and_a_new_model_version(project, tmp_path):
+    first = tmp_path / "first.parquet"
+    shutil.copy(project / "data/07_model_output/customer_segments.parquet", first)
+    _, first_metrics = _outputs(project)
+    with mlflow_store(project) as client:
+        versions_before = len(client.search_model_versions(f"name='{MODEL_NAME}'"))
+    run_kedro(project, "run", "--pipeline", "clustering")
+    segments, metrics = _outputs(project)
+    pd.testing.assert_frame_equal(segments, pd.read_parquet(first))
+    assert metrics == first_metrics
+    with mlflow_store(project) as client:
+        assert len(client.search_model_versions(f"name='{MODEL_NAME}'")) == versions_before + 1
+
+
+def test_n_clusters_override_is_tracked_beside_the_default_run(project):
+    run_kedro(project, "run", "--pipeline", "clustering", "--params", "n_clusters=5")
+    _, metrics = _outputs(project)
+    assert metrics["k"] == 5
+    with mlflow_store(project) as client:
+        runs = _runs(client)
+    by_setting = {run.data.params["n_clusters"]: run.data.metrics["k"] for run in runs}
+    assert by_setting == {"auto": 4, "5": 5}, "both runs sit side by side in one experiment"

@@ -1,0 +1,104 @@
+"""`mlflow models serve` answers with segment ids for the model the last `kedro run` registered."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import VENV_BIN
+from tests.pipelines.clustering.trained_project import FEATURES, MODEL_NAME, tracking_uri, trained_project
+
+pytestmark = pytest.mark.slow
+
+START_TIMEOUT_S = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.status
+
+
+def _post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return trained_project(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def server(project, tmp_path_factory):
+    """`mlflow models serve` on a free loopback port, in its own process group (uvicorn has children)."""
+    port = _free_port()
+    env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri(project)}
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])  # it execs `uvicorn` by name
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    command = [
+        str(VENV_BIN / "mlflow"), "models", "serve", "-m", f"models:/{MODEL_NAME}/latest",
+        "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port),
+    ]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"mlflow models serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                if _get(f"{url}/ping") == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"no answer on {url}/ping after {START_TIMEOUT_S} s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_invocations_return_the_assigned_segments(server, project):
+    segments = pd.read_parquet(project / "data/07_model_output/customer_segments.parquet")
+    sample = segments.sample(200, random_state=1)
+    # Whole numbers as JSON integers, as people and spreadsheets write them: the signature's
+    # double columns make the server read them as floats.
+    rows = [[int(v) if float(v).is_integer() else float(v) for v in row] for row in sample[FEATURES].to_numpy()]
+    assert any(isinstance(v, int) for row in rows for v in row)
+    answer = _post_json(f"{server}/invocations", {"dataframe_split": {"columns": FEATURES, "data": rows}})
+    assert answer["predictions"] == sample["segment_id"].tolist()
+
+
+def test_a_missing_feature_is_refused_with_its_name(server):
+    payload = {"dataframe_split": {"columns": FEATURES[:3], "data": [[50000.0, 50.0, 1000.0]]}}
+    with pytest.raises(urllib.error.HTTPError) as error:
+        _post_json(f"{server}/invocations", payload)
+    assert error.value.code == 400
+    assert "age" in error.value.read().decode()

@@ -83,7 +83,7 @@ def test_a_second_run_gives_identical_segments_and_a_new_model_version(project, 
     _, first_metrics = _outputs(project)
     with mlflow_store(project) as client:
         versions_before = len(client.search_model_versions(f"name='{MODEL_NAME}'"))
-    run_kedro(project, "run", "--pipeline", "clustering")
+    run_kedro(project, "run", "--pipelines", "clustering")
     segments, metrics = _outputs(project)
     pd.testing.assert_frame_equal(segments, pd.read_parquet(first))
     assert metrics == first_metrics
@@ -92,7 +92,7 @@ def test_a_second_run_gives_identical_segments_and_a_new_model_version(project, 
 
 
 def test_n_clusters_override_is_tracked_beside_the_default_run(project):
-    run_kedro(project, "run", "--pipeline", "clustering", "--params", "n_clusters=5")
+    run_kedro(project, "run", "--pipelines", "clustering", "--params", "n_clusters=5")
     _, metrics = _outputs(project)
     assert metrics["k"] == 5
     with mlflow_store(project) as client:

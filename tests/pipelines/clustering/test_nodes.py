@@ -88,7 +88,7 @@ def test_bad_n_clusters_is_named(customers):
 
 
 def test_missing_k_in_k_selection_says_to_run_eda(customers):
-    with pytest.raises(ValueError, match=r"k_selection\['k'\] is None.*kedro run --pipeline eda"):
+    with pytest.raises(ValueError, match=r"k_selection\['k'\] is None.*kedro run --pipelines eda"):
         train_segmentation_model(customers, {}, "auto", FEATURES, **MODEL_OPTIONS)
 
 

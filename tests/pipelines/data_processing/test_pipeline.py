@@ -40,7 +40,7 @@ def test_pipeline_keeps_every_reference_row(reference_csv):
 
 @pytest.mark.slow
 def test_kedro_run_data_processing_writes_balanced_outputs(project_copy):
-    run_kedro(project_copy, "run", "--pipeline", "data_processing")
+    run_kedro(project_copy, "run", "--pipelines", "data_processing")
     report = json.loads((project_copy / "data/08_reporting/data_quality_report.json").read_text())
     clean = pd.read_parquet(project_copy / "data/05_model_input/model_input_customers.parquet")
     rejected = pd.read_csv(project_copy / "data/02_intermediate/rejected_customers.csv", dtype=str)
@@ -55,7 +55,7 @@ def test_kedro_run_data_processing_writes_balanced_outputs(project_copy):
 def test_kedro_run_stops_with_the_missing_column_named(project_copy):
     raw = project_copy / "data/01_raw/segmentation_data.csv"
     pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
-    result = run_kedro(project_copy, "run", "--pipeline", "data_processing", check=False)
+    result = run_kedro(project_copy, "run", "--pipelines", "data_processing", check=False)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "required column(s) ['age'] missing" in output and "column_mapping" in output
@@ -65,5 +65,5 @@ def test_kedro_run_stops_with_the_missing_column_named(project_copy):
 def test_kedro_run_uses_column_mapping_from_parameters(project_copy):
     raw = project_copy / "data/01_raw/segmentation_data.csv"
     pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
-    run_kedro(project_copy, "run", "--pipeline", "data_processing", "--params", "column_mapping={'Age (years)': 'age'}")
+    run_kedro(project_copy, "run", "--pipelines", "data_processing", "--params", "column_mapping={'Age (years)': 'age'}")
     assert (project_copy / "data/05_model_input/model_input_customers.parquet").is_file()

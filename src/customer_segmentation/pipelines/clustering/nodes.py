@@ -51,7 +51,7 @@ def _choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_custo
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k < n_customers:
         raise ValueError(
             f"k_selection['k'] is {k!r} for {n_customers} customers; expected a whole number from 2 to "
-            f"{n_customers - 1}. Run the eda pipeline again (kedro run --pipeline eda) or set n_clusters"
+            f"{n_customers - 1}. Run the eda pipeline again (kedro run --pipelines eda) or set n_clusters"
         )
     return int(k)
 

@@ -45,14 +45,21 @@ def copy_project(destination: Path) -> Path:
     return target
 
 
-def run_kedro(project: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Runs `kedro <args>` inside ``project`` with the copy's own source first on the path."""
+def kedro_env(project: Path) -> dict[str, str]:
+    """The environment for a process working on ``project``: its own source first, the venv's tools."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(project / "src"), env.get("PYTHONPATH", "")])
     env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
     env["COLUMNS"] = "400"  # rich wraps log and error lines at the terminal width
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def run_kedro(project: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Runs `kedro <args>` inside ``project`` with the copy's own source first on the path."""
     result = subprocess.run(
-        [str(VENV_BIN / "kedro"), *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout
+        [str(VENV_BIN / "kedro"), *args], cwd=project, env=kedro_env(project), capture_output=True, text=True,
+        timeout=timeout,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"kedro {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")

@@ -1,0 +1,68 @@
+"""Faults: a training run killed half-way, then run again, leaves complete and consistent outputs."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import joblib
+import pandas as pd
+import pytest
+import yaml
+
+from tests.conftest import VENV_BIN, kedro_env, run_kedro
+
+pytestmark = pytest.mark.slow
+
+
+def _latest_model(project: Path):
+    versions = sorted((project / "data/06_models/segmentation_model.pkl").iterdir())
+    return versions[-1].name, joblib.load(versions[-1] / "segmentation_model.pkl")
+
+
+def _kill_when(project: Path, marker: str, timeout: float = 300) -> str:
+    """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is logged."""
+    log_path = project / "killed_run.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "kedro"), "run"], cwd=project, env=kedro_env(project),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        try:
+            while marker not in " ".join(log_path.read_text().split()):
+                assert process.poll() is None, f"run ended before '{marker}':\n{log_path.read_text()[-3000:]}"
+                assert time.monotonic() < deadline, f"'{marker}' never logged"
+                time.sleep(0.05)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    return log_path.read_text()
+
+
+def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_copy):
+    run_kedro(project_copy, "run")
+    first_version, _ = _latest_model(project_copy)
+
+    # Killed right after the new model is saved, before the segments that go with it.
+    _kill_when(project_copy, "Saving data to segmentation_model")
+    run_kedro(project_copy, "run")
+
+    version, model = _latest_model(project_copy)
+    assert version > first_version
+    features = yaml.safe_load((project_copy / "conf/base/parameters_data_processing.yml").read_text())["features"]
+    clean = pd.read_parquet(project_copy / "data/05_model_input/model_input_customers.parquet")
+    segments = pd.read_parquet(project_copy / "data/07_model_output/customer_segments.parquet")
+    profiles = pd.read_csv(project_copy / "data/07_model_output/segment_profiles.csv")
+    metrics = json.loads((project_copy / "data/08_reporting/clustering_metrics.json").read_text())
+
+    assert len(segments) == len(clean) == metrics["n_customers"]
+    assert (model.predict(segments[features]) == segments["segment_id"].to_numpy()).all()
+    assert metrics["k"] == model["kmeans"].n_clusters == len(profiles)
+    sizes = segments["segment_id"].value_counts().sort_index()
+    assert profiles.set_index("segment_id")["size"].to_dict() == sizes.to_dict()
+    names = segments.drop_duplicates("segment_id").set_index("segment_id")["segment_name"].sort_index()
+    assert profiles.set_index("segment_id")["segment_name"].to_dict() == names.to_dict()

@@ -42,6 +42,12 @@ def _check_k_range(k_range: list[int], scaled: np.ndarray) -> list[int]:
     ):
         raise ValueError(f"parameter 'k_range' is {k_range!r}; use [min, max] with 2 <= min <= max, e.g. [2, 10]")
     distinct = len(np.unique(scaled, axis=0))
+    if distinct < 3:
+        raise CustomerDataError(
+            f"only {distinct} distinct customer(s) ({len(scaled)} rows) passed validation; segmenting needs "
+            "at least 3 (2 segments and a customer to spare). Check rejected_customers for what was "
+            "rejected, fix the file or 'column_mapping', and run again"
+        )
     if k_range[1] >= distinct:
         raise CustomerDataError(
             f"k_range {list(k_range)} asks for up to {k_range[1]} segments but the data has only {distinct} "

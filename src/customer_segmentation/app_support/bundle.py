@@ -1,0 +1,258 @@
+"""One coherent set of pipeline outputs: the model and everything written by the same run.
+
+The app caches a :class:`ModelBundle` per model version, so a retrain while the app is open
+never mixes a new model with old profiles: users keep the bundle they loaded until they
+reload, and a bundle whose files disagree with its model is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from customer_segmentation.app_support.project import MODEL_DATASET, TRAIN_COMMAND, ProjectHandle
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_OUTPUTS = ("segment_profiles", "customer_segments", "clustering_metrics")
+OPTIONAL_OUTPUTS = ("k_sweep", "k_selection", "data_quality_report")
+MODEL_STEPS = ("select", "scaler", "pca", "kmeans")
+# Stored assignments that must agree with the model's own predictions (the rest may differ
+# only where K-Means' last fit step and predict disagree on a tie).
+_AGREEMENT_SAMPLE = 1000
+_MIN_AGREEMENT = 0.98
+
+
+class ModelNotAvailableError(RuntimeError):
+    """The app cannot serve a model; the message says what to do."""
+
+
+class NoTrainedModelError(ModelNotAvailableError):
+    """No model has been trained in this project yet."""
+
+
+class UnreadableModelError(ModelNotAvailableError):
+    """The model file exists but cannot be loaded or is not the expected pipeline."""
+
+
+class IncompatibleModelError(ModelNotAvailableError):
+    """The model was trained on other features than ``params:features``."""
+
+
+class IncompleteOutputsError(ModelNotAvailableError):
+    """Outputs next to the model are missing, unreadable or from another run."""
+
+
+@dataclass(frozen=True)
+class ModelBundle:
+    """The model and the outputs of the run that trained it, loaded together."""
+
+    version: str
+    model: Any
+    features: list[str]
+    validation_ranges: dict[str, dict[str, float]]
+    column_mapping: dict[str, str]
+    profiles: pd.DataFrame
+    segments: pd.DataFrame
+    metrics: dict[str, Any]
+    k_sweep: pd.DataFrame | None = None
+    k_selection: dict[str, Any] | None = None
+    quality_report: dict[str, Any] | None = None
+    tracking_uri: str | None = None
+    experiment_name: str | None = None
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def k(self) -> int:
+        return len(self.profiles)
+
+    @property
+    def trained_at(self) -> datetime | None:
+        return version_time(self.version)
+
+    @property
+    def segment_names(self) -> dict[int, str]:
+        return dict(zip(self.profiles["segment_id"].astype(int), self.profiles["segment_name"].astype(str)))
+
+
+def version_time(version: str | None) -> datetime | None:
+    """The UTC time in a Kedro version string such as ``2026-11-28T00.04.18.498Z``."""
+    if not version:
+        return None
+    try:
+        return datetime.strptime(version, "%Y-%m-%dT%H.%M.%S.%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def model_features(model: Any) -> list[str]:
+    """The feature columns the model's ``select`` step picks from a frame."""
+    steps = getattr(model, "named_steps", {})
+    select = steps.get("select")
+    for attribute in ("features", "columns", "feature_names"):
+        value = getattr(select, attribute, None)
+        if value is not None and not callable(value) and not isinstance(value, str):
+            return [str(v) for v in value]
+    transformers = getattr(select, "transformers_", None)
+    if transformers is not None:  # a ColumnTransformer: the columns of the kept transformers
+        return [str(c) for _, step, columns in transformers if step != "drop" and not _is_remainder(columns)
+                for c in _as_list(columns)]
+    kw_args = getattr(select, "kw_args", None) or {}
+    for key in ("features", "columns"):
+        if key in kw_args:
+            return [str(c) for c in kw_args[key]]
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        return [str(c) for c in names]
+    raise UnreadableModelError("the model's 'select' step does not say which feature columns it uses")
+
+
+def load_bundle(project: ProjectHandle, version: str) -> ModelBundle:
+    """Loads model ``version`` and the outputs written with it, checking they belong together.
+
+    Raises:
+        NoTrainedModelError: no model file.
+        UnreadableModelError: the file cannot be unpickled or is not the expected pipeline.
+        IncompatibleModelError: trained on other features than ``params:features``.
+        IncompleteOutputsError: profiles, segments or metrics missing or from another run.
+    """
+    model = _load_model(project, version)
+    trained_on = model_features(model)
+    if set(trained_on) != set(project.features):
+        raise IncompatibleModelError(
+            f"The model (version {version}) was trained on {trained_on}, but params:features is "
+            f"{project.features} (conf/base/parameters_data_processing.yml). Retrain with `{TRAIN_COMMAND}` "
+            "or set 'features' back to what the model was trained on."
+        )
+    outputs = {name: _load_output(project, name, required=True) for name in REQUIRED_OUTPUTS}
+    optional = {name: _load_output(project, name, required=False) for name in OPTIONAL_OUTPUTS}
+    profiles = outputs["segment_profiles"].sort_values("segment_id").reset_index(drop=True)
+    bundle = ModelBundle(
+        version=version,
+        model=model,
+        features=list(project.features),
+        validation_ranges=project.validation_ranges,
+        column_mapping=project.column_mapping,
+        profiles=profiles,
+        segments=outputs["customer_segments"],
+        metrics=dict(outputs["clustering_metrics"]),
+        k_sweep=optional["k_sweep"],
+        k_selection=optional["k_selection"],
+        quality_report=optional["data_quality_report"],
+        tracking_uri=project.tracking_uri,
+        experiment_name=project.experiment_name,
+    )
+    _check_coherent(bundle, project)
+    logger.info("loaded model %s: k=%d, %d customers", version, bundle.k, len(bundle.segments))
+    return bundle
+
+
+def _load_model(project: ProjectHandle, version: str) -> Any:
+    from kedro.io import DatasetError
+
+    path = project.filepath(MODEL_DATASET)
+    try:
+        model = project.catalog.load(MODEL_DATASET, version=None if version == "unversioned" else version)
+    except DatasetError as error:
+        if _missing(error):  # by exception type: pickle's own messages say "not found" too
+            raise NoTrainedModelError(f"No trained model yet ({path} has no version {version}).") from error
+        raise UnreadableModelError(
+            f"The model file {path}/{version} could not be read ({_root_cause(error)}). "
+            f"Retrain with `{TRAIN_COMMAND}`."
+        ) from error
+    steps = getattr(model, "named_steps", None)
+    missing = [s for s in MODEL_STEPS if steps is None or s not in steps]
+    if missing or not all(hasattr(model, m) for m in ("predict", "transform")):
+        raise UnreadableModelError(
+            f"The model file {path}/{version} holds a {type(model).__name__}, not the expected scikit-learn "
+            f"Pipeline with steps {list(MODEL_STEPS)} (missing: {missing}). Retrain with `{TRAIN_COMMAND}`."
+        )
+    return model
+
+
+def _load_output(project: ProjectHandle, name: str, required: bool) -> Any:
+    try:
+        if not project.catalog.exists(name):
+            if required:
+                raise IncompleteOutputsError(
+                    f"The output '{name}' ({project.filepath(name)}) is missing although a model exists. "
+                    f"Run `{TRAIN_COMMAND}` to write all outputs."
+                )
+            return None
+        return project.catalog.load(name)
+    except IncompleteOutputsError:
+        raise
+    except Exception as error:
+        if not required:
+            logger.warning("could not read %s: %s", name, error)
+            return None
+        raise IncompleteOutputsError(
+            f"The output '{name}' ({project.filepath(name)}) could not be read ({_root_cause(error)}); "
+            f"a run may be writing it. Wait for it to finish and press 'Reload latest model', "
+            f"or run `{TRAIN_COMMAND}`."
+        ) from error
+
+
+def _check_coherent(bundle: ModelBundle, project: ProjectHandle) -> None:
+    """Refuses outputs that were not written by the run that trained this model."""
+    where = "a run may be in progress; wait for it to finish and press 'Reload latest model'"
+    model_k = getattr(bundle.model[-1], "n_clusters", None)
+    ids = sorted(bundle.profiles["segment_id"].astype(int))
+    metrics_k = bundle.metrics.get("k")
+    if ids != list(range(len(ids))) or (model_k is not None and model_k != len(ids)) or (
+        metrics_k is not None and int(metrics_k) != len(ids)
+    ):
+        raise IncompleteOutputsError(
+            f"The outputs do not belong to model {bundle.version}: the model has {model_k} segments, "
+            f"segment_profiles has ids {ids}, clustering_metrics says k={metrics_k}; {where}."
+        )
+    missing = [c for c in [*bundle.features, "segment_id", "segment_name"] if c not in bundle.segments.columns]
+    if missing:
+        raise IncompleteOutputsError(
+            f"customer_segments ({project.filepath('customer_segments')}) lacks the columns {missing}; "
+            f"run `{TRAIN_COMMAND}`."
+        )
+    if bundle.segments.empty:
+        return
+    step = max(1, len(bundle.segments) // _AGREEMENT_SAMPLE)
+    sample = bundle.segments.iloc[::step]
+    predicted = np.asarray(bundle.model.predict(sample[bundle.features]))
+    agreement = float(np.mean(predicted == sample["segment_id"].to_numpy()))
+    if agreement < _MIN_AGREEMENT:
+        raise IncompleteOutputsError(
+            f"customer_segments was not written by model {bundle.version}: only {agreement:.0%} of the "
+            f"stored segments match the model's own predictions; {where}."
+        )
+
+
+def _missing(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, FileNotFoundError) or type(cause).__name__ == "VersionNotFoundError":
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _root_cause(error: BaseException) -> str:
+    cause = error
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _is_remainder(columns: Any) -> bool:
+    return isinstance(columns, str) and columns == "remainder"
+
+
+def _as_list(columns: Any) -> Sequence[Any]:
+    if isinstance(columns, (str, int)):
+        return [columns]
+    return list(columns)

@@ -1,0 +1,88 @@
+"""Recent runs from the MLflow tracking store (MLflow is imported only when these are called)."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+KEDRO_RUN_TAG = "run_id"  # kedro-mlflow tags each run with the Kedro session id = the model version
+RUN_COLUMNS = ("mlflow_run_id", "run_name", "status", "start_time", "kedro_run_id")
+
+
+class TrackingStoreError(RuntimeError):
+    """The MLflow tracking store cannot be read."""
+
+
+def recent_runs(tracking_uri: str, experiment_name: str, max_results: int = 20) -> pd.DataFrame:
+    """The newest runs of the experiment: ids, name, status, start time, Kedro run id and metrics.
+
+    Returns:
+        One row per run, newest first, with a ``metrics.<name>`` column per metric;
+        empty (with the base columns) when the experiment has no runs yet.
+
+    Raises:
+        TrackingStoreError: the store cannot be reached or read.
+    """
+    try:
+        from mlflow import MlflowClient
+
+        client = MlflowClient(tracking_uri=tracking_uri)
+        experiment = client.get_experiment_by_name(experiment_name)
+        if experiment is None:
+            return pd.DataFrame(columns=list(RUN_COLUMNS))
+        runs = client.search_runs(
+            [experiment.experiment_id], max_results=max_results, order_by=["attributes.start_time DESC"]
+        )
+    except Exception as error:  # MLflow raises many types for an unreachable or broken store
+        raise TrackingStoreError(f"could not read MLflow runs from {tracking_uri}: {error}") from error
+    rows = []
+    for run in runs:
+        row = {
+            "mlflow_run_id": run.info.run_id,
+            "run_name": run.info.run_name,
+            "status": run.info.status,
+            "start_time": pd.to_datetime(run.info.start_time, unit="ms", utc=True),
+            "kedro_run_id": run.data.tags.get(KEDRO_RUN_TAG),
+        }
+        row.update({f"metrics.{k}": v for k, v in sorted(run.data.metrics.items())})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(RUN_COLUMNS) + sorted({c for r in rows for c in r} - set(RUN_COLUMNS)))
+
+
+def run_for_version(runs: pd.DataFrame, version: str | None) -> pd.Series | None:
+    """The run whose Kedro run id is the model version, if it is among ``runs``."""
+    if not version or runs.empty:
+        return None
+    match = runs.loc[runs["kedro_run_id"] == version]
+    return match.iloc[0] if len(match) else None
+
+
+def find_run(tracking_uri: str, experiment_name: str, version: str) -> dict | None:
+    """The MLflow run that trained model ``version`` (tagged ``run_id=<version>``), or None."""
+    if not version or "'" in version:  # versions are folder names; never let one alter the filter
+        return None
+    try:
+        from mlflow import MlflowClient
+
+        client = MlflowClient(tracking_uri=tracking_uri)
+        experiment = client.get_experiment_by_name(experiment_name)
+        if experiment is None:
+            return None
+        runs = client.search_runs(
+            [experiment.experiment_id], filter_string=f"tags.{KEDRO_RUN_TAG} = '{version}'", max_results=1
+        )
+    except Exception as error:
+        raise TrackingStoreError(f"could not read MLflow runs from {tracking_uri}: {error}") from error
+    if not runs:
+        return None
+    run = runs[0]
+    return {
+        "mlflow_run_id": run.info.run_id,
+        "run_name": run.info.run_name,
+        "status": run.info.status,
+        "start_time": pd.to_datetime(run.info.start_time, unit="ms", utc=True),
+        "metrics": dict(run.data.metrics),
+    }

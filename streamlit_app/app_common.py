@@ -1,0 +1,181 @@
+"""Shared by every page: the cached project and model bundle, the sidebar model panel, "no model".
+
+Heavy objects are cached once per process (``st.cache_resource``); which model version a
+browser session uses is kept in its session state, so a retrain while the app is open never
+changes the model under a user's feet: they keep it until they press "Reload latest model".
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from customer_segmentation.app_support import (
+    ModelBundle,
+    ModelNotAvailableError,
+    NoTrainedModelError,
+    ProjectHandle,
+    find_project_root,
+    latest_model_version,
+    load_bundle,
+    open_project,
+    version_time,
+)
+from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectNotFoundError
+
+logger = logging.getLogger(__name__)
+
+APP_DIR = Path(__file__).resolve().parent
+VERSION_KEY = "model_version"
+GENERATION_KEY = "model_loaded_with"  # opened_at of the project handle the served bundle was read with
+PREVIOUS_KEY = "previous_model"  # (version, generation) served before the last reload
+
+
+@st.cache_resource(show_spinner="Opening the Kedro project (first start takes a few seconds)...")
+def get_project(root: str) -> ProjectHandle:
+    return open_project(Path(root))
+
+
+@st.cache_resource(show_spinner="Loading the model...", max_entries=4)
+def get_bundle(root: str, version: str, generation: float) -> ModelBundle:
+    # ``generation`` (the project handle's opened_at) ties the bundle to the parameters it was read with,
+    # and keeps a served bundle apart from a reload of the same version next to newer files.
+    return load_bundle(get_project(root), version)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def training_run(tracking_uri: str, experiment: str, version: str) -> dict | None:
+    from customer_segmentation.app_support.runs import find_run  # imports MLflow: only when asked
+
+    return find_run(tracking_uri, experiment, version)
+
+
+@st.cache_data(ttl=30, show_spinner="Reading MLflow runs...")
+def recent_runs(tracking_uri: str, experiment: str, max_results: int):
+    from customer_segmentation.app_support.runs import recent_runs as read_runs
+
+    return read_runs(tracking_uri, experiment, max_results)
+
+
+def project() -> ProjectHandle:
+    """The open project, or a clear error and the end of the page."""
+    try:
+        root = find_project_root(APP_DIR)
+    except ProjectNotFoundError as error:
+        st.error(str(error))
+        st.stop()
+    try:
+        return get_project(str(root))
+    except Exception as error:  # a broken conf/ must read as a message, not a traceback
+        logger.exception("could not open the Kedro project")
+        st.error(f"The Kedro project at {root} could not be opened: {error}")
+        st.stop()
+
+
+def optional_output(handle: ProjectHandle, name: str):
+    """A small output such as the data quality report, or None if it is not there (yet)."""
+    try:
+        return handle.catalog.load(name) if handle.catalog.exists(name) else None
+    except Exception:
+        logger.warning("could not read %s", name, exc_info=True)
+        return None
+
+
+def pinned_version(handle: ProjectHandle) -> str | None:
+    """The model version this browser session uses (the newest one when it first asks)."""
+    if st.session_state.get(VERSION_KEY) is None:
+        st.session_state[VERSION_KEY] = latest_model_version(handle)
+    return st.session_state[VERSION_KEY]
+
+
+def reload_latest_model(root: str) -> None:
+    """Button callback: re-read the project (parameters included) and take the newest model."""
+    if st.session_state.get(VERSION_KEY) and st.session_state.get(GENERATION_KEY):
+        st.session_state[PREVIOUS_KEY] = (st.session_state[VERSION_KEY], st.session_state[GENERATION_KEY])
+    get_project.clear(root)
+    st.session_state[VERSION_KEY] = None
+    st.session_state[GENERATION_KEY] = None
+
+
+def bundle_or_message() -> ModelBundle | None:
+    """The session's model bundle; if there is none, the page's explanation has been shown."""
+    handle = project()
+    try:
+        return _session_bundle(handle)
+    finally:  # drawn last: it shows the version actually served (after a fallback, say)
+        sidebar_model_panel(handle, st.session_state.get(VERSION_KEY))
+
+
+def _session_bundle(handle: ProjectHandle) -> ModelBundle | None:
+    version = pinned_version(handle)
+    if version is None:
+        show_no_model()
+        return None
+    generation = st.session_state.get(GENERATION_KEY) or handle.opened_at
+    try:
+        bundle = get_bundle(str(handle.root), version, generation)
+    except NoTrainedModelError:
+        st.session_state[VERSION_KEY] = None
+        show_no_model()
+    except ModelNotAvailableError as error:
+        previous = _previous_bundle(handle, version)
+        if previous is not None:
+            st.warning(f"The newest model ({version}) cannot be served yet: {error} "
+                       f"Still serving the model trained in run {previous.version}.", icon=":material/history:")
+            return previous
+        st.error(str(error), icon=":material/error:")
+        st.caption("Train a model that fits the current configuration with:")
+        st.code(TRAIN_COMMAND, language="bash")
+    else:
+        st.session_state[GENERATION_KEY] = generation
+        st.session_state.pop(PREVIOUS_KEY, None)
+        return bundle
+    return None
+
+
+def _previous_bundle(handle: ProjectHandle, failed_version: str) -> ModelBundle | None:
+    """After a reload whose newest model cannot be used (a run still writing, say), the one served before.
+
+    It comes from the cache as it was loaded, never re-read next to the new run's files.
+    """
+    previous = st.session_state.pop(PREVIOUS_KEY, None)
+    if not previous or previous[0] == failed_version:
+        return None
+    version, generation = previous
+    try:
+        bundle = get_bundle(str(handle.root), version, generation)
+    except ModelNotAvailableError:
+        return None
+    st.session_state[VERSION_KEY], st.session_state[GENERATION_KEY] = version, generation
+    return bundle
+
+
+def show_no_model() -> None:
+    st.warning("No trained model yet. Train one from the project folder, then press 'Reload latest model':",
+               icon=":material/model_training:")
+    st.code(TRAIN_COMMAND, language="bash")
+
+
+def sidebar_model_panel(handle: ProjectHandle, version: str | None) -> None:
+    """Which model is served, whether a newer one exists, and the reload button."""
+    with st.sidebar:
+        st.caption("Model")
+        if version is None:
+            st.markdown("No trained model yet")
+        else:
+            trained = version_time(version)
+            st.markdown(f"Trained {trained:%Y-%m-%d %H:%M} UTC" if trained else f"Version {version}")
+            st.caption(f"Kedro run `{version}`")
+            latest = latest_model_version(handle)
+            if latest is not None and latest != version:
+                st.info("A newer model has been trained.", icon=":material/update:")
+        st.button("Reload latest model", key="reload_model", on_click=reload_latest_model, args=(str(handle.root),),
+                  help="Serve the newest trained model (and re-read the project's parameters).")
+
+
+def number(value: float, unit: str = "") -> str:
+    """``58,773 USD``; whole numbers without decimals."""
+    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+    return f"{text} {unit}".strip()

@@ -1,0 +1,91 @@
+"""Model & runs: how k was chosen, the data quality report, and recent MLflow runs compared."""
+
+import pandas as pd
+import streamlit as st
+
+import app_common
+from customer_segmentation.app_support import charts
+
+st.title("Model & runs")
+bundle = app_common.bundle_or_message()
+handle = app_common.project()
+
+if bundle is not None:
+    st.subheader("Number of segments")
+    selection = bundle.k_selection or {}
+    if selection:
+        st.info(
+            f"**k = {selection.get('k', bundle.k)}** chosen by {selection.get('method', 'the eda pipeline')}; "
+            f"structure in the data: **{selection.get('structure', 'n/a')}**. {selection.get('reason', '')}",
+            icon=":material/insights:",
+        )
+    votes = selection.get("votes") or {}
+    if votes:
+        st.caption("Votes for k: " + ", ".join(f"{name.replace('_', '-')} {k}" for name, k in votes.items()))
+    if bundle.k_sweep is not None and len(bundle.k_sweep):
+        st.plotly_chart(charts.k_sweep_chart(bundle.k_sweep, selection.get("k", bundle.k)), key="runs_sweep")
+        with st.expander("k sweep table"):
+            st.dataframe(bundle.k_sweep, hide_index=True, key="runs_sweep_table")
+    else:
+        st.caption("No k sweep was written (k_sweep).")
+    shown = {key: bundle.metrics.get(key) for key in
+             ("silhouette", "inertia", "calinski_harabasz", "davies_bouldin", "silhouette_sample_size")}
+    cells = st.columns(len(shown))
+    for cell, (key, value) in zip(cells, shown.items()):
+        cell.metric(key.replace("_", " ").capitalize(), "n/a" if value is None else f"{value:,.4g}")
+
+st.subheader("Data quality")
+report = bundle.quality_report if bundle is not None else app_common.optional_output(handle, "data_quality_report")
+if report:
+    cells = st.columns(4)
+    cells[0].metric("Rows read", f"{report.get('rows_read', 0):,}")
+    cells[1].metric("Duplicates removed", f"{report.get('duplicates_removed', 0):,}")
+    cells[2].metric("Rows rejected", f"{report.get('rows_rejected', 0):,}")
+    cells[3].metric("Rows used", f"{report.get('rows_out', 0):,}")
+    left, right = st.columns(2)
+    reasons = pd.DataFrame(list((report.get("rejections_by_reason") or {}).items()), columns=["reason", "rows"])
+    left.caption("Rejections by reason (details in data/02_intermediate/rejected_customers.csv)")
+    left.dataframe(reasons, hide_index=True, key="runs_rejections")
+    imputed = pd.DataFrame(list((report.get("cells_imputed") or {}).items()), columns=["column", "cells filled"])
+    right.caption("Missing cells filled with the column median")
+    right.dataframe(imputed, hide_index=True, key="runs_imputed")
+else:
+    st.caption("No data quality report yet (data_quality_report).")
+
+st.subheader("Recent MLflow runs")
+if not handle.tracking_uri or not handle.experiment_name:
+    st.caption("No MLflow tracking store is configured (conf/base/mlflow.yml).")
+    st.stop()
+try:
+    runs = app_common.recent_runs(handle.tracking_uri, handle.experiment_name, 20)
+except Exception as error:  # an unreachable store must not break the page
+    st.error(f"The MLflow runs could not be read: {error}", icon=":material/error:")
+    st.stop()
+if runs.empty:
+    st.caption(f"No runs in experiment '{handle.experiment_name}' yet.")
+    st.stop()
+
+serving = bundle.version if bundle is not None else None
+table = runs.assign(serving=runs["kedro_run_id"] == serving)
+# Metrics logged as histories under a prefix (k_sweep.silhouette, ...) only show their last step here.
+metric_columns = [c for c in runs.columns if c.startswith("metrics.") and "." not in c.removeprefix("metrics.")]
+st.dataframe(
+    table[["serving", "start_time", "run_name", "status", "kedro_run_id", "mlflow_run_id", *metric_columns]],
+    hide_index=True, key="runs_table",
+    column_config={
+        "serving": st.column_config.CheckboxColumn("Served", help="The run that trained the model you are using"),
+        "start_time": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm"),
+        "run_name": "Run name", "status": "Status", "kedro_run_id": "Kedro run (model version)",
+        "mlflow_run_id": "MLflow run id",
+        **{c: st.column_config.NumberColumn(c.removeprefix("metrics."), format="%.4g") for c in metric_columns},
+    },
+)
+if metric_columns:
+    names = [c.removeprefix("metrics.") for c in metric_columns]
+    default = names.index("silhouette") if "silhouette" in names else 0
+    metric = st.selectbox("Compare runs by", names, index=default, key="runs_metric")
+    current = table.loc[table["serving"], "mlflow_run_id"]
+    st.plotly_chart(charts.runs_chart(runs, f"metrics.{metric}", current.iloc[0] if len(current) else None),
+                    key="runs_chart")
+    st.caption("Red: the run that trained the model you are using.")
+st.caption("Every parameter, metric and artifact: `make mlflow-ui`, then http://127.0.0.1:5000")

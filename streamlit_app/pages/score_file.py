@@ -1,0 +1,76 @@
+"""Score a file: upload customers, see row-level problems, download every row with its segment."""
+
+from pathlib import Path
+
+import streamlit as st
+
+import app_common
+from customer_segmentation.app_support import score_file
+from customer_segmentation.schema import CustomerDataError
+
+st.title("Score a file")
+bundle = app_common.bundle_or_message()
+if bundle is None:
+    st.stop()
+
+mapping = ", ".join(f"`{k}` -> `{v}`" for k, v in bundle.column_mapping.items()) or "none"
+st.caption(
+    f"A CSV with the columns {', '.join(f'`{f}`' for f in bundle.features)} (header names as in the pipeline; "
+    f"column_mapping: {mapping}). Any delimiter and encoding the pipeline reads; other columns are kept. "
+    f"Up to {st.get_option('server.maxUploadSize')} MB."
+)
+upload = st.file_uploader("Customer file", type=["csv", "tsv", "txt"], key="score_upload")
+if upload is None:
+    st.session_state.pop("score_result", None)
+    st.stop()
+
+# Scored once per file and model version; reruns (e.g. the download) reuse the result.
+cache_key = (upload.file_id, bundle.version)
+if st.session_state.get("score_result", (None,))[0] != cache_key:
+    try:
+        with st.spinner("Validating and scoring..."):
+            result = score_file(upload.getvalue(), upload.name, bundle)
+    except CustomerDataError as error:
+        st.session_state.pop("score_result", None)
+        st.error(f"This file cannot be scored: {error}", icon=":material/error:")
+        st.stop()
+    st.session_state["score_result"] = (cache_key, result)
+result = st.session_state["score_result"][1]
+
+counts = st.columns(3)
+counts[0].metric("Rows in the file", f"{result.rows:,}")
+counts[1].metric("Scored", f"{result.scored_rows:,}")
+counts[2].metric("Rows with problems", f"{result.rows - result.scored_rows:,}")
+
+st.subheader("Preview")
+st.dataframe(result.preview, hide_index=True, key="score_preview")
+
+if len(result.problems):
+    bad_rows = result.problems["row"].nunique()
+    st.warning(f"{bad_rows:,} row(s) could not be scored: their problems are listed below (row 1 is the first "
+               "line under the header). All other rows were scored.", icon=":material/warning:")
+    shown = result.problems.head(5000)
+    if len(shown) <= 50:  # a plain table: readable at a glance and by screen readers
+        st.table(shown.rename(columns=str.capitalize).set_index("Row"))
+    else:
+        st.dataframe(shown, hide_index=True, key="score_problems",
+                     column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
+                                    "column": "Column", "value": "Value", "reason": "Reason"})
+    if len(shown) < len(result.problems):
+        st.caption(f"The first {len(shown):,} of {len(result.problems):,} problems; the download has them all "
+                   "in its 'problem' column.")
+else:
+    st.success("Every row passed validation and was scored.", icon=":material/check_circle:")
+
+if result.scored_rows:
+    st.subheader("Scored customers per segment")
+    summary = (result.scored.dropna(subset=["segment_id"]).groupby(["segment_id", "segment_name"]).size()
+               .rename("customers").reset_index())
+    st.dataframe(summary, hide_index=True, key="score_summary")
+
+st.download_button(
+    "Download the scored file (CSV)", data=result.csv, file_name=f"{Path(upload.name).stem}_scored.csv",
+    mime="text/csv", key="score_download", on_click="ignore", type="primary", icon=":material/download:",
+    help="Every row of your file plus segment_id, segment_name and problem. Cells that a spreadsheet would run "
+         "as a formula (starting with = + - @) are prefixed with ' so they open as text.",
+)

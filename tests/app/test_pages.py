@@ -1,0 +1,256 @@
+"""The app's pages through streamlit.testing.v1.AppTest: one behaviour per test."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.app import projects
+from tests.app.conftest import PAGES
+
+GOOD_AND_BAD_CSV = (
+    b"customer_id,annual_income,spending_score,savings,age\n"
+    b"A1,52000,61,4200,31\n"
+    b"A2,61000,40,-1500,44\n"
+    b"A3,48000,55,3000,7\n"
+    b"A4,abc,55,3000,40\n"
+)
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def table_with(at, column: str) -> pd.DataFrame:
+    """The first st.dataframe on the page with ``column`` (AppTest does not expose dataframe keys)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def plotly_spec(at, index: int) -> dict:
+    """The figure of the page's ``index``-th plotly chart, as sent to the browser."""
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def metric_values(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# Kedro 1.7 registers its config resolvers with a call OmegaConf has deprecated.
+pytestmark = pytest.mark.filterwarnings("ignore:register_new_resolver:UserWarning")
+
+# ---------- Segments ----------
+
+
+def test_segments_headline_shows_customers_segments_and_silhouette(open_app, trained_project):
+    metrics = json.loads((trained_project / "data/08_reporting/clustering_metrics.json").read_text())
+    at = open_app(trained_project)
+    assert not at.exception
+    shown = metric_values(at)
+    assert shown["Customers"] == f"{metrics['n_customers']:,}"
+    assert shown["Segments"] == str(metrics["k"])
+    assert shown["Silhouette"] == f"{metrics['silhouette']:.2f}"
+
+
+def test_segments_names_the_mlflow_run_that_trained_the_model(open_app, trained_project):
+    at = open_app(trained_project)
+    line = next(c for c in texts(at.caption) if c.startswith("Trained by MLflow run"))
+    assert projects.model_version(trained_project) in line
+
+
+def test_segments_profile_table_lists_every_segment_with_its_action(open_app, trained_project):
+    profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
+    at = open_app(trained_project)
+    table = table_with(at, "suggested_action")
+    assert table["segment_name"].tolist() == profiles["segment_name"].tolist()
+    assert table["suggested_action"].tolist() == profiles["suggested_action"].tolist()
+
+
+def test_segments_chart_shows_every_segment_and_the_centres_on_the_map(open_app, trained_project):
+    profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
+    at = open_app(trained_project)
+    chart = plotly_spec(at, 0)
+    assert sorted(trace["name"] for trace in chart["data"]) == sorted([*profiles["segment_name"], "Segment centres"])
+    assert chart["layout"]["xaxis"]["title"]["text"] == "Segment map, axis 1 (PCA)"
+
+
+def test_segments_chart_can_show_two_chosen_features(open_app, trained_project):
+    at = open_app(trained_project)
+    at.radio(key="segments_view").set_value("Two features").run()
+    at.selectbox(key="segments_x").set_value("age").run()
+    assert not at.exception
+    layout = plotly_spec(at, 0)["layout"]
+    assert (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]) == (
+        "Age (years)", "Spending score (score 0-100)")
+
+
+# ---------- Predict a customer ----------
+
+
+def test_predict_defaults_give_a_segment_with_its_description(open_app, trained_project):
+    profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
+    at = open_app(trained_project, "predict")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    (answer,) = texts(at.success)
+    name = answer.removeprefix("This customer belongs to **").removesuffix("**.")
+    assert name in profiles["segment_name"].tolist()
+    description = profiles.loc[profiles["segment_name"] == name, "description"].iloc[0]
+    assert any(description in text for text in texts(at.markdown))
+
+
+def test_predict_places_the_customer_on_the_map_and_ranks_segment_distances(open_app, trained_project):
+    profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
+    at = open_app(trained_project, "predict")
+    at.form_submit_button[0].click().run()
+    distances, segment_map = plotly_spec(at, 0), plotly_spec(at, 1)
+    assert sorted(distances["data"][0]["y"]) == sorted(profiles["segment_name"])
+    (customer,) = [t for t in segment_map["data"] if t["name"] == "This customer"]
+    assert len(customer["x"]) == len(customer["y"]) == 1
+
+
+def test_predict_out_of_range_age_gets_a_message_next_to_the_field(open_app, trained_project):
+    at = open_app(trained_project, "predict")
+    at.number_input(key="predict_age").set_value(7)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    age_column = next(c for c in at.columns if c.number_input and c.number_input[0].key == "predict_age")
+    assert texts(age_column.error) == ["7 is outside the allowed range [18, 100]."]
+    assert not at.success
+
+
+def test_predict_missing_value_asks_for_it_next_to_the_field(open_app, trained_project):
+    at = open_app(trained_project, "predict")
+    at.number_input(key="predict_savings").set_value(None)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    savings_column = next(c for c in at.columns if c.number_input and c.number_input[0].key == "predict_savings")
+    assert texts(savings_column.error) == ["Enter a value."]
+
+
+# ---------- Score a file ----------
+
+
+def test_score_file_lists_row_problems_and_scores_the_other_rows(open_app, trained_project):
+    at = open_app(trained_project, "score")
+    at.file_uploader(key="score_upload").set_value(("customers.csv", GOOD_AND_BAD_CSV, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert metric_values(at) == {"Rows in the file": "4", "Scored": "2", "Rows with problems": "2"}
+    (problems,) = [t.value for t in at.table]
+    assert problems.reset_index().to_dict("records") == [
+        {"Row": 3, "Column": "age", "Value": "7", "Reason": "outside the allowed range [18, 100]"},
+        {"Row": 4, "Column": "annual_income", "Value": "abc", "Reason": "not a number"},
+    ]
+
+
+def test_score_file_offers_the_scored_file_for_download(open_app, trained_project):
+    at = open_app(trained_project, "score")
+    at.file_uploader(key="score_upload").set_value(("customers.csv", GOOD_AND_BAD_CSV, "text/csv"))
+    at.run()
+    assert at.download_button(key="score_download").label == "Download the scored file (CSV)"
+
+
+def test_score_file_without_a_required_column_explains_what_is_missing(open_app, trained_project):
+    at = open_app(trained_project, "score")
+    at.file_uploader(key="score_upload").set_value(("x.csv", b"customer_id,annual_income,age\nA,1,30\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    (message,) = texts(at.error)
+    assert "['spending_score', 'savings'] missing" in message
+    assert not at.download_button
+
+
+def test_score_file_rejects_a_binary_upload_with_a_message(open_app, trained_project):
+    at = open_app(trained_project, "score")
+    at.file_uploader(key="score_upload").set_value(("model.csv", b"\x80\x04\x95\x00\x00binary", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "not a text CSV file" in texts(at.error)[0]
+
+
+# ---------- Model & runs ----------
+
+
+def test_model_runs_shows_the_chosen_k_and_its_reason(open_app, trained_project):
+    selection = json.loads((trained_project / "data/08_reporting/k_selection.json").read_text())
+    at = open_app(trained_project, "runs")
+    assert not at.exception
+    (info,) = texts(at.info)
+    assert f"k = {selection['k']}" in info and selection["reason"] in info
+
+
+def test_model_runs_shows_the_data_quality_report(open_app, trained_project):
+    report = json.loads((trained_project / "data/08_reporting/data_quality_report.json").read_text())
+    at = open_app(trained_project, "runs")
+    shown = metric_values(at)
+    assert shown["Rows read"] == f"{report['rows_read']:,}"
+    assert shown["Rows rejected"] == f"{report['rows_rejected']:,}"
+
+
+def test_model_runs_lists_the_mlflow_run_behind_the_served_model(open_app, trained_project):
+    at = open_app(trained_project, "runs")
+    runs = table_with(at, "mlflow_run_id")
+    served = runs.loc[runs["serving"]]
+    assert len(runs) == 2  # the fixture trains twice
+    assert served["kedro_run_id"].tolist() == [projects.model_version(trained_project)]
+    assert "metrics.silhouette" in runs.columns
+    assert at.selectbox(key="runs_metric").value == "silhouette"
+
+
+# ---------- States without a usable model ----------
+
+
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_every_page_without_a_model_says_so_and_shows_make_run(open_app, untrained_project, page_name):
+    at = open_app(untrained_project, page_name)
+    assert not at.exception
+    assert any(w.startswith("No trained model yet") for w in texts(at.warning))
+    assert "make run" in texts(at.code)
+
+
+def test_model_trained_on_other_features_is_refused_with_a_clear_error(open_app, projects_dir):
+    at = open_app(projects.variant(projects_dir, "incompatible"), "predict")
+    assert not at.exception
+    (message,) = texts(at.error)
+    assert "was trained on ['annual_income', 'spending_score', 'savings', 'age']" in message
+    assert "params:features is ['annual_income', 'spending_score', 'age']" in message
+    assert not at.form_submit_button
+
+
+def test_unreadable_model_file_is_reported_without_a_traceback(open_app, projects_dir):
+    at = open_app(projects.variant(projects_dir, "unreadable"))
+    assert not at.exception
+    (message,) = texts(at.error)
+    assert message.startswith("The model file data/06_models/segmentation_model.pkl/") and "could not be read" in message
+
+
+def test_retrained_model_is_served_only_after_reload(open_app, projects_dir):
+    project = projects.variant(projects_dir, "retrain")
+    first = projects.model_version(project)
+    at = open_app(project)
+    newer = projects.add_model_version(project)
+    at.run()
+    assert f"Kedro run `{first}`" in texts(at.sidebar.caption)
+    assert texts(at.sidebar.info) == ["A newer model has been trained."]
+    at.button(key="reload_model").click().run()
+    assert not at.exception
+    assert f"Kedro run `{newer}`" in texts(at.sidebar.caption)
+    assert not at.sidebar.info
+
+
+def test_failed_reload_keeps_serving_the_previous_model(open_app, projects_dir):
+    project = projects.variant(projects_dir, "retrain_broken")
+    first = projects.model_version(project)
+    at = open_app(project)
+    broken = project / "data/06_models/segmentation_model.pkl" / projects.NEWER_VERSION / "segmentation_model.pkl"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"half-written")
+    at.button(key="reload_model").click().run()
+    assert not at.exception and not at.error
+    (warning,) = texts(at.warning)
+    assert warning.startswith(f"The newest model ({projects.NEWER_VERSION}) cannot be served yet")
+    assert f"Kedro run `{first}`" in texts(at.sidebar.caption)
+    at.run()  # and on the next interaction, still the previous model, silently
+    assert not at.warning and metric_values(at)["Segments"] == "4"

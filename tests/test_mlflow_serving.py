@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,22 +12,12 @@ import pandas as pd
 import pytest
 
 from tests.conftest import VENV_BIN
+from tests.servers import background_server, free_port
 from tests.pipelines.clustering.trained_project import FEATURES, MODEL_NAME, tracking_uri, trained_project
 
 pytestmark = pytest.mark.slow
 
 START_TIMEOUT_S = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _get(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=2) as response:
-        return response.status
 
 
 def _post_json(url: str, payload: dict) -> dict:
@@ -50,7 +36,7 @@ def project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(project, tmp_path_factory):
     """`mlflow models serve` on a free loopback port, in its own process group (uvicorn has children)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri(project)}
     env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])  # it execs `uvicorn` by name
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
@@ -58,31 +44,10 @@ def server(project, tmp_path_factory):
         str(VENV_BIN / "mlflow"), "models", "serve", "-m", f"models:/{MODEL_NAME}/latest",
         "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port),
     ]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"mlflow models serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                if _get(f"{url}/ping") == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer on {url}/ping after {START_TIMEOUT_S} s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(1)
+    with background_server(command, cwd=project, env=env, log_path=log_path, ready_url=f"{url}/ping",
+                           timeout=START_TIMEOUT_S):
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def test_invocations_return_the_assigned_segments(server, project):

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import io
 import os
-import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +17,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import PROJECT_ROOT, VENV_BIN
+from tests.servers import background_server, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -38,26 +35,6 @@ UPLOAD = (
 RENDER_TIMEOUT_MS = 90_000
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"streamlit did not answer /_stcore/health within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def app_url(trained_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run streamlit_app/app.py` from the trained copy's root, as `make app` does."""
@@ -72,22 +49,10 @@ def app_url(trained_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     env = dict(os.environ, PYTHONPATH=str(trained_project / "src"), KEDRO_DISABLE_TELEMETRY="1",
                DO_NOT_TRACK="1", MLFLOW_DISABLE_TELEMETRY="true")
     env.pop("CUSTOMER_SEGMENTATION_PROJECT", None)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "streamlit"), "run", "streamlit_app/app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=trained_project, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        wait_for_health(url, process, log)
+    command = [str(VENV_BIN / "streamlit"), "run", "streamlit_app/app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with background_server(command, cwd=trained_project, env=env, log_path=log, ready_url=f"{url}/_stcore/health"):
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -152,50 +152,65 @@ def validate_customers(
         ``valid`` with parsed features; ``rejected`` with the original cells plus a
         ``rejection_reason`` naming every offending column and value.
     """
+    # Every rule gives a boolean mask over all rows; reason texts are then written for the
+    # failing rows only, so millions of valid rows cost a few vectorised passes and no strings.
+    problems: list[tuple[np.ndarray, pd.Series, str, str]] = []  # (mask, values shown, column, what)
     parsed = {}
-    reasons = pd.Series("", index=frame.index, dtype="object")
     for feature in features:
         numbers, not_a_number = parse_numbers(frame[feature])
-        if not_a_number.any():
-            reasons = _append(reasons, not_a_number, frame[feature], feature, "is not a number")
+        problems.append((not_a_number.to_numpy(), frame[feature], feature, "is not a number"))
         if reject_missing:
-            missing = numbers.isna() & ~not_a_number
-            reasons = _append(reasons, missing, frame[feature], feature, "is missing")
+            problems.append(((numbers.isna() & ~not_a_number).to_numpy(), frame[feature], feature, "is missing"))
         parsed[feature] = numbers
-    typed = pd.DataFrame(parsed, index=frame.index)
+    # Numbered by position, so pandera's failure cases point straight at rows.
+    typed = pd.DataFrame(parsed, copy=False).reset_index(drop=True)
     # A record without a single feature value cannot be placed in any segment, imputed or not.
-    empty = typed.isna().all(axis=1) & ~reasons.ne("")
-    if empty.any():
-        reasons = reasons.mask(empty, "all feature values are empty (" + ", ".join(features) + ")")
+    empty = typed.isna().all(axis=1).to_numpy() & ~_any(problems, len(frame))
     try:
-        build_schema(features, ranges).validate(typed, lazy=True)
+        # inplace: nothing is coerced, so pandera need not copy millions of rows first.
+        build_schema(features, ranges).validate(typed, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases.dropna(subset=["index"])
         for column, group in cases.groupby("column", sort=False):
-            failed = pd.Series(frame.index.isin(group["index"]), index=frame.index)
-            infinite = failed & np.isinf(typed[column])
-            reasons = _append(reasons, infinite, typed[column], column, "is not a finite number")
+            failed = np.zeros(len(frame), dtype=bool)
+            failed[group["index"].to_numpy(dtype="int64")] = True
+            infinite = failed & np.isinf(typed[column].to_numpy())
             bounds = ranges.get(column, {})
             allowed = f"[{_show(bounds.get('min', -np.inf))}, {_show(bounds.get('max', np.inf))}]"
-            reasons = _append(
-                reasons, failed & ~infinite, typed[column], column, f"is outside the allowed range {allowed}"
-            )
-    bad = reasons != ""
-    valid = frame.loc[~bad].copy()
-    valid[list(features)] = typed.loc[~bad]
+            problems.append((infinite, typed[column], column, "is not a finite number"))
+            problems.append((failed & ~infinite, typed[column], column, f"is outside the allowed range {allowed}"))
+    bad = _any(problems, len(frame)) | empty
+    reasons = pd.Series("", index=frame.index[bad], dtype="object")
+    for mask, values, column, what in problems:
+        reasons = _append(reasons, mask[bad], values[bad], column, what)
+    if empty.any():
+        reasons[empty[bad]] = "all feature values are empty (" + ", ".join(features) + ")"
+    # Parsed features replace the cells as read; the other columns are shared, not copied.
+    valid = frame.copy(deep=False)
+    for feature, numbers in parsed.items():
+        valid[feature] = numbers
+    if bad.any():
+        valid = valid.loc[~bad]
     rejected = frame.loc[bad].copy()
-    rejected[REASON_COLUMN] = reasons[bad]
+    rejected[REASON_COLUMN] = reasons.to_numpy()
     return ValidationResult(valid=valid, rejected=rejected)
 
 
-def _append(reasons: pd.Series, mask: pd.Series, values: pd.Series, column: str, what: str) -> pd.Series:
+def _any(problems: list[tuple[np.ndarray, pd.Series, str, str]], rows: int) -> np.ndarray:
+    flagged = np.zeros(rows, dtype=bool)
+    for mask, *_ in problems:
+        flagged |= mask
+    return flagged
+
+
+def _append(reasons: pd.Series, mask: np.ndarray, values: pd.Series, column: str, what: str) -> pd.Series:
     if not mask.any():
         return reasons
-    shown = values[mask].map(_show)
+    shown = values[mask].map(_show).to_numpy()
+    current = reasons[mask].to_numpy()
     text = column + ": " + shown + " " + what
-    joined = reasons[mask].where(reasons[mask] == "", reasons[mask] + "; ") + text
     reasons = reasons.copy()
-    reasons[mask] = joined
+    reasons[mask] = np.where(current == "", text, current + "; " + text)
     return reasons
 
 

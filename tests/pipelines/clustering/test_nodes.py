@@ -6,10 +6,11 @@ import pytest
 from matplotlib.figure import Figure
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from customer_segmentation.pipelines.clustering import nodes as clustering_nodes
 from customer_segmentation.pipelines.clustering.nodes import (
     assign_segments,
     evaluate_segmentation,
@@ -64,7 +65,15 @@ def test_ties_in_the_first_feature_are_broken_by_the_next():
 
 
 def test_predict_returns_the_canonical_ids_of_the_fit(model, customers):
-    assert np.array_equal(model.predict(customers), model["kmeans"].labels_)
+    scaled = StandardScaler().fit_transform(customers[FEATURES])
+    plain = KMeans(n_clusters=4, n_init=10, random_state=42).fit(scaled)
+    canonical = np.argsort(np.argsort(plain.cluster_centers_[:, 0]))  # cluster -> its rank by centre income
+    assert np.array_equal(model.predict(customers), canonical[plain.labels_])
+
+
+def test_model_does_not_store_a_label_per_training_customer(model):
+    # customer_segments holds every customer's segment; at 10M rows labels_ would add 40 MB per saved model.
+    assert not hasattr(model["kmeans"], "labels_")
 
 
 def test_model_is_returned_twice_for_the_pickle_and_the_registry(customers):
@@ -127,7 +136,7 @@ def test_full_pca_is_a_rotation_that_keeps_the_segments(customers, model):
     scaled = StandardScaler().fit_transform(customers[FEATURES])
     plain = KMeans(n_clusters=4, n_init=10, random_state=42).fit(scaled)
     assert np.isclose(plain.inertia_, model["kmeans"].inertia_)
-    pairs = pd.crosstab(plain.labels_, model["kmeans"].labels_)
+    pairs = pd.crosstab(plain.labels_, model.predict(customers))
     assert (pairs > 0).sum(axis=1).eq(1).all(), "each K-Means cluster maps to exactly one segment"
 
 
@@ -290,3 +299,77 @@ def test_segment_sizes_label_counts_and_shares(segment_profiles):
     labels = [t.get_text() for t in ax.texts]
     first = segment_profiles.iloc[0]
     assert labels[0] == f"{first['size']:,} ({first['share']:.0%})"
+
+
+# ---------- at scale: fitting from a sample, chunked passes, indices from per-segment sums ----------
+
+
+@pytest.fixture(scope="module")
+def sampled_model(customers):
+    """A model trained as on millions of rows: initialisations on 500 of the 3,000 customers."""
+    return train(customers, init_sample_size=500)
+
+
+def test_above_init_sample_size_the_sample_centres_are_refined_on_all_customers(customers, sampled_model):
+    scaled = StandardScaler().fit_transform(customers[FEATURES])
+    assert np.allclose(sampled_model["scaler"].mean_, customers[FEATURES].mean())
+    assert np.allclose(sampled_model["scaler"].scale_, customers[FEATURES].std(ddof=0))
+    # What scikit-learn gives from the same start: the best of 10 initialisations on the same seeded sample.
+    rows = np.sort(np.random.default_rng(42).choice(len(customers), size=500, replace=False))
+    coordinates = sampled_model["pca"].transform(scaled)
+    start = KMeans(n_clusters=4, n_init=10, random_state=42).fit(coordinates[rows]).cluster_centers_
+    reference = KMeans(n_clusters=4, init=start, n_init=1).fit(coordinates)
+    order = np.argsort(sampled_model["scaler"].inverse_transform(
+        sampled_model["pca"].inverse_transform(reference.cluster_centers_))[:, 0])
+    assert np.allclose(sampled_model["kmeans"].cluster_centers_, reference.cluster_centers_[order], atol=1e-9)
+    assert np.isclose(sampled_model["kmeans"].inertia_, reference.inertia_)
+    segments = assign_segments(customers, sampled_model, name_segments(sampled_model, 0.5, 3))
+    assert np.isclose(sampled_model["kmeans"].inertia_, (segments["distance_to_centre"] ** 2).sum())
+
+
+def test_training_from_a_sample_keeps_the_contract_and_is_deterministic(customers, sampled_model, model):
+    again = train(customers, init_sample_size=500)
+    assert np.array_equal(again["kmeans"].cluster_centers_, sampled_model["kmeans"].cluster_centers_)
+    assert list(sampled_model.named_steps) == ["select", "scaler", "pca", "kmeans"]
+    assert (sampled_model["kmeans"].n_init, sampled_model["kmeans"].random_state) == (10, 42)
+    assert list(sampled_model.feature_names_in_) == FEATURES
+    assert not hasattr(sampled_model["kmeans"], "labels_")
+    # The demo personas are found either way: the same segments, the same names.
+    assert np.array_equal(sampled_model.predict(customers), model.predict(customers))
+    assert name_segments(sampled_model, 0.5, 3)["segment_name"].tolist() == name_segments(model, 0.5, 3)[
+        "segment_name"].tolist()
+
+
+def test_init_sample_size_below_the_number_of_segments_is_rejected(customers):
+    with pytest.raises(ValueError, match="'init_sample_size' is 3; use at least the number of segments \\(4\\)"):
+        train(customers, init_sample_size=3)
+
+
+def test_chunked_passes_give_the_same_segments_and_metrics(customers, model, segment_names, monkeypatch):
+    whole = assign_segments(customers, model, segment_names)
+    metrics = evaluate_segmentation(whole, model, silhouette_sample_size=1000, random_state=3)
+    monkeypatch.setattr(clustering_nodes, "CHUNK_ROWS", 700)
+    chunked = assign_segments(customers, model, segment_names)
+    pd.testing.assert_frame_equal(chunked, whole)
+    again = evaluate_segmentation(chunked, model, silhouette_sample_size=1000, random_state=3)
+    assert again["clustering_metrics"] == pytest.approx(metrics["clustering_metrics"], rel=1e-12)
+
+
+def test_segment_name_is_a_categorical_of_the_names_in_id_order(customer_segments, segment_names):
+    assert isinstance(customer_segments["segment_name"].dtype, pd.CategoricalDtype)
+    assert customer_segments["segment_name"].cat.categories.tolist() == segment_names["segment_name"].tolist()
+    assert np.array_equal(customer_segments["segment_name"].cat.codes, customer_segments["segment_id"])
+
+
+@pytest.mark.parametrize("pca_components", [None, 2])
+def test_validity_indices_equal_scikit_learns(customers, pca_components):
+    fitted = train(customers, pca_components=pca_components)
+    names = name_segments(fitted, threshold=0.5, max_traits=3)
+    segments = assign_segments(customers, fitted, names)
+    metrics = evaluate_segmentation(segments, fitted, silhouette_sample_size=700, random_state=5)["clustering_metrics"]
+    coordinates = fitted[:-1].transform(customers)
+    labels = segments["segment_id"]
+    assert metrics["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(coordinates, labels), rel=1e-9)
+    assert metrics["davies_bouldin"] == pytest.approx(davies_bouldin_score(coordinates, labels), rel=1e-9)
+    assert metrics["silhouette"] == pytest.approx(
+        silhouette_score(coordinates, labels, sample_size=700, random_state=5), rel=1e-12)

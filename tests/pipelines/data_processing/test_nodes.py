@@ -1,6 +1,8 @@
+import numpy as np
 import pandas as pd
 import pytest
 
+from customer_segmentation.pipelines.data_processing import nodes
 from customer_segmentation.pipelines.data_processing.nodes import (
     NoValidRowsError,
     build_data_quality_report,
@@ -138,3 +140,84 @@ def test_build_data_quality_report_fails_when_no_row_is_valid():
     raw = _raw(age=["7", "8", "9"])
     with pytest.raises(NoValidRowsError, match="no valid rows: all 3 rows.*rejected_customers.csv"):
         build_data_quality_report(*_report_inputs(raw))
+
+
+# ---------- remove_duplicate_rows at scale: hashes find candidates, DataFrame.duplicated decides ----------
+
+
+def _dirty_frame(rows: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Numbers, text and missing cells, with exact duplicates and rows that differ only in their text."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({
+        "customer_id": [f"C{i % 1500}" for i in range(rows)],
+        "annual_income": rng.integers(0, 5, rows).astype(float),
+        "spending_score": rng.choice([1.0, np.nan, 0.0, -0.0], rows),
+        "savings": rng.integers(0, 3, rows).astype(float),
+        "age": rng.integers(20, 22, rows).astype(float),
+    })
+    return standardize_columns(frame, {}, FEATURE_LIST)
+
+
+def test_remove_duplicate_rows_matches_dataframe_duplicated():
+    mapped = _dirty_frame()
+    expected = mapped.drop(columns="source_row").duplicated(keep="first")
+    unique, summary = remove_duplicate_rows(mapped)
+    assert summary["duplicates_removed"] == int(expected.sum()) > 0
+    pd.testing.assert_frame_equal(unique, mapped.loc[~expected])
+
+
+def test_remove_duplicate_rows_is_exact_when_every_hash_collides(monkeypatch):
+    mapped = _dirty_frame()
+    real = nodes._row_hashes
+    monkeypatch.setattr(nodes, "_row_hashes", lambda frame: (np.zeros(len(frame), dtype="uint64"), real(frame)[1]))
+    unique, summary = remove_duplicate_rows(mapped)
+    expected = mapped.drop(columns="source_row").duplicated(keep="first")
+    pd.testing.assert_frame_equal(unique, mapped.loc[~expected])
+
+
+def test_remove_duplicate_rows_passes_the_frame_on_when_nothing_is_dropped():
+    mapped = standardize_columns(_raw(), {}, FEATURE_LIST)
+    unique, summary = remove_duplicate_rows(mapped)
+    assert unique is mapped and summary["duplicates_removed"] == 0
+
+
+def test_input_fingerprint_covers_text_and_numbers_and_ignores_row_numbers():
+    def sha(frame):
+        return remove_duplicate_rows(standardize_columns(frame, {}, FEATURE_LIST))[1]["input_sha256"]
+
+    numbers = _raw().astype({f: float for f in FEATURE_LIST})
+    assert sha(numbers) == sha(numbers.copy())
+    assert sha(numbers) != sha(numbers.assign(customer_id=["A", "B", "X"]))
+    assert sha(numbers) != sha(numbers.assign(age=[30.0, 45.0, 62.0]))
+    assert sha(_raw()) != sha(_raw(customer_id=["A", "B", "X"])), "all-text files too"
+    chunked = pd.concat([numbers.iloc[:1], numbers.iloc[1:]], ignore_index=True)
+    assert sha(chunked) == sha(numbers), "however the text column is chunked in memory"
+    assert len(sha(numbers)) == 64
+
+
+def test_validate_records_orders_several_reasons_per_row_on_any_index():
+    raw = _raw(spending_score=["abc", "80", ""], age=["7", "45", ""], annual_income=["50000", "72000", ""],
+               savings=["1000", "25000.5", ""])
+    unique = standardize_columns(raw, {}, FEATURE_LIST).set_axis([10, 20, 30])  # as after removing duplicates
+    valid, rejected = validate_records(unique, FEATURE_LIST, RANGES, "median")
+    assert valid.index.tolist() == [20]
+    assert rejected.index.tolist() == [10, 30]
+    assert rejected["rejection_reason"].tolist() == [
+        "spending_score: 'abc' is not a number; age: 7 is outside the allowed range [18, 100]",
+        "all feature values are empty (annual_income, spending_score, savings, age)",
+    ]
+
+
+def test_data_processing_nodes_leave_their_inputs_unchanged():
+    # The catalog hands the same frame from node to node (MemoryDataset copy_mode: assign).
+    raw = pd.concat([_raw(age=["30", "", "7"]), _raw().iloc[[0]]], ignore_index=True)
+    before = raw.copy()
+    mapped = standardize_columns(raw, {}, FEATURE_LIST)
+    mapped_before = mapped.copy()
+    unique, _ = remove_duplicate_rows(mapped)
+    unique_before = unique.copy()
+    valid, _ = validate_records(unique, FEATURE_LIST, RANGES, "median")
+    valid_before = valid.copy()
+    impute_missing_values(valid, FEATURE_LIST, "median")
+    for frame, copy in ((raw, before), (mapped, mapped_before), (unique, unique_before), (valid, valid_before)):
+        pd.testing.assert_frame_equal(frame, copy)

@@ -141,3 +141,16 @@ def test_build_sweep_metrics_logs_every_index_with_k_as_step(small_sweep):
     assert set(curves) == set(SWEEP_COLUMNS) - {"k"}
     assert [point["step"] for point in curves["silhouette"]] == [2, 3, 4, 5]
     assert curves["stability"][1]["value"] == pytest.approx(small_sweep["stability"][1])
+
+
+def test_sweep_k_gives_the_same_table_on_one_core_and_on_several(customers, monkeypatch, caplog):
+    import customer_segmentation.pipelines.eda.nodes as eda_nodes
+
+    scaled = standardize_features(customers[FEATURE_LIST])
+    tables = []
+    for cores in (1, 2):
+        monkeypatch.setattr(eda_nodes, "cpu_count", lambda cores=cores: cores)
+        with caplog.at_level("INFO", logger=eda_nodes.__name__):
+            tables.append(sweep_k(scaled, [2, 5], n_init=2, n_bootstrap=2, silhouette_sample_size=300, random_state=42))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    assert "k sweep 4/4 done" in caplog.text, "progress per k"

@@ -12,6 +12,11 @@ in original units, ascending by the first feature of ``features`` (``annual_inco
 by default), ties broken by the next feature. The fitted centres are stored in that
 order, so ``model.predict`` returns the canonical ids directly and a retrain on the
 same population gives matching segments the same ids (and so the same names).
+
+At scale: above ``init_sample_size`` customers the K-Means initialisations are tried on a
+seeded sample and the best is refined on every customer (see ``train_segmentation_model``);
+per-row work runs in chunks of rows, so memory stays bounded; the validity indices are
+computed in one pass from per-segment sums, equal to scikit-learn's.
 """
 
 from __future__ import annotations
@@ -28,9 +33,10 @@ from sklearn import config_context
 from sklearn.cluster import KMeans
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.metrics import silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
 
 from customer_segmentation.pipelines.eda.selection import parse_n_clusters
 from customer_segmentation.schema import CustomerDataError, feature_label
@@ -41,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 # Scores of clustering_metrics also logged as MLflow metrics (one catalog entry each).
 TRACKED_METRICS = ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin")
+# Per-row transforms run on this many rows at a time: a few tens of MB of temporaries instead of
+# several copies of every row (10M rows x 4 features are 320 MB per copy).
+CHUNK_ROWS = 1_000_000
 
 
 def _choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_customers: int) -> int:
@@ -71,20 +80,134 @@ def _centres(model: Pipeline) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _to_canonical_order(model: Pipeline) -> None:
-    """Renumbers the fitted K-Means segments in the canonical order (see module docstring)."""
+    """Renumbers the fitted K-Means segments in the canonical order (see module docstring).
+
+    The training labels (``labels_``, one per customer: 40 MB at 10M rows) are dropped rather than
+    renumbered: ``customer_segments`` holds every customer's segment, and the saved model stays small.
+    """
     kmeans = model["kmeans"]
     _, original = _centres(model)
     order = np.lexsort(original.T[::-1])  # lexsort's primary key is its last
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
     kmeans.cluster_centers_ = kmeans.cluster_centers_[order]
-    kmeans.labels_ = rank[kmeans.labels_].astype(kmeans.labels_.dtype)
+    del kmeans.labels_
 
 
-def _silhouette(coordinates: np.ndarray, labels: np.ndarray, sample_size: int, random_state: int) -> float:
+def _fit_from_sample(model: Pipeline, customers: pd.DataFrame, sample_size: int, random_state: int) -> None:
+    """Fits ``model`` on many customers without a full-size copy of the data.
+
+    ``n_init`` k-means++ starts on every row would cost ``n_init`` full fits, and scikit-learn's fit
+    holds several copies of all rows. Here the scaler learns the population's mean and standard
+    deviation from all rows, chunk by chunk; the PCA rotation and the ``n_init`` K-Means
+    initialisations are fitted on a seeded sample of ``sample_size`` rows; then Lloyd's iterations
+    refine the best sample centres on all rows (``_refine_on_all_rows``), which from such a start
+    converge in a few passes. The K-Means step keeps its parameters, so refitting it is a plain fit.
+    """
+    select, scaler = model["select"], model["scaler"]
+    select.fit(customers.head(1))  # passthrough of the feature columns: nothing to learn but their names
+    for rows in _chunks(len(customers)):
+        scaler.partial_fit(select.transform(customers.iloc[rows]))
+    sample = np.sort(np.random.default_rng(random_state).choice(len(customers), size=sample_size, replace=False))
+    coordinates = model["pca"].fit_transform(scaler.transform(select.transform(customers.iloc[sample])))
+    model["kmeans"].fit(coordinates)
+    logger.info("K-Means: best of %d initialisations on %d sampled customers (of %d)",
+                model["kmeans"].n_init, sample_size, len(customers))
+    _refine_on_all_rows(model, customers)
+
+
+def _refine_on_all_rows(model: Pipeline, customers: pd.DataFrame) -> None:
+    """Lloyd's iterations of the fitted K-Means step over all rows, one chunk of rows at a time.
+
+    scikit-learn's stopping rule (squared centre shift at most ``tol`` x the mean variance of the
+    coordinates), then a last assignment pass for ``inertia_``, as scikit-learn does. A segment
+    left without customers keeps its centre (scikit-learn would move it to a far point).
+    """
+    kmeans = model["kmeans"]
+    k, dims = kmeans.cluster_centers_.shape
+    tolerance = None
+    for iteration in range(1, kmeans.max_iter + 1):
+        centres = kmeans.cluster_centers_
+        sums, counts = np.zeros((k, dims)), np.zeros(k)
+        moments = np.zeros((2, dims))  # sum and sum of squares of the coordinates, for the tolerance
+        for _, coordinates in _coordinates_in_chunks(model, customers):
+            labels = kmeans.predict(coordinates)
+            counts += np.bincount(labels, minlength=k)
+            for dim in range(dims):
+                sums[:, dim] += np.bincount(labels, weights=coordinates[:, dim], minlength=k)
+            if tolerance is None:
+                moments += [coordinates.sum(axis=0), (coordinates**2).sum(axis=0)]
+        if tolerance is None:
+            mean = moments[0] / len(customers)
+            tolerance = kmeans.tol * float(np.mean(moments[1] / len(customers) - mean**2))
+        updated = centres.copy()
+        updated[counts > 0] = sums[counts > 0] / counts[counts > 0, None]
+        shift = float(np.sum((updated - centres) ** 2))
+        kmeans.cluster_centers_, kmeans.n_iter_ = updated, iteration
+        logger.info("K-Means refinement %d on all %d customers: squared centre shift %.3g (converged below %.3g)",
+                    iteration, len(customers), shift, tolerance)
+        if shift <= tolerance:
+            break
+    inertia = 0.0
+    for _, coordinates in _coordinates_in_chunks(model, customers):
+        inertia += float(np.sum((coordinates - kmeans.cluster_centers_[kmeans.predict(coordinates)]) ** 2))
+    kmeans.inertia_ = inertia
+
+
+def _chunks(n_rows: int) -> list[slice]:
+    return [slice(start, min(start + CHUNK_ROWS, n_rows)) for start in range(0, n_rows, CHUNK_ROWS)]
+
+
+def _coordinates_in_chunks(model: Pipeline, customers: pd.DataFrame):
+    """Yields ``(rows, coordinates)``: each chunk of rows as a slice, and its model-space coordinates."""
+    for rows in _chunks(len(customers)):
+        yield rows, model[:-1].transform(customers.iloc[rows])
+
+
+def _silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sample_size: int,
+                random_state: int) -> float:
+    # The sample scikit-learn's silhouette_score(sample_size=, random_state=) draws, taken before the
+    # transform: only the sampled rows are projected.
+    rows = check_random_state(random_state).permutation(len(labels))[:sample_size]
+    coordinates = model[:-1].transform(customers.iloc[rows])
     # Distances in 64 MB chunks: scikit-learn's default (1 GB) would hold the whole 10k x 10k matrix.
     with config_context(working_memory=64):
-        return float(silhouette_score(coordinates, labels, sample_size=sample_size, random_state=random_state))
+        return float(silhouette_score(coordinates, labels[rows]))
+
+
+def _validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray) -> tuple[float, float]:
+    """Calinski-Harabasz and Davies-Bouldin indices in the model space, as scikit-learn computes them.
+
+    One chunked pass instead of scikit-learn's copies per segment. The model's transform is affine,
+    so each segment's mean in the model space is the transform of its mean in original units.
+    """
+    occupancy = np.bincount(labels)
+    segments = np.flatnonzero(occupancy)  # segments that have customers
+    if not 2 <= len(segments) <= len(labels) - 1:
+        raise ValueError(f"{len(segments)} segment(s) with customers among {len(labels)}; the indices need "
+                         "from 2 to n_customers - 1")
+    counts = occupancy[segments]
+    means = pd.DataFrame({feature: np.bincount(labels, weights=customers[feature].to_numpy())[segments] / counts
+                          for feature in model.feature_names_in_})
+    centroids = model[:-1].transform(means)
+    slot = np.full(len(occupancy), -1)
+    slot[segments] = np.arange(len(segments))
+    spread = np.zeros(len(segments))  # sum of distances to the segment mean
+    within = 0.0  # sum of squared distances to the segment mean
+    for rows, coordinates in _coordinates_in_chunks(model, customers):
+        members = slot[labels[rows]]
+        distances = np.linalg.norm(coordinates - centroids[members], axis=1)
+        spread += np.bincount(members, weights=distances, minlength=len(segments))
+        within += float(np.sum(distances**2))
+    n, k = len(labels), len(segments)
+    overall = counts @ centroids / n
+    between = float(np.sum(counts * np.sum((centroids - overall) ** 2, axis=1)))
+    calinski_harabasz = 1.0 if within == 0.0 else between * (n - k) / (within * (k - 1.0))
+    intra = spread / counts
+    separation = np.linalg.norm(centroids[:, None, :] - centroids[None, :, :], axis=2)
+    if np.allclose(intra, 0) or np.allclose(separation, 0):
+        return float(calinski_harabasz), 0.0
+    separation[separation == 0] = np.inf
+    davies_bouldin = np.mean(np.max((intra[:, None] + intra) / separation, axis=1))
+    return float(calinski_harabasz), float(davies_bouldin)
 
 
 def _colours(k: int) -> list:
@@ -134,6 +257,7 @@ def train_segmentation_model(
     pca_components: int | None,
     n_init: int,
     random_state: int,
+    init_sample_size: int | None = None,
 ) -> tuple[Pipeline, Pipeline]:
     """Fits the segmentation model with segments in the canonical order.
 
@@ -145,14 +269,23 @@ def train_segmentation_model(
         pca_components: Principal components kept; ``None`` keeps all.
         n_init: K-Means initialisations.
         random_state: Seed.
+        init_sample_size: Above this many customers, the initialisations are tried on a seeded
+            sample of this size and the best is refined on all customers; ``None`` never samples.
 
     Returns:
         The fitted model, twice: for the versioned pickle and for the MLflow registry.
     """
     _check_columns(customers, features)
     k = _choose_k(k_selection, n_clusters, len(customers))
+    if init_sample_size is not None and init_sample_size < k:
+        raise ValueError(
+            f"parameter 'init_sample_size' is {init_sample_size}; use at least the number of segments ({k})"
+        )
     model = build_segmentation_model(features, k, pca_components, n_init, random_state)
-    model.fit(customers[list(features)])
+    if init_sample_size is None or len(customers) <= init_sample_size:
+        model.fit(customers[list(features)])
+    else:
+        _fit_from_sample(model, customers[list(features)], init_sample_size, random_state)
     _to_canonical_order(model)
     logger.info("fitted %d segments on %d customers (inertia %.1f)", k, len(customers), model["kmeans"].inertia_)
     return model, model
@@ -196,17 +329,25 @@ def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.
         The customers plus ``segment_id``, ``segment_name``, ``distance_to_centre``
         (standardized units) and ``map_x``/``map_y`` (first two principal components).
     """
-    coordinates = model[:-1].transform(customers)
     centres = model["kmeans"].cluster_centers_
-    ids = model["kmeans"].predict(coordinates)
-    names = pd.array(segment_names.sort_values("segment_id")["segment_name"].tolist(), dtype="str")
-    return customers.assign(
-        segment_id=ids.astype("int64"),
-        segment_name=names.take(ids),
-        distance_to_centre=np.linalg.norm(coordinates - centres[ids], axis=1),
-        map_x=coordinates[:, 0],
-        map_y=coordinates[:, 1],
-    )
+    ids = np.empty(len(customers), dtype="int64")
+    distances, map_x, map_y = np.empty((3, len(customers)))
+    for rows, coordinates in _coordinates_in_chunks(model, customers):
+        ids[rows] = model["kmeans"].predict(coordinates)
+        distances[rows] = np.linalg.norm(coordinates - centres[ids[rows]], axis=1)
+        map_x[rows], map_y[rows] = coordinates[:, 0], coordinates[:, 1]
+    names = segment_names.sort_values("segment_id")["segment_name"].tolist()
+    added = {
+        "segment_id": ids,
+        # A categorical: one small code per customer instead of a string (and Parquet stores it as such).
+        "segment_name": pd.Categorical.from_codes(ids, categories=names),
+        "distance_to_centre": distances,
+        "map_x": map_x,
+        "map_y": map_y,
+    }
+    # As Series: pandas copies a bare array on assignment (10M rows: 80 MB per column), not a Series.
+    return customers.assign(**{name: pd.Series(values, index=customers.index, copy=False)
+                               for name, values in added.items()})
 
 
 def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:
@@ -253,17 +394,17 @@ def evaluate_segmentation(
     Returns:
         ``clustering_metrics`` (the JSON report) and each of ``TRACKED_METRICS`` for MLflow.
     """
-    coordinates = model[:-1].transform(customer_segments)
     labels = customer_segments["segment_id"].to_numpy()
     sample = min(len(labels), silhouette_sample_size)
+    calinski_harabasz, davies_bouldin = _validity_indices(model, customer_segments, labels)
     metrics = {
         "k": int(model["kmeans"].n_clusters),
         "n_customers": len(labels),
-        "silhouette": _silhouette(coordinates, labels, sample, random_state),
+        "silhouette": _silhouette(model, customer_segments, labels, sample, random_state),
         "silhouette_sample_size": sample,
         "inertia": float(model["kmeans"].inertia_),
-        "calinski_harabasz": float(calinski_harabasz_score(coordinates, labels)),
-        "davies_bouldin": float(davies_bouldin_score(coordinates, labels)),
+        "calinski_harabasz": calinski_harabasz,
+        "davies_bouldin": davies_bouldin,
     }
     logger.info("clustering metrics: %s", metrics)
     return {"clustering_metrics": metrics, **{name: metrics[name] for name in TRACKED_METRICS}}
@@ -280,7 +421,10 @@ def plot_segment_map(
         sample_size: Most customers drawn (a seeded sample when there are more).
         random_state: Seed of the sample.
     """
-    shown = customer_segments.sample(n=min(sample_size, len(customer_segments)), random_state=random_state)
+    # numpy's Generator draws the sample without shuffling every row, as DataFrame.sample would.
+    total = len(customer_segments)
+    rows = np.random.default_rng(random_state).choice(total, size=min(sample_size, total), replace=False)
+    shown = customer_segments.iloc[np.sort(rows)]
     figure = Figure(figsize=(9, 6.5), layout="constrained")
     ax = figure.subplots()
     colours = _colours(len(segment_profiles))
@@ -290,7 +434,6 @@ def plot_segment_map(
     ax.scatter(segment_profiles["map_x"], segment_profiles["map_y"], marker="X", s=220, c=colours, edgecolors="black")
     for segment, x, y in zip(segment_profiles["segment_id"], segment_profiles["map_x"], segment_profiles["map_y"]):
         ax.annotate(str(segment), (x, y), xytext=(8, 8), textcoords="offset points", fontweight="bold")
-    total = len(customer_segments)
     shown_of = f"all {total:,}" if len(shown) == total else f"{len(shown):,} of {total:,}"
     ax.set(
         xlabel="Map x (principal component 1)",

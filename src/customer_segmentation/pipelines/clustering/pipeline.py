@@ -25,6 +25,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:clustering.pca_components",
                     "params:clustering.n_init",
                     "params:clustering.random_state",
+                    "params:clustering.init_sample_size",
                 ],
                 outputs=["segmentation_model", "registered_segmentation_model"],
                 name="train_segmentation_model_node",

@@ -1,0 +1,52 @@
+"""The benchmark still runs: `benchmarks/run_benchmarks.py --tiny` on 3,000 generated rows.
+
+It checks the report's shape and that its numbers are sane, never how fast anything is.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+ROW = re.compile(
+    r"^\| ([\d,]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+)x \| (\d+) \| (\d+) \| (\d+) \| (\d+) \((agrees|differs)\) \|$",
+    re.MULTILINE,
+)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> str:
+    work = tmp_path_factory.mktemp("benchmark")
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "benchmarks/run_benchmarks.py"), "--tiny",
+         "--data-dir", str(work / "data"), "--work-dir", str(work / "work")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def test_table_has_a_row_with_sane_numbers(report):
+    rows = ROW.findall(report)
+    assert len(rows) == 1, report
+    size, pipeline, floor, ratio, pipeline_rss, floor_rss, k, full_k, _ = rows[0]
+    assert int(size.replace(",", "")) == 3000
+    assert 0 < float(floor) < float(pipeline)
+    assert float(ratio) == pytest.approx(float(pipeline) / float(floor), rel=0.01)
+    assert 50 < int(floor_rss) < int(pipeline_rss) < 3000, "peak RSS in MB"
+    assert 2 <= int(k) <= 10 and 2 <= int(full_k) <= 10
+
+
+def test_report_says_where_the_time_goes(report):
+    line = next(line for line in report.splitlines() if line.startswith("where the time goes at 3,000 rows"))
+    for part in ("data_processing", "eda", "clustering", "outside nodes"):
+        assert re.search(rf"{part}\b.*? \d+\.\d s", line), part
+    assert re.search(r"slowest nodes: \w+_node [\d.]+ s", report)
+    assert re.match(r"machine: .+, \d+ cores", report)

@@ -126,13 +126,12 @@ def full_data_k(project: Path, env_name: str, max_rows: int) -> tuple[int | None
     k range and thresholds are the pipeline's.
     """
     import pandas as pd
+    import pyarrow.parquet as pq
 
     from customer_segmentation.pipelines.eda.nodes import select_k, standardize_features, sweep_k
 
     eda, features = _parameters(project, env_name)
     path = project / "data/05_model_input/model_input_customers.parquet"
-    import pyarrow.parquet as pq
-
     if pq.ParquetFile(path).metadata.num_rows > max_rows:
         return None, float("nan")
     started = time.perf_counter()

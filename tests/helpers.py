@@ -22,7 +22,7 @@ def data_processing_params(**overrides: Any) -> dict[str, Any]:
     return params
 
 
-class _KeptDataset(MemoryDataset):
+class KeptDataset(MemoryDataset):
     """A MemoryDataset the runner cannot release, so the test can read it after the run."""
 
     def _release(self) -> None:
@@ -36,7 +36,7 @@ def run_data_processing(customers: pd.DataFrame, **overrides: Any) -> dict[str, 
     the ``partial`` attribute of the raised exception.
     """
     params = {f"params:{k}": MemoryDataset(v) for k, v in data_processing_params(**overrides).items()}
-    outputs = {name: _KeptDataset() for name in OUTPUTS}
+    outputs = {name: KeptDataset() for name in OUTPUTS}
     catalog = DataCatalog({"customers": MemoryDataset(customers), **params, **outputs})
     try:
         SequentialRunner().run(create_pipeline(), catalog)

@@ -11,17 +11,11 @@ from customer_segmentation.io import read_customer_csv
 from customer_segmentation.pipelines.clustering import create_pipeline
 from customer_segmentation.pipelines.data_processing import create_pipeline as create_data_processing_pipeline
 from tests.conftest import PROJECT_ROOT
+from tests.helpers import KeptDataset
 
 CONF = PROJECT_ROOT / "conf" / "base"
 CONTRACT_OUTPUTS = {"segmentation_model", "customer_segments", "segment_profiles", "clustering_metrics"}
 KEPT = ("segmentation_model", "customer_segments", "segment_profiles", "clustering_metrics")
-
-
-class _KeptDataset(MemoryDataset):
-    """A MemoryDataset the runner cannot release, so the test can read it after the run."""
-
-    def _release(self) -> None:
-        pass
 
 
 def _parameters(*files: str, **overrides) -> dict:
@@ -46,7 +40,7 @@ def _parameters(*files: str, **overrides) -> dict:
 def _run(pipeline, inputs: dict, kept: tuple[str, ...]) -> dict:
     catalog = DataCatalog({name: MemoryDataset(value) for name, value in inputs.items()})
     for name in kept:
-        catalog[name] = _KeptDataset()
+        catalog[name] = KeptDataset()
     SequentialRunner().run(pipeline, catalog)
     return {name: catalog[name].load() for name in kept}
 

@@ -13,18 +13,12 @@ from customer_segmentation.demo_data import generate_customers
 from customer_segmentation.pipelines.eda import create_pipeline
 from customer_segmentation.pipelines.eda.nodes import SWEEP_COLUMNS
 from tests.conftest import run_kedro
+from tests.helpers import KeptDataset
 
 from .helpers import FEATURE_LIST, PARAMETERS
 
 PLOTS = ["feature_correlation_heatmap", "feature_distributions", "pca_explained_variance", "elbow_plot",
          "validity_indices"]
-
-
-class _KeptDataset(MemoryDataset):
-    """A MemoryDataset the runner cannot release, so intermediate outputs can be inspected."""
-
-    def _release(self) -> None:
-        pass
 
 
 def _run_in_memory(customers: pd.DataFrame, **overrides) -> dict:
@@ -34,7 +28,7 @@ def _run_in_memory(customers: pd.DataFrame, **overrides) -> dict:
     for name in (n for n in pipeline.inputs() if n.startswith("params:")):
         value = reduce(lambda node, key: node[key], name.removeprefix("params:").split("."), parameters)
         datasets[name] = MemoryDataset(value)
-    produced = {name: _KeptDataset() for name in pipeline.datasets() - pipeline.inputs()}
+    produced = {name: KeptDataset() for name in pipeline.datasets() - pipeline.inputs()}
     SequentialRunner().run(pipeline, DataCatalog({**datasets, **produced}))
     return {name: dataset.load() for name, dataset in produced.items()}
 

@@ -53,19 +53,24 @@ def check_tracking_uri(uri: str | None, config_hint: str = "conf/base/mlflow.yml
         raise MlflowStoreUnavailableError(f"MLflow tracking URI '{uri}' has an unknown scheme '{parsed.scheme}'; {fix}")
 
 
+def load_mlflow_config(loader: Any) -> dict[str, Any] | None:
+    """The merged ``mlflow.yml`` of the active environments, read as kedro-mlflow reads it; None if absent."""
+    if "mlflow" not in loader.config_patterns:
+        loader.config_patterns.update({"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]})
+    try:
+        return loader["mlflow"]
+    except Exception:  # no mlflow.yml: kedro-mlflow falls back to its defaults
+        return None
+
+
 class MlflowStoreCheckHooks:
     """Checks the tracking store before kedro-mlflow connects to it (which retries for minutes)."""
 
     @hook_impl(tryfirst=True)
     def after_context_created(self, context: KedroContext) -> None:
-        loader = context.config_loader
-        if "mlflow" not in loader.config_patterns:
-            loader.config_patterns.update({"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]})
-        try:
-            uri = loader["mlflow"].get("server", {}).get("mlflow_tracking_uri")
-        except Exception:  # no mlflow.yml: kedro-mlflow falls back to its defaults
-            return
-        check_tracking_uri(uri)
+        config = load_mlflow_config(context.config_loader)
+        if config is not None:
+            check_tracking_uri(config.get("server", {}).get("mlflow_tracking_uri"))
 
 
 class NodeTimingHooks:

@@ -117,12 +117,10 @@ def _mlflow_settings(context: Any) -> tuple[str | None, str | None]:
     config = getattr(context, "mlflow", None)
     if config is not None:
         return config.server.mlflow_tracking_uri, config.tracking.experiment.name
-    loader = context.config_loader
-    if "mlflow" not in loader.config_patterns:
-        loader.config_patterns.update({"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]})
-    try:
-        conf = loader["mlflow"]
-    except Exception:  # no mlflow.yml at all
+    from customer_segmentation.hooks import load_mlflow_config
+
+    conf = load_mlflow_config(context.config_loader)
+    if conf is None:  # no mlflow.yml at all
         return None, None
     return (
         conf.get("server", {}).get("mlflow_tracking_uri"),

@@ -22,8 +22,9 @@ def main() -> None:
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "returncode": completed.returncode,
-        "stdout": completed.stdout[-200_000:],
-        "stderr": completed.stderr[-200_000:],
+        # Log lines come padded to the terminal width: trimmed, the whole log stays small.
+        "stdout": "\n".join(line.rstrip() for line in completed.stdout.splitlines()),
+        "stderr": "\n".join(line.rstrip() for line in completed.stderr.splitlines()),
     }))
 
 

@@ -33,6 +33,8 @@ BENCH = ROOT / "benchmarks"
 PYTHON = Path(sys.executable)
 KEDRO = PYTHON.parent / "kedro"
 TIMING = re.compile(r"node timings \(s\): (.*?); total ([\d.]+) s")
+IO_TIMING = re.compile(r"dataset timings \(s\): (.*?); total ([\d.]+) s")
+STARTUP = re.compile(r"start-up \(imports, configuration, MLflow run\) took ([\d.]+) s")
 PIPELINES = ("data_processing", "eda", "clustering")
 
 sys.path.insert(0, str(ROOT / "src"))
@@ -86,13 +88,22 @@ def ensure_data(rows: int, data: Path) -> Path:
     return path
 
 
-def node_timings(log: str) -> tuple[dict[str, float], float]:
-    """``{node: seconds}`` and their total, from the summary line of NodeTimingHooks."""
-    match = TIMING.search(re.sub(r"\s+", " ", log))
+def node_timings(log: str, pattern: re.Pattern = TIMING) -> tuple[dict[str, float], float]:
+    """``{node: seconds}`` and their total, from the summary line of NodeTimingHooks (or its dataset line)."""
+    match = pattern.search(re.sub(r"\s+", " ", log))
     if not match:
         return {}, float("nan")
-    pairs = (item.rsplit("=", 1) for item in match.group(1).split(", "))
+    pairs = (item.rsplit("=", 1) for item in match.group(1).split(", ") if "=" in item)
     return {name.strip(): float(seconds) for name, seconds in pairs}, float(match.group(2))
+
+
+def timings(log: str) -> dict:
+    """Start-up, per-node and per-dataset seconds logged by NodeTimingHooks."""
+    nodes, total = node_timings(log)
+    io, io_total = node_timings(log, IO_TIMING)
+    startup = STARTUP.search(re.sub(r"\s+", " ", log))
+    return {"timings": nodes, "nodes_s": total, "io": io, "io_s": io_total,
+            "startup_s": float(startup.group(1)) if startup else float("nan")}
 
 
 def per_pipeline(timings: dict[str, float]) -> dict[str, float]:
@@ -152,13 +163,12 @@ def bench_size(rows: int, args: argparse.Namespace) -> dict:
     k = int(json.loads((project / "data/08_reporting/k_selection.json").read_text())["k"])
     floor_command = [str(PYTHON), str(BENCH / "floor.py"), "--input", str(path), "--k", str(k)]
     floor = min((measure(floor_command, ROOT) for _ in range(args.repeat)), key=lambda r: r["wall_s"])
-    timings, total = node_timings(pipeline["stdout"] + pipeline["stderr"])
     full_k, full_seconds = full_data_k(project, args.env, args.full_sweep_max_rows)
     return {
         "rows": rows, "pipeline_s": pipeline["wall_s"], "floor_s": floor["wall_s"],
         "ratio": pipeline["wall_s"] / floor["wall_s"], "pipeline_rss_mb": pipeline["peak_rss_mb"],
         "floor_rss_mb": floor["peak_rss_mb"], "k": k, "full_k": full_k, "full_sweep_s": full_seconds,
-        "timings": timings, "nodes_s": total,
+        **timings(pipeline["stdout"] + pipeline["stderr"]),
     }
 
 
@@ -166,8 +176,7 @@ def bench_bundled(work: Path) -> dict:
     project = fresh_project(work)
     measure([str(KEDRO), "run"], project, project)  # creates the MLflow store
     second = measure([str(KEDRO), "run"], project, project)
-    timings, total = node_timings(second["stdout"] + second["stderr"])
-    return {"wall_s": second["wall_s"], "rss_mb": second["peak_rss_mb"], "timings": timings, "nodes_s": total}
+    return {"wall_s": second["wall_s"], "rss_mb": second["peak_rss_mb"], **timings(second["stdout"] + second["stderr"])}
 
 
 def machine() -> str:
@@ -185,10 +194,16 @@ def machine() -> str:
             f"{memory_text}, {platform.system()} {platform.release()}, Python {platform.python_version()}")
 
 
-def _breakdown(wall: float, timings: dict[str, float], nodes: float) -> str:
-    parts = [f"{name} {seconds:.1f} s" for name, seconds in per_pipeline(timings).items()]
-    outside = f"outside nodes (start-up, reading and writing data and figures, MLflow logging) {wall - nodes:.1f} s"
-    return ", ".join([*parts, outside])
+def _breakdown(wall: float, result: dict) -> str:
+    """Start-up, nodes per pipeline, dataset loads and saves, and the rest, in seconds of ``wall``."""
+    parts = [f"start-up (imports, configuration, MLflow run) {result['startup_s']:.1f} s"]
+    parts += [f"{name} nodes {seconds:.1f} s" for name, seconds in per_pipeline(result["timings"]).items()]
+    slow_io = sorted(result["io"].items(), key=lambda item: -item[1])[:4]
+    parts.append(f"dataset loads and saves {result['io_s']:.1f} s ("
+                 + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slow_io) + ")")
+    rest = wall - result["startup_s"] - result["nodes_s"] - result["io_s"]
+    parts.append(f"the rest (waiting for background writes, ending the MLflow run, interpreter exit) {rest:.1f} s")
+    return ", ".join(parts)
 
 
 def report(results: list[dict], bundled: dict | None, max_rows: int) -> None:
@@ -209,13 +224,13 @@ def report(results: list[dict], bundled: dict | None, max_rows: int) -> None:
               f"{biggest['full_sweep_s'] * 10:.0f} s per 10x)")
     for r in results:
         print(f"\nwhere the time goes at {r['rows']:,} rows ({r['pipeline_s']:.1f} s): "
-              + _breakdown(r["pipeline_s"], r["timings"], r["nodes_s"]))
+              + _breakdown(r["pipeline_s"], r))
         slowest = sorted(r["timings"].items(), key=lambda item: -item[1])[:6]
         print("  slowest nodes: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
     if bundled:
         print(f"\nbundled demo data, second `kedro run`: {bundled['wall_s']:.1f} s wall, "
               f"peak RSS {bundled['rss_mb']:.0f} MB; "
-              + _breakdown(bundled["wall_s"], bundled["timings"], bundled["nodes_s"]))
+              + _breakdown(bundled["wall_s"], bundled))
         for name, seconds in sorted(bundled["timings"].items(), key=lambda item: -item[1]):
             print(f"  {name:45s} {seconds:6.2f} s")
 

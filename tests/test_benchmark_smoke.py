@@ -49,7 +49,8 @@ def test_table_has_a_row_with_sane_numbers(report):
 
 def test_report_says_where_the_time_goes(report):
     line = next(line for line in report.splitlines() if line.startswith("where the time goes at 3,000 rows"))
-    for part in ("data_processing", "eda", "clustering", "outside nodes"):
+    for part in ("start-up", "data_processing nodes", "eda nodes", "clustering nodes", "dataset loads and saves",
+                 "the rest"):
         assert re.search(rf"{part}\b.*? \d+\.\d s", line), part
     assert re.search(r"slowest nodes: \w+_node [\d.]+ s", report)
     assert re.match(r"machine: .+, \d+ cores", report)

@@ -73,16 +73,31 @@ class MlflowStoreCheckHooks:
             check_tracking_uri(config.get("server", {}).get("mlflow_tracking_uri"))
 
 
+def _process_age_s() -> float | None:
+    """Seconds since this process started (Linux), for the start-up figure; None elsewhere."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return uptime - ticks / os.sysconf("SC_CLK_TCK")
+
+
 class NodeTimingHooks:
-    """Logs how long each node took, and a summary at the end, so slow steps are easy to find."""
+    """Logs how long each node, each dataset load and save, and start-up took, so slow steps are easy to find."""
 
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
         self._durations: dict[str, float] = {}
+        self._io: dict[str, float] = {}
 
     @hook_impl
     def before_pipeline_run(self) -> None:
         self._durations.clear()
+        self._io.clear()
+        age = _process_age_s()
+        if age is not None:
+            logger.info("start-up (imports, configuration, MLflow run) took %.2f s", age)
 
     @hook_impl
     def before_node_run(self, node: Node) -> None:
@@ -94,6 +109,29 @@ class NodeTimingHooks:
         self._durations[node.name] = seconds
         logger.info("node %s took %.2f s", node.name, seconds)
 
+    def _start_io(self, key: str) -> None:
+        self._started[key] = time.perf_counter()
+
+    def _stop_io(self, key: str) -> None:
+        if key in self._started:
+            self._io[key] = self._io.get(key, 0.0) + time.perf_counter() - self._started.pop(key)
+
+    @hook_impl
+    def before_dataset_loaded(self, dataset_name: str) -> None:
+        self._start_io(f"load {dataset_name}")
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str) -> None:
+        self._stop_io(f"load {dataset_name}")
+
+    @hook_impl
+    def before_dataset_saved(self, dataset_name: str) -> None:
+        self._start_io(f"save {dataset_name}")
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str) -> None:
+        self._stop_io(f"save {dataset_name}")
+
     @hook_impl
     def after_pipeline_run(self) -> None:
         if self._durations:
@@ -103,6 +141,64 @@ class NodeTimingHooks:
                 ", ".join(f"{name}={seconds:.2f}" for name, seconds in slowest),
                 sum(self._durations.values()),
             )
+        slow_io = sorted(((k, v) for k, v in self._io.items() if v >= 0.05), key=lambda item: -item[1])
+        if self._io:
+            logger.info(
+                "dataset timings (s): %s; total %.2f s",
+                ", ".join(f"{name}={seconds:.2f}" for name, seconds in slow_io) or "none above 0.05",
+                sum(self._io.values()),
+            )
+
+
+class BackgroundWriteHooks:
+    """Ends a run only when its background writes (``BackgroundWriteDataset``) are on disk."""
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow closes the MLflow run: a failed write fails the run
+    def after_pipeline_run(self) -> None:
+        from customer_segmentation.datasets.background import wait_for_background_writes
+
+        try:
+            wait_for_background_writes()
+        except Exception:
+            import mlflow
+
+            if mlflow.active_run() is not None:
+                mlflow.end_run(status="FAILED")
+            raise
+
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        from customer_segmentation.datasets.background import wait_for_background_writes
+
+        try:  # the run's own error is the one to report; a write that also failed is logged
+            wait_for_background_writes()
+        except Exception as error:  # noqa: BLE001
+            logger.error("%s", error)
+
+
+def use_jemalloc_for_arrow() -> str:
+    """Arrow's jemalloc memory pool instead of its default, unless ``ARROW_DEFAULT_MEMORY_POOL`` is set.
+
+    jemalloc keeps freed memory for the next allocation; the default pool hands fresh pages to
+    every large one, and on this project's 2-core VM the page faults made reading and filtering
+    10M rows 2-3x slower (benchmarks/README in the project README). Returns the pool in use.
+    """
+    import pyarrow as pa
+
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        try:
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        except NotImplementedError:  # a pyarrow built without jemalloc keeps its default
+            pass
+    return pa.default_memory_pool().backend_name
+
+
+class ArrowMemoryHooks:
+    """Chooses Arrow's memory pool before any data is read."""
+
+    @hook_impl
+    def after_context_created(self) -> None:
+        logger.debug("Arrow memory pool: %s", use_jemalloc_for_arrow())
 
 
 class DataFingerprintHooks:

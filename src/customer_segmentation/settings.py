@@ -7,11 +7,17 @@ Streamlit app, the tests) uses the same store instead of creating a stray one.
 
 from pathlib import Path
 
-from customer_segmentation.hooks import DataFingerprintHooks, MlflowStoreCheckHooks, NodeTimingHooks
+from customer_segmentation.hooks import (
+    ArrowMemoryHooks,
+    BackgroundWriteHooks,
+    DataFingerprintHooks,
+    MlflowStoreCheckHooks,
+    NodeTimingHooks,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-HOOKS = (MlflowStoreCheckHooks(), DataFingerprintHooks(), NodeTimingHooks())
+HOOKS = (MlflowStoreCheckHooks(), ArrowMemoryHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -1,0 +1,113 @@
+"""Write a large output in a background thread while the next nodes run on it in memory.
+
+At 10 million customers writing a Parquet file takes seconds on one core while the other is
+idle. ``BackgroundWriteDataset`` wraps any dataset (as ``CachedDataset`` does): ``save`` keeps
+the data in memory for the nodes that load it next and hands the write to a thread. The
+run waits for every write before it ends (``BackgroundWriteHooks`` in ``hooks.py``); a failed
+write fails the run, naming the dataset. Threads are not daemons, so the interpreter also
+waits for them if the run stops some other way.
+
+Example ``catalog.yml`` entry::
+
+    model_input_customers:
+      type: customer_segmentation.datasets.BackgroundWriteDataset
+      dataset:
+        type: pandas.ParquetDataset
+        filepath: data/05_model_input/model_input_customers.parquet
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import pandas as pd
+from kedro.io import AbstractDataset, DatasetError
+from kedro.io.core import parse_dataset_definition
+
+logger = logging.getLogger(__name__)
+
+_pending_lock = threading.Lock()
+_pending: list[BackgroundWriteDataset] = []
+
+
+class BackgroundWriteDataset(AbstractDataset):
+    """Saves through ``dataset`` in a background thread; loads from memory until released."""
+
+    def __init__(self, dataset: dict[str, Any] | AbstractDataset, metadata: dict[str, Any] | None = None) -> None:
+        if isinstance(dataset, dict):
+            dataset_class, config = parse_dataset_definition(dataset)
+            dataset = dataset_class(**config)
+        self._dataset = dataset
+        self._target = str(dataset._describe().get("filepath", type(dataset).__name__))
+        self.metadata = metadata
+        self._data: Any = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def _describe(self) -> dict[str, Any]:
+        return {"dataset": self._dataset._describe(), "writing": self.is_writing()}
+
+    def is_writing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def save(self, data: Any) -> None:
+        self.wait()  # a second save of the same dataset in one run would race the first
+        # The thread gets its own frame object over the same (copy-on-write, so never modified) columns:
+        # whatever the next nodes do to theirs, the writer's is left alone.
+        frame = data.copy(deep=False) if isinstance(data, pd.DataFrame) else data
+        self._data, self._error = data, None
+        self._thread = threading.Thread(target=self._write, args=(frame,), name=f"write {self._target}")
+        with _pending_lock:
+            _pending.append(self)
+        self._thread.start()
+
+    def _write(self, data: Any) -> None:
+        started = time.perf_counter()
+        try:
+            self._dataset.save(data)
+        except BaseException as error:  # re-raised in the run's thread by wait()
+            self._error = error
+        else:
+            logger.info("wrote %s (in the background) in %.2f s", self._target, time.perf_counter() - started)
+
+    def wait(self) -> None:
+        """Blocks until the pending write (if any) is done; raises if it failed."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise DatasetError(f"writing {self._target} failed: {error}") from error
+
+    def load(self) -> Any:
+        if self._data is not None:
+            return self._data
+        self.wait()
+        return self._dataset.load()
+
+    def _exists(self) -> bool:
+        return self._data is not None or self._dataset.exists()
+
+    def _release(self) -> None:
+        # The memory copy is dropped; a write under way keeps its own reference until it is done.
+        self._data = None
+
+
+def wait_for_background_writes() -> None:
+    """Waits for every background write of this process; raises the first failure after all have ended."""
+    with _pending_lock:
+        pending = list(_pending)
+        _pending.clear()
+    if any(dataset.is_writing() for dataset in pending):
+        logger.info("waiting for %d background write(s) to finish", sum(d.is_writing() for d in pending))
+    errors = []
+    for dataset in pending:
+        try:
+            dataset.wait()
+        except DatasetError as error:
+            errors.append(error)
+    if errors:
+        raise errors[0]

@@ -175,6 +175,27 @@ def test_remove_duplicate_rows_is_exact_when_every_hash_collides(monkeypatch):
     pd.testing.assert_frame_equal(unique, mapped.loc[~expected])
 
 
+def test_remove_duplicate_rows_treats_any_nan_and_minus_zero_as_pandas_does():
+    other_nan = np.frombuffer(np.uint64(0x7FF8_0000_0000_0001).tobytes(), dtype="float64")[0]
+    frame = standardize_columns(pd.DataFrame({
+        "annual_income": [np.nan, other_nan, 0.0, -0.0, 1.0],
+        "spending_score": [5.0, 5.0, 5.0, 5.0, 5.0], "savings": [1.0] * 5, "age": [30.0] * 5,
+    }), {}, FEATURE_LIST)
+    unique, summary = remove_duplicate_rows(frame)
+    assert summary["duplicates_removed"] == 2 == int(frame.drop(columns="source_row").duplicated().sum())
+    assert unique["source_row"].tolist() == [1, 3, 5]
+
+
+def test_row_hashes_of_distinct_rows_do_not_collide():
+    """Rows one unit apart, or with values swapped between columns, hash apart: no needless exact checks."""
+    grid = np.arange(60, dtype=float)
+    a, b, c = (g.ravel() for g in np.meshgrid(grid, grid, grid, indexing="ij"))
+    frame = pd.DataFrame({"annual_income": a, "spending_score": b, "savings": c, "age": np.full(len(a), 40.0)})
+    hashes, columns = nodes._row_hashes(frame)
+    assert columns == list(frame.columns)
+    assert len(np.unique(hashes)) == len(frame) == 216_000
+
+
 def test_remove_duplicate_rows_passes_the_frame_on_when_nothing_is_dropped():
     mapped = standardize_columns(_raw(), {}, FEATURE_LIST)
     unique, summary = remove_duplicate_rows(mapped)

@@ -128,10 +128,24 @@ def build_schema(features: Sequence[str], ranges: Mapping[str, Mapping[str, floa
         low, high = bounds.get("min", -np.inf), bounds.get("max", np.inf)
         columns[feature] = pa.Column(
             float,
-            checks=[pa.Check.in_range(low, high)],
+            checks=[_in_range_or_missing(low, high)],
             nullable=True,
         )
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def _in_range_or_missing(low: float, high: float) -> pa.Check:
+    """``Check.in_range(low, high)`` that passes missing cells itself (they are imputed or rejected later).
+
+    The built-in check drops missing cells first (``ignore_na``): a copy of the whole column,
+    most of the validation time at 10M rows.
+    """
+    return pa.Check(
+        lambda values: values.isna() | ((values >= low) & (values <= high)),
+        ignore_na=False,
+        name="in_range",
+        error=f"in_range({low}, {high})",
+    )
 
 
 def validate_customers(

@@ -47,9 +47,10 @@ logger = logging.getLogger(__name__)
 
 # Scores of clustering_metrics also logged as MLflow metrics (one catalog entry each).
 TRACKED_METRICS = ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin")
-# Per-row transforms run on this many rows at a time: a few tens of MB of temporaries instead of
-# several copies of every row (10M rows x 4 features are 320 MB per copy).
-CHUNK_ROWS = 1_000_000
+# Per-row transforms run on this many rows at a time: temporaries of a few MB instead of several
+# copies of every row (10M rows x 4 features are 320 MB per copy). Small enough that the C allocator
+# reuses their memory from chunk to chunk: fresh memory costs page faults, 4x the arithmetic here.
+CHUNK_ROWS = 250_000
 
 
 def _choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_customers: int) -> int:
@@ -104,14 +105,30 @@ def _fit_from_sample(model: Pipeline, customers: pd.DataFrame, sample_size: int,
     """
     select, scaler = model["select"], model["scaler"]
     select.fit(customers.head(1))  # passthrough of the feature columns: nothing to learn but their names
-    for rows in _chunks(len(customers)):
-        scaler.partial_fit(select.transform(customers.iloc[rows]))
+    columns = _feature_arrays(customers, list(select.feature_names_in_))
+    _fit_scaler(scaler, columns)
     sample = np.sort(np.random.default_rng(random_state).choice(len(customers), size=sample_size, replace=False))
-    coordinates = model["pca"].fit_transform(scaler.transform(select.transform(customers.iloc[sample])))
+    coordinates = model["pca"].fit_transform(scaler.transform(_rows(columns, sample)))
     model["kmeans"].fit(coordinates)
     logger.info("K-Means: best of %d initialisations on %d sampled customers (of %d)",
                 model["kmeans"].n_init, sample_size, len(customers))
     _refine_on_all_rows(model, customers)
+
+
+def _fit_scaler(scaler: StandardScaler, columns: list[np.ndarray]) -> None:
+    """Fits ``scaler`` to the mean and variance of all rows, computed in chunks.
+
+    ``StandardScaler.partial_fit`` chunk by chunk spends ~1 s on 10M rows in NaN-aware updates;
+    model input has no missing cells. The scaler then learns from two points weighted ``n / 2``
+    each at ``mean -/+ sd``: exactly that mean and variance, with its own rules for ``scale_``.
+    """
+    n_rows = len(columns[0])
+    mean = np.array([column.mean() for column in columns])
+    squares = np.zeros(len(columns))
+    for rows in _chunks(n_rows):
+        squares += np.sum((_rows(columns, rows) - mean) ** 2, axis=0)
+    sd = np.sqrt(squares / n_rows)
+    scaler.fit(np.vstack([mean - sd, mean + sd]), sample_weight=np.full(2, n_rows / 2))
 
 
 def _refine_on_all_rows(model: Pipeline, customers: pd.DataFrame) -> None:
@@ -156,10 +173,36 @@ def _chunks(n_rows: int) -> list[slice]:
     return [slice(start, min(start + CHUNK_ROWS, n_rows)) for start in range(0, n_rows, CHUNK_ROWS)]
 
 
+def _feature_arrays(customers: pd.DataFrame, features: Sequence[str]) -> list[np.ndarray]:
+    """Each feature column as a float64 array: a view of the frame's data, not a copy, when it is float64."""
+    return [customers[feature].to_numpy(dtype="float64") for feature in features]
+
+
+def _rows(columns: list[np.ndarray], rows: slice | np.ndarray) -> np.ndarray:
+    return np.column_stack([column[rows] for column in columns])
+
+
+def _affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray]:
+    """``(A, b)`` such that ``model[:-1].transform(X) == X @ A + b`` (to rounding).
+
+    Standardising and rotating are both affine, so all rows go through one small matrix product
+    instead of the steps' validation and copies chunk by chunk (about 4x faster at 10M rows).
+    """
+    scaler, pca = model["scaler"], model["pca"]
+    mean = scaler.mean_ if scaler.with_mean else 0.0
+    scale = scaler.scale_ if scaler.with_std else np.ones(pca.n_features_in_)
+    rotation = pca.components_.T
+    if pca.whiten:
+        rotation = rotation / np.sqrt(pca.explained_variance_)
+    return rotation / scale[:, None], -(mean / scale + pca.mean_) @ rotation
+
+
 def _coordinates_in_chunks(model: Pipeline, customers: pd.DataFrame):
     """Yields ``(rows, coordinates)``: each chunk of rows as a slice, and its model-space coordinates."""
+    columns = _feature_arrays(customers, list(model.feature_names_in_))
+    matrix, offset = _affine_map(model)
     for rows in _chunks(len(customers)):
-        yield rows, model[:-1].transform(customers.iloc[rows])
+        yield rows, _rows(columns, rows) @ matrix + offset
 
 
 def _silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sample_size: int,

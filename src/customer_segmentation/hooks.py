@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
 import os
 import time
@@ -193,12 +195,20 @@ def use_jemalloc_for_arrow() -> str:
     return pa.default_memory_pool().backend_name
 
 
-class ArrowMemoryHooks:
-    """Chooses Arrow's memory pool before any data is read."""
+class ProcessTuningHooks:
+    """Process-wide settings for speed, made once the project is loaded and before any data is read."""
+
+    _exit_registered = False
 
     @hook_impl
     def after_context_created(self) -> None:
         logger.debug("Arrow memory pool: %s", use_jemalloc_for_arrow())
+        if not ProcessTuningHooks._exit_registered:
+            # At exit the interpreter garbage-collects every object of MLflow, SQLAlchemy, scikit-learn...:
+            # ~1 s of each `kedro run`. Frozen objects are skipped; memory goes back to the OS anyway.
+            # Registered first, so it runs last, after MLflow's own exit handlers.
+            atexit.register(gc.freeze)
+            ProcessTuningHooks._exit_registered = True
 
 
 class DataFingerprintHooks:

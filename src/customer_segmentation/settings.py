@@ -8,16 +8,16 @@ Streamlit app, the tests) uses the same store instead of creating a stray one.
 from pathlib import Path
 
 from customer_segmentation.hooks import (
-    ArrowMemoryHooks,
     BackgroundWriteHooks,
     DataFingerprintHooks,
     MlflowStoreCheckHooks,
     NodeTimingHooks,
+    ProcessTuningHooks,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-HOOKS = (MlflowStoreCheckHooks(), ArrowMemoryHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks())
+HOOKS = (MlflowStoreCheckHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -60,3 +60,28 @@ def test_the_app_never_unpickles_or_evaluates_anything_itself():
     sources += list((PROJECT_ROOT / "src/customer_segmentation/app_support").rglob("*.py"))
     offenders = [str(p.relative_to(PROJECT_ROOT)) for p in sources if forbidden.search(p.read_text())]
     assert sources and offenders == []
+
+
+def test_a_bare_kedro_command_sends_no_telemetry(tmp_path):
+    """Without make's environment variables: kedro-telemetry finds consent: false, MLflow has no client."""
+    from tests.conftest import VENV_BIN, copy_project, kedro_env
+
+    project = copy_project(tmp_path)
+    # MLflow also keeps quiet under pytest or CI: those markers go too, or the check could not fail.
+    quiet = ("KEDRO_DISABLE_TELEMETRY", "DO_NOT_TRACK", "MLFLOW_DISABLE_TELEMETRY", "PYTEST_CURRENT_TEST", "CI",
+             "GITHUB_ACTIONS")
+    env = {k: v for k, v in kedro_env(project).items() if k not in quiet}
+    script = (
+        "from kedro.framework.startup import bootstrap_project\n"
+        "bootstrap_project('.')\n"
+        "from mlflow.telemetry import get_telemetry_client\n"
+        "print('mlflow telemetry client:', get_telemetry_client())\n"
+    )
+    mlflow_check = subprocess.run([str(VENV_BIN / "python"), "-c", script], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=120)
+    assert "mlflow telemetry client: None" in mlflow_check.stdout, mlflow_check.stdout + mlflow_check.stderr
+    kedro = subprocess.run([str(VENV_BIN / "kedro"), "registry", "list"], cwd=project, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert kedro.returncode == 0, kedro.stderr[-2000:]
+    assert "anonymous usage data" not in kedro.stdout + kedro.stderr
+    assert "Heap" not in kedro.stdout + kedro.stderr

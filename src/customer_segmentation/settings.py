@@ -5,6 +5,8 @@ to the project folder, so a session opened from another working directory (the
 Streamlit app, the tests) uses the same store instead of creating a stray one.
 """
 
+import os
+import sys
 from pathlib import Path
 
 from customer_segmentation.hooks import (
@@ -16,6 +18,16 @@ from customer_segmentation.hooks import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# No usage data leaves the machine however the project is started (a bare `kedro run`, the app, a
+# notebook), unless the user sets these variables themselves. Kedro's own telemetry reads `.telemetry`
+# at the project root; MLflow decides when it is imported (kedro-mlflow imports it before this file),
+# so its client is set up again once the variable is there.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+if "mlflow.telemetry" in sys.modules:
+    from mlflow.telemetry import set_telemetry_client
+
+    set_telemetry_client()
 
 HOOKS = (MlflowStoreCheckHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks())
 

@@ -86,3 +86,13 @@ def test_a_failed_write_fails_the_run_naming_the_file(tmp_path, customers):
     with pytest.raises(DatasetError, match=rf"writing {target}.* failed"):
         BackgroundWriteHooks().after_pipeline_run()
     wait_for_background_writes()  # reported once, not again at the next run's end
+
+
+def test_a_copy_for_another_process_writes_synchronously(tmp_path, customers):
+    import pickle
+
+    path = tmp_path / "c.parquet"
+    dataset = pickle.loads(pickle.dumps(BackgroundWriteDataset({"type": "pandas.ParquetDataset", "filepath": str(path)})))
+    dataset.save(customers)
+    assert not dataset.is_writing() and path.exists()  # complete before save returns: ParallelRunner-safe
+    pd.testing.assert_frame_equal(dataset.load(), customers)

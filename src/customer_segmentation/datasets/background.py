@@ -46,6 +46,13 @@ class BackgroundWriteDataset(AbstractDataset):
         self._data: Any = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._background = True
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled for another process (ParallelRunner): there, nothing would wait for the thread before a
+        # node in a third process reads the file, so the copy writes synchronously and carries no data.
+        self.wait()
+        return {**self.__dict__, "_data": None, "_thread": None, "_error": None, "_background": False}
 
     def _describe(self) -> dict[str, Any]:
         return {"dataset": self._dataset._describe(), "writing": self.is_writing()}
@@ -55,6 +62,9 @@ class BackgroundWriteDataset(AbstractDataset):
 
     def save(self, data: Any) -> None:
         self.wait()  # a second save of the same dataset in one run would race the first
+        if not self._background:
+            self._dataset.save(data)
+            return
         # The thread gets its own frame object over the same (copy-on-write, so never modified) columns:
         # whatever the next nodes do to theirs, the writer's is left alone.
         frame = data.copy(deep=False) if isinstance(data, pd.DataFrame) else data

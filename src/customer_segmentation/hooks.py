@@ -183,7 +183,7 @@ def use_jemalloc_for_arrow() -> str:
 
     jemalloc keeps freed memory for the next allocation; the default pool hands fresh pages to
     every large one, and on this project's 2-core VM the page faults made reading and filtering
-    10M rows 2-3x slower (benchmarks/README in the project README). Returns the pool in use.
+    10M rows 2-3x slower (README, "Millions of customers"). Returns the pool in use.
     """
     import pyarrow as pa
 

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.pipelines.data_processing import nodes
+from customer_segmentation.pipelines.data_processing import hashing
 from customer_segmentation.pipelines.data_processing.nodes import (
     NoValidRowsError,
     build_data_quality_report,
@@ -168,8 +168,8 @@ def test_remove_duplicate_rows_matches_dataframe_duplicated():
 
 def test_remove_duplicate_rows_is_exact_when_every_hash_collides(monkeypatch):
     mapped = _dirty_frame()
-    real = nodes._row_hashes
-    monkeypatch.setattr(nodes, "_row_hashes", lambda frame: (np.zeros(len(frame), dtype="uint64"), real(frame)[1]))
+    real = hashing.row_hashes
+    monkeypatch.setattr(hashing, "row_hashes", lambda frame: (np.zeros(len(frame), dtype="uint64"), real(frame)[1]))
     unique, summary = remove_duplicate_rows(mapped)
     expected = mapped.drop(columns="source_row").duplicated(keep="first")
     pd.testing.assert_frame_equal(unique, mapped.loc[~expected])
@@ -191,7 +191,7 @@ def test_row_hashes_of_distinct_rows_do_not_collide():
     grid = np.arange(60, dtype=float)
     a, b, c = (g.ravel() for g in np.meshgrid(grid, grid, grid, indexing="ij"))
     frame = pd.DataFrame({"annual_income": a, "spending_score": b, "savings": c, "age": np.full(len(a), 40.0)})
-    hashes, columns = nodes._row_hashes(frame)
+    hashes, columns = hashing.row_hashes(frame)
     assert columns == list(frame.columns)
     assert len(np.unique(hashes)) == len(frame) == 216_000
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_CSV = PROJECT_ROOT.parent / "shared" / "reference-data" / "seed_segmentation_data.csv"
+# The published reference data set, carried by the repository (see tests/data/reference/README.md).
+REFERENCE_CSV = PROJECT_ROOT / "tests" / "data" / "reference" / "seed_segmentation_data.csv"
 VENV_BIN = Path(sys.executable).parent
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
@@ -28,7 +29,7 @@ _COPY_IGNORE = shutil.ignore_patterns(
 @pytest.fixture(scope="session")
 def reference_csv() -> Path:
     if not REFERENCE_CSV.is_file():
-        pytest.fail(f"reference data not found at {REFERENCE_CSV}: ../shared must sit beside the project")
+        pytest.fail(f"reference data not found at {REFERENCE_CSV}: it is part of the repository; restore it with git")
     return REFERENCE_CSV
 
 

@@ -21,16 +21,17 @@ import yaml  # noqa: E402
 
 from customer_segmentation.demo_data import generate_customers  # noqa: E402
 from customer_segmentation.pipelines.eda.nodes import sample_customers, standardize_features, sweep_k  # noqa: E402
-from customer_segmentation.schema import FEATURES  # noqa: E402
 
-PARAMETERS = Path(__file__).resolve().parents[1] / "conf/base/parameters_eda.yml"
+CONF = Path(__file__).resolve().parents[1] / "conf/base"
+PARAMETERS = CONF / "parameters_eda.yml"
+FEATURES = yaml.safe_load((CONF / "parameters.yml").read_text())["features"]
 
 
 def time_sweep(rows: int, eda: dict) -> tuple[float, int]:
     """Seconds from the model-input frame to the k_sweep table, and how many rows the sweep used."""
     customers = generate_customers(rows, seed=1)
     started = time.perf_counter()
-    sample, info = sample_customers(customers, list(FEATURES), eda["sweep_sample_size"], eda["random_state"])
+    sample, info = sample_customers(customers, FEATURES, eda["sweep_sample_size"], eda["random_state"])
     sweep_k(standardize_features(sample), eda["k_range"], eda["n_init"], eda["n_bootstrap"],
             eda["silhouette_sample_size"], eda["random_state"])
     return time.perf_counter() - started, info["rows_used"]

@@ -119,15 +119,13 @@ def per_pipeline(timings: dict[str, float]) -> dict[str, float]:
 
 
 def _parameters(project: Path, env_name: str) -> tuple[dict, list[str]]:
-    """The eda parameters and the features as `kedro run --env env_name` sees them."""
-    import yaml
+    """The eda parameters and the feature names as `kedro run --env env_name` sees them."""
+    from kedro.config import OmegaConfigLoader
 
-    def load(path: Path) -> dict:
-        return yaml.safe_load(path.read_text()) if path.exists() else {}
-
-    eda = {**load(project / "conf/base/parameters_eda.yml"), **load(project / f"conf/{env_name}/parameters_eda.yml")}
-    features = load(project / "conf/base/parameters_data_processing.yml")["features"]
-    return eda["eda"], features
+    loader = OmegaConfigLoader(str(project / "conf"), base_env="base", default_run_env=env_name,
+                               merge_strategy={"parameters": "soft"})
+    parameters = loader["parameters"]
+    return parameters["eda"], list(parameters["features"])
 
 
 def full_data_k(project: Path, env_name: str, max_rows: int) -> tuple[int | None, float]:
@@ -161,7 +159,8 @@ def bench_size(rows: int, args: argparse.Namespace) -> dict:
     command = [str(KEDRO), "run", "--env", args.env, "--params", f"customers_path={path}"]
     pipeline = min((measure(command, project, project) for _ in range(args.repeat)), key=lambda r: r["wall_s"])
     k = int(json.loads((project / "data/08_reporting/k_selection.json").read_text())["k"])
-    floor_command = [str(PYTHON), str(BENCH / "floor.py"), "--input", str(path), "--k", str(k)]
+    floor_command = [str(PYTHON), str(BENCH / "floor.py"), "--input", str(path), "--k", str(k),
+                     "--features", *_parameters(project, args.env)[1]]
     floor = min((measure(floor_command, ROOT) for _ in range(args.repeat)), key=lambda r: r["wall_s"])
     full_k, full_seconds = full_data_k(project, args.env, args.full_sweep_max_rows)
     return {

@@ -23,7 +23,7 @@ from customer_segmentation.app_support import (
     open_project,
     version_time,
 )
-from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectNotFoundError
+from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectNotFoundError, legacy_model_files
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,11 @@ def _session_bundle(handle: ProjectHandle) -> ModelBundle | None:
     else:
         st.session_state[GENERATION_KEY] = generation
         st.session_state.pop(PREVIOUS_KEY, None)
+        if bundle.configuration_changed:
+            st.info("The feature table in conf/base/parameters.yml has changed since this model was trained. "
+                    "The app reads files and the form with the model's own features "
+                    f"({', '.join(bundle.features)}); run `{TRAIN_COMMAND}` to train on the new configuration.",
+                    icon=":material/info:")
         return bundle
     return None
 
@@ -156,6 +161,11 @@ def show_no_model() -> None:
     st.warning("No trained model yet. Train one from the project folder, then press 'Reload latest model':",
                icon=":material/model_training:")
     st.code(TRAIN_COMMAND, language="bash")
+    legacy = legacy_model_files(project())
+    if legacy:
+        st.caption(f"{len(legacy)} model file(s) saved by an earlier version as pickles (e.g. "
+                   f"{legacy[-1].relative_to(project().root)}) are not opened: a pickle can run code when loaded. "
+                   "Retraining saves the model in the safe skops format.")
 
 
 def sidebar_model_panel(handle: ProjectHandle, version: str | None) -> None:
@@ -173,9 +183,3 @@ def sidebar_model_panel(handle: ProjectHandle, version: str | None) -> None:
                 st.info("A newer model has been trained.", icon=":material/update:")
         st.button("Reload latest model", key="reload_model", on_click=reload_latest_model, args=(str(handle.root),),
                   help="Serve the newest trained model (and re-read the project's parameters).")
-
-
-def number(value: float, unit: str = "") -> str:
-    """``58,773 USD``; whole numbers without decimals."""
-    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
-    return f"{text} {unit}".strip()

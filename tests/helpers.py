@@ -15,9 +15,25 @@ from tests.conftest import PROJECT_ROOT
 OUTPUTS = ("model_input_customers", "rejected_customers", "data_quality_report")
 
 
+def project_parameters(*files: str) -> dict[str, Any]:
+    """The project's own parameters.yml merged with ``files`` (e.g. ``parameters_eda.yml``) from conf/base."""
+    params: dict[str, Any] = {}
+    for name in ("parameters.yml", *files):
+        params.update(yaml.safe_load((PROJECT_ROOT / "conf/base" / name).read_text()))
+    return params
+
+
+def default_features() -> dict[str, Any]:
+    """The project's feature table, as configured in conf/base/parameters.yml."""
+    return project_parameters()["features"]
+
+
+FEATURE_NAMES: list[str] = list(default_features())
+
+
 def data_processing_params(**overrides: Any) -> dict[str, Any]:
-    """The project's own parameters_data_processing.yml, with overrides."""
-    params = yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_data_processing.yml").read_text())
+    """The parameters data_processing reads (the feature table included), with overrides."""
+    params = project_parameters("parameters_data_processing.yml")
     params.update(overrides)
     return params
 
@@ -44,3 +60,35 @@ def run_data_processing(customers: pd.DataFrame, **overrides: Any) -> dict[str, 
         error.partial = {name: d.load() for name, d in outputs.items() if d.exists()}
         raise
     return {name: dataset.load() for name, dataset in outputs.items()}
+
+
+def flatten_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """``params:<key>`` for every key and nested key, as Kedro exposes parameters to nodes."""
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        flat[f"params:{prefix}"] = value
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}", inner)
+
+    for key, value in params.items():
+        walk(key, value)
+    return flat
+
+
+def run_all_pipelines(customers: pd.DataFrame, features: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """data_processing, eda and clustering in memory on ``customers`` with the project's parameters.
+
+    Returns every dataset the pipelines produce (figures and MLflow datasets as plain objects).
+    """
+    from customer_segmentation.pipelines import clustering, data_processing, eda
+
+    params = project_parameters("parameters_data_processing.yml", "parameters_eda.yml", "parameters_clustering.yml")
+    params.update(features=features, **overrides)
+    pipeline = data_processing.create_pipeline() + eda.create_pipeline() + clustering.create_pipeline()
+    inputs = {name: MemoryDataset(value) for name, value in flatten_parameters(params).items()
+              if name in pipeline.inputs()}
+    produced = {name: KeptDataset() for name in pipeline.datasets() - pipeline.inputs()}
+    SequentialRunner().run(pipeline, DataCatalog({"customers": MemoryDataset(customers), **inputs, **produced}))
+    return {name: dataset.load() for name, dataset in produced.items() if dataset.exists()}

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from customer_segmentation.io import read_customer_csv
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.pipelines.data_processing.nodes import NoValidRowsError
-from customer_segmentation.schema import FEATURES, CustomerDataError
 from tests.conftest import run_kedro
-from tests.helpers import run_data_processing
+from tests.helpers import FEATURE_NAMES, run_data_processing
 
 CASES = Path(__file__).parent / "data" / "bad_input"
 
@@ -33,9 +33,9 @@ def _reasons(outputs) -> dict[str, str]:
 
 
 def test_missing_required_column_stops_with_its_name_and_the_fix():
-    with pytest.raises(CustomerDataError) as error:
+    with pytest.raises(ConfigurationError) as error:
         _process("missing_column.csv")
-    assert "['age'] missing" in str(error.value) and "column_mapping" in str(error.value)
+    assert "features.age reads column 'age', which the file does not have: set its 'column'" in str(error.value)
 
 
 def test_extra_and_reordered_columns_are_carried_along():
@@ -95,7 +95,7 @@ def test_nan_and_empty_cells_are_imputed_and_infinities_rejected():
     assert outputs["data_quality_report"]["cells_imputed"] == {
         "annual_income": 1, "spending_score": 1, "savings": 0, "age": 1,
     }
-    assert np.isfinite(clean[list(FEATURES)].to_numpy()).all()
+    assert np.isfinite(clean[FEATURE_NAMES].to_numpy()).all()
 
 
 def test_negative_and_out_of_range_values_reject_their_rows_with_reasons():

@@ -7,19 +7,19 @@ import subprocess
 import time
 from pathlib import Path
 
-import joblib
 import pandas as pd
 import pytest
 import yaml
 
+from customer_segmentation.segmentation.persistence import load_model
 from tests.conftest import VENV_BIN, kedro_env, run_kedro
 
 pytestmark = pytest.mark.slow
 
 
 def _latest_model(project: Path):
-    versions = sorted((project / "data/06_models/segmentation_model.pkl").iterdir())
-    return versions[-1].name, joblib.load(versions[-1] / "segmentation_model.pkl")
+    versions = sorted((project / "data/06_models/segmentation_model.skops").iterdir())
+    return versions[-1].name, load_model(versions[-1] / "segmentation_model.skops")
 
 
 def _kill_when(project: Path, marker: str, timeout: float = 300) -> str:
@@ -53,7 +53,7 @@ def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_cop
 
     version, model = _latest_model(project_copy)
     assert version > first_version
-    features = yaml.safe_load((project_copy / "conf/base/parameters_data_processing.yml").read_text())["features"]
+    features = list(yaml.safe_load((project_copy / "conf/base/parameters.yml").read_text())["features"])
     clean = pd.read_parquet(project_copy / "data/05_model_input/model_input_customers.parquet")
     segments = pd.read_parquet(project_copy / "data/07_model_output/customer_segments.parquet")
     profiles = pd.read_csv(project_copy / "data/07_model_output/segment_profiles.csv")

@@ -53,17 +53,32 @@ def server(project, tmp_path_factory):
 def test_invocations_return_the_assigned_segments(server, project):
     segments = pd.read_parquet(project / "data/07_model_output/customer_segments.parquet")
     sample = segments.sample(200, random_state=1)
-    # Whole numbers as JSON integers, as people and spreadsheets write them: the signature's
-    # double columns make the server read them as floats.
+    # Whole numbers as JSON integers, as people and spreadsheets write them.
     rows = [[int(v) if float(v).is_integer() else float(v) for v in row] for row in sample[FEATURES].to_numpy()]
     assert any(isinstance(v, int) for row in rows for v in row)
     answer = _post_json(f"{server}/invocations", {"dataframe_split": {"columns": FEATURES, "data": rows}})
-    assert answer["predictions"] == sample["segment_id"].tolist()
+    assert [p["segment_id"] for p in answer["predictions"]] == sample["segment_id"].tolist()
+    assert [p["segment_name"] for p in answer["predictions"]] == sample["segment_name"].astype(str).tolist()
+    assert all(p["error"] is None for p in answer["predictions"])
 
 
-def test_a_missing_feature_is_refused_with_its_name(server):
+def test_impossible_and_empty_values_get_a_per_row_error_instead_of_a_segment(server):
+    rows = [[135000, 80, 55000, 46], [50000, 50, 1000, -500], [1e300, 50, 1000, 30], [None, None, None, None]]
+    answer = _post_json(f"{server}/invocations", {"dataframe_split": {"columns": FEATURES, "data": rows}})
+    first, *bad = answer["predictions"]
+    assert isinstance(first["segment_id"], int) and first["error"] is None
+    assert [p["segment_id"] for p in bad] == [None, None, None]
+    assert [p["error"] for p in bad] == [
+        "age: -500 is outside the allowed range [18, 100]",
+        "annual_income: 1e+300 is outside the allowed range [0, 10000000]",
+        "all feature values are empty (annual_income, spending_score, savings, age)",
+    ]
+
+
+def test_a_missing_feature_is_refused_with_its_name_and_no_stack_trace(server):
     payload = {"dataframe_split": {"columns": FEATURES[:3], "data": [[50000.0, 50.0, 1000.0]]}}
     with pytest.raises(urllib.error.HTTPError) as error:
         _post_json(f"{server}/invocations", payload)
     assert error.value.code == 400
-    assert "age" in error.value.read().decode()
+    body = json.loads(error.value.read().decode())
+    assert "column(s) 'age' missing: the model was trained on them" in body["message"] and "stack_trace" not in body

@@ -2,15 +2,15 @@
 and no valid row is dropped."""
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.pipelines.data_processing.nodes import NoValidRowsError
-from customer_segmentation.schema import FEATURES, CustomerDataError
-from tests.helpers import data_processing_params, run_data_processing
+from tests.helpers import FEATURE_NAMES as FEATURES
+from tests.helpers import default_features, run_data_processing
 
-RANGES = data_processing_params()["validation_ranges"]
+RANGES = {name: dict(zip(("min", "max"), entry["range"])) for name, entry in default_features().items()}
 
 
 def _valid_cell(feature):

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from customer_segmentation.schema import CustomerDataError
+from customer_segmentation.errors import CustomerDataError
 
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
@@ -62,11 +62,21 @@ def read_customer_csv(source: str | Path | bytes | BinaryIO, name: str | None = 
     )
 
 
-def _decode(data: bytes, name: str) -> str:
+def read_customer_header(path: str | Path) -> list[str]:
+    """The header names of a customer CSV, read from its first bytes only (for early checks)."""
+    with open(path, "rb") as handle:
+        sample = handle.read(_SNIFF_BYTES)
+    text = _decode(sample, str(path), partial=True)
+    if not text.strip():
+        return []
+    return [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))]
+
+
+def _decode(data: bytes, name: str, partial: bool = False) -> str:
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise CustomerDataError(f"{name} is not a text CSV file (it contains binary data); export it as CSV")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig", errors="ignore" if partial else "strict")
     except UnicodeDecodeError:
         # Spreadsheets on Windows still export Latin-1; every byte sequence decodes, so it is the fallback.
         return data.decode("latin-1")

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from customer_segmentation.hooks import (
     BackgroundWriteHooks,
+    ConfigCheckHooks,
     DataFingerprintHooks,
     MlflowStoreCheckHooks,
+    ModelRegistryHooks,
     NodeTimingHooks,
     ProcessTuningHooks,
 )
@@ -29,10 +31,13 @@ if "mlflow.telemetry" in sys.modules:
 
     set_telemetry_client()
 
-HOOKS = (MlflowStoreCheckHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks())
+HOOKS = (MlflowStoreCheckHooks(), ConfigCheckHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
+         ModelRegistryHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     "custom_resolvers": {"project_root": lambda: PROJECT_ROOT.as_posix()},
+    # An environment (conf/scale/) sets only the nested parameters it changes; the rest come from base.
+    "merge_strategy": {"parameters": "soft"},
 }

@@ -5,32 +5,39 @@ import streamlit as st
 import app_common
 from customer_segmentation.app_support import charts, field_messages, predict_customer
 from customer_segmentation.app_support.scoring import chart_sample, feature_defaults
-from customer_segmentation.schema import FEATURE_INFO, feature_label
+from customer_segmentation.features.units import axis_label, form_step, format_value
 
 st.title("Predict a customer")
 bundle = app_common.bundle_or_message()
 if bundle is None:
     st.stop()
 
-STEPS = {"USD": 1000.0}
 defaults = feature_defaults(bundle)
-st.caption("Enter one customer in original units. Defaults are the median customer the model was trained on.")
+st.caption("Enter one customer, each value in its unit. Defaults are the median customer the model was trained on.")
+
+
+def allowed(feature) -> str:
+    low, high = feature.minimum, feature.maximum
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"Allowed: {format_value(feature, low)} or more."
+    if low is None:
+        return f"Allowed: up to {format_value(feature, high)}."
+    return f"Allowed: {format_value(feature, low)} to {format_value(feature, high)}."
+
 
 slots = {}
 with st.form("predict_form"):
     fields = st.columns(len(bundle.features))
-    for column, feature in zip(fields, bundle.features):
-        unit = FEATURE_INFO.get(feature, {}).get("unit", "")
-        bounds = bundle.validation_ranges.get(feature, {})
-        allowed = f"Allowed: {app_common.number(bounds['min'])} to {app_common.number(bounds['max'], unit)}." \
-            if {"min", "max"} <= set(bounds) else ""
+    for column, feature in zip(fields, bundle.table):
         # Prefilled through session state with value=None, so a field can also be cleared (missing);
-        # no min/max on the widget: out-of-range values reach the schema and get its message here.
-        st.session_state.setdefault(f"predict_{feature}", defaults[feature])
+        # no min/max on the widget: out-of-range values reach the validation and get its message here.
+        st.session_state.setdefault(f"predict_{feature.name}", defaults[feature.name])
         with column:
-            st.number_input(feature_label(feature), value=None, step=STEPS.get(unit, 1.0), format="%.0f",
-                            help=allowed, placeholder="required", key=f"predict_{feature}")
-            slots[feature] = st.empty()
+            st.number_input(axis_label(feature), value=None, step=form_step(feature), format="%.0f",
+                            help=allowed(feature), placeholder="required", key=f"predict_{feature.name}")
+            slots[feature.name] = st.empty()
     submitted = st.form_submit_button("Predict segment", type="primary")
 
 if submitted:
@@ -39,7 +46,7 @@ if not st.session_state.get("predict_asked"):
     st.stop()
 
 values = {f: st.session_state.get(f"predict_{f}") for f in bundle.features}
-messages = field_messages(values, bundle.features, bundle.validation_ranges)
+messages = field_messages(bundle, values)
 if messages:
     for feature, message in messages.items():
         slots[feature].error(message, icon=":material/error:")
@@ -63,7 +70,7 @@ with left:
 with right:
     st.subheader("On the segment map")
     st.plotly_chart(
-        charts.segment_map(chart_sample(bundle), bundle.profiles,
+        charts.segment_map(chart_sample(bundle), bundle.profiles, bundle.table,
                            customer={"map_x": prediction.map_x, "map_y": prediction.map_y}),
         key="predict_map",
     )

@@ -6,18 +6,17 @@ import streamlit as st
 
 import app_common
 from customer_segmentation.app_support import score_file
-from customer_segmentation.schema import CustomerDataError
+from customer_segmentation.errors import CustomerDataError
 
 st.title("Score a file")
 bundle = app_common.bundle_or_message()
 if bundle is None:
     st.stop()
 
-mapping = ", ".join(f"`{k}` -> `{v}`" for k, v in bundle.column_mapping.items()) or "none"
 st.caption(
-    f"A CSV with the columns {', '.join(f'`{f}`' for f in bundle.features)} (header names as in the pipeline; "
-    f"column_mapping: {mapping}). Any delimiter and encoding the pipeline reads; other columns are kept. "
-    f"Up to {st.get_option('server.maxUploadSize')} MB."
+    f"A CSV with the columns {', '.join(f'`{c}`' for c in bundle.table.source_columns)}, as the model was trained on "
+    "(case and surrounding spaces do not matter). Any delimiter and encoding the pipeline reads; other columns are "
+    f"kept. Up to {st.get_option('server.maxUploadSize')} MB."
 )
 upload = st.file_uploader("Customer file", type=["csv", "tsv", "txt"], key="score_upload")
 if upload is None:

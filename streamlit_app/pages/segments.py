@@ -5,7 +5,7 @@ import streamlit as st
 import app_common
 from customer_segmentation.app_support import charts
 from customer_segmentation.app_support.scoring import chart_sample
-from customer_segmentation.schema import FEATURE_INFO, feature_label
+from customer_segmentation.features.units import axis_label, currency_symbol
 
 st.title("Customer segments")
 bundle = app_common.bundle_or_message()
@@ -31,13 +31,14 @@ st.subheader("Segment chart")
 view = st.radio("Show customers on", ["Segment map (PCA)", "Two features"], horizontal=True, key="segments_view")
 if view == "Two features":
     picks = st.columns(2)
-    x = picks[0].selectbox("Horizontal axis", bundle.features, index=0, format_func=feature_label, key="segments_x")
-    y = picks[1].selectbox("Vertical axis", bundle.features, index=1, format_func=feature_label, key="segments_y")
+    label = lambda name: axis_label(bundle.table[name])  # noqa: E731
+    x = picks[0].selectbox("Horizontal axis", bundle.features, index=0, format_func=label, key="segments_x")
+    y = picks[1].selectbox("Vertical axis", bundle.features, index=1, format_func=label, key="segments_y")
 else:
     x, y = charts.MAP_AXES
 points = chart_sample(bundle)
 st.plotly_chart(
-    charts.segment_map(points, bundle.profiles, x, y, hover=["customer_id", *bundle.features]),
+    charts.segment_map(points, bundle.profiles, bundle.table, x, y, hover=["customer_id", *bundle.features]),
     key="segments_map",
 )
 if len(points) < len(bundle.segments):
@@ -61,13 +62,12 @@ config = {
     "share": st.column_config.NumberColumn("Share", format="percent"),
     "description": "Description", "suggested_action": "Suggested action",
 }
-for f in bundle.features:
-    unit = FEATURE_INFO.get(f, {}).get("unit", "")
-    fmt = "dollar" if unit == "USD" else "%.1f"
-    config[f"{f}_mean"] = st.column_config.NumberColumn(f"{FEATURE_INFO.get(f, {}).get('label', f)} (mean)",
-                                                        format=fmt, help=unit)
-    config[f"{f}_median"] = st.column_config.NumberColumn(f"{FEATURE_INFO.get(f, {}).get('label', f)} (median)",
-                                                          format=fmt, help=unit)
+for feature in bundle.table:
+    symbol = currency_symbol(feature)
+    fmt = f"{symbol}%.0f" if symbol else f"%.1f {feature.unit}".strip()
+    for statistic in ("mean", "median"):
+        config[f"{feature.name}_{statistic}"] = st.column_config.NumberColumn(
+            f"{axis_label(feature)}, {statistic}", format="dollar" if symbol == "$" else fmt, help=feature.unit)
 st.dataframe(table, hide_index=True, column_config=config, key="segments_profiles")
 
 # Last, so the page is already on screen while the tracking store is asked.

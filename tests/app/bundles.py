@@ -4,51 +4,46 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
-import yaml
-from sklearn.cluster import KMeans
-from sklearn.compose import ColumnTransformer
-from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from customer_segmentation.app_support import ModelBundle
 from customer_segmentation.demo_data import generate_customers
-from customer_segmentation.schema import FEATURES
-from tests.conftest import PROJECT_ROOT
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.segmentation import build_segmentation_model, fit_segmentation_model
+from customer_segmentation.segmentation.contract import attach_contract
+from customer_segmentation.segmentation.persistence import save_model as write_model
+from tests.helpers import default_features
 
 VERSION = "2026-01-02T03.04.05.678Z"
+MODEL_FILE = "data/06_models/segmentation_model.skops"
 
 
-def project_params() -> dict:
-    return yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_data_processing.yml").read_text())
+def fit_model(customers: pd.DataFrame, table: FeatureTable, k: int, seed: int = 0) -> Pipeline:
+    """The contract's pipeline (select -> scaler -> pca -> kmeans) with its feature table and segment names."""
+    model = build_segmentation_model(table.names, k, None, 4, seed)
+    fit_segmentation_model(model, customers, None)
+    return attach_contract(model, table, [f"Segment {chr(65 + i)}" for i in range(k)])
 
 
-def fit_model(customers: pd.DataFrame, features: list[str], k: int, seed: int = 0) -> Pipeline:
-    """The contract's pipeline: select -> scaler -> pca -> kmeans."""
-    select = ColumnTransformer([("features", "passthrough", features)], remainder="drop",
-                               verbose_feature_names_out=False)
-    model = Pipeline([("select", select), ("scaler", StandardScaler()),
-                      ("pca", PCA(n_components=len(features))),
-                      ("kmeans", KMeans(n_clusters=k, n_init=4, random_state=seed))])
-    return model.fit(customers[features])
+def model_path(project: Path, version: str) -> Path:
+    return project / MODEL_FILE / version / "segmentation_model.skops"
 
 
 def save_model(project: Path, model: object, version: str) -> Path:
     """Saves ``model`` as version ``version`` of the versioned ``segmentation_model`` entry."""
-    path = project / "data/06_models/segmentation_model.pkl" / version / "segmentation_model.pkl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, path)
+    path = model_path(project, version)
+    write_model(model, path)
     return path
 
 
 def memory_bundle(rows: int = 1200, k: int = 4, seed: int = 3) -> ModelBundle:
     """A bundle with a real fitted model, segments and profiles shaped like the pipeline's."""
-    features = list(FEATURES)
+    table = FeatureTable.from_config(default_features())
+    features = table.names
     customers = generate_customers(rows, seed=seed)
-    model = fit_model(customers, features, k)
+    model = fit_model(customers, table, k)
     projected = model[:-1].transform(customers[features])
     ids = model.predict(customers[features])
     distances = model.transform(customers[features])
@@ -68,9 +63,7 @@ def memory_bundle(rows: int = 1200, k: int = 4, seed: int = 3) -> ModelBundle:
         **{f"{f}_median": groups[f].median().to_numpy() for f in features},
         "map_x": groups["map_x"].mean().to_numpy(), "map_y": groups["map_y"].mean().to_numpy(),
     })
-    params = project_params()
     return ModelBundle(
-        version=VERSION, model=model, features=features, validation_ranges=params["validation_ranges"],
-        column_mapping=params["column_mapping"] or {}, profiles=profiles, segments=segments,
+        version=VERSION, model=model, table=table, profiles=profiles, segments=segments,
         metrics={"k": k, "n_customers": rows, "silhouette": 0.5},
     )

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from tests.app.bundles import save_model
+from customer_segmentation.segmentation.persistence import load_model
+from tests.app.bundles import MODEL_FILE, model_path, save_model
 from tests.conftest import copy_project, run_kedro
 
 NEWER_VERSION = "2099-01-01T00.00.00.000Z"  # sorts after any real session id
@@ -43,8 +44,9 @@ def untrained(base: Path) -> Path:
 def variant(base: Path, name: str) -> Path:
     """A copy of the trained project in state ``name``.
 
-    - ``incompatible``: params:features no longer matches what the model was trained on.
-    - ``unreadable``: the newest model version is not a pickle.
+    - ``reconfigured``: the feature table in parameters.yml no longer matches what the model was trained on.
+    - ``unreadable``: the newest model version is not a model file.
+    - ``tampered``: the newest model version names a type outside the trusted list (a pickle-style attack).
     - ``missing_segments``: customer_segments.parquet was deleted.
     - ``mixed``: customer_segments.parquet holds other assignments than the model makes.
     - ``retrain...``: a plain copy, for a test that adds a newer model while the app is open.
@@ -53,15 +55,17 @@ def variant(base: Path, name: str) -> Path:
         return _built[name]
     project = base / name / "project"
     shutil.copytree(trained(base), project)
-    if name == "incompatible":
-        params_file = project / "conf/base/parameters_data_processing.yml"
+    if name == "reconfigured":
+        params_file = project / "conf/base/parameters.yml"
         params = yaml.safe_load(params_file.read_text())
-        params["features"] = ["annual_income", "spending_score", "age"]
-        params_file.write_text(yaml.safe_dump(params))
+        del params["features"]["savings"]
+        params_file.write_text(yaml.safe_dump(params, sort_keys=False))
     elif name == "unreadable":
-        path = project / "data/06_models/segmentation_model.pkl" / NEWER_VERSION / "segmentation_model.pkl"
+        path = model_path(project, NEWER_VERSION)
         path.parent.mkdir(parents=True)
-        path.write_bytes(b"this is not a pickle\n")
+        path.write_bytes(b"this is not a model file\n")
+    elif name == "tampered":
+        write_tampered_model(model_path(project, NEWER_VERSION))
     elif name == "missing_segments":
         (project / "data/07_model_output/customer_segments.parquet").unlink()
     elif name == "mixed":  # segments rewritten by another run: assignments no longer match the model
@@ -77,13 +81,29 @@ def variant(base: Path, name: str) -> Path:
 
 def model_version(project: Path) -> str:
     """The newest model version in ``project``."""
-    return sorted(p.name for p in (project / "data/06_models/segmentation_model.pkl").iterdir())[-1]
+    return sorted(p.name for p in (project / MODEL_FILE).iterdir())[-1]
 
 
 def add_model_version(project: Path, version: str = NEWER_VERSION) -> str:
     """Saves the current model again under a newer version, as a retrain on the same data would."""
-    import joblib
-
-    current = project / "data/06_models/segmentation_model.pkl" / model_version(project) / "segmentation_model.pkl"
-    save_model(project, joblib.load(current), version)
+    save_model(project, load_model(model_path(project, model_version(project))), version)
     return version
+
+
+class Exploit:
+    """Stands for what an attacker would smuggle into a model file: a type that is not on the trusted list."""
+
+    def __init__(self) -> None:
+        self.payload = "os.system('...')"
+
+
+def write_tampered_model(path: Path) -> None:
+    """A skops file whose model carries an object of an untrusted type."""
+    import skops.io as sio
+
+    from tests.app.bundles import memory_bundle
+
+    model = memory_bundle(rows=200, k=2).model
+    model.steps.append(("exploit", Exploit()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path)

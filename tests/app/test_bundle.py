@@ -7,7 +7,6 @@ import json
 import pytest
 
 from customer_segmentation.app_support import (
-    IncompatibleModelError,
     IncompleteOutputsError,
     NoTrainedModelError,
     UnreadableModelError,
@@ -71,14 +70,27 @@ def test_no_version_at_all_in_a_fresh_clone(untrained_project):
     assert latest_model_version(open_project(untrained_project)) is None
 
 
-def test_model_trained_on_other_features_is_incompatible(projects_dir):
-    with pytest.raises(IncompatibleModelError, match=r"params:features is \['annual_income', 'spending_score', 'age'\]"):
-        variant_bundle(projects_dir, "incompatible")
+def test_the_bundle_uses_the_models_own_feature_table(handle):
+    bundle = load_bundle(handle, latest_model_version(handle))
+    assert bundle.features == ["annual_income", "spending_score", "savings", "age"]
+    assert bundle.table["age"].minimum == 18 and bundle.table["annual_income"].unit == "USD"
+    assert not bundle.configuration_changed
 
 
-def test_model_file_that_is_not_a_pickle_is_unreadable(projects_dir):
-    with pytest.raises(UnreadableModelError, match=rf"segmentation_model.pkl/{projects.NEWER_VERSION} could not be read"):
+def test_a_changed_feature_table_is_noticed_while_the_model_keeps_its_own(projects_dir):
+    bundle = variant_bundle(projects_dir, "reconfigured")
+    assert bundle.configuration_changed
+    assert "savings" in bundle.features, "uploads are still read with the features the model was trained on"
+
+
+def test_model_file_that_is_not_a_model_is_unreadable(projects_dir):
+    with pytest.raises(UnreadableModelError, match=rf"segmentation_model.skops/{projects.NEWER_VERSION} could not be read"):
         variant_bundle(projects_dir, "unreadable")
+
+
+def test_model_file_with_an_untrusted_type_is_refused_not_loaded(projects_dir):
+    with pytest.raises(UnreadableModelError, match=r"not trusted and was not loaded: \['tests.app.projects.Exploit'\]"):
+        variant_bundle(projects_dir, "tampered")
 
 
 def test_missing_segments_file_is_reported_with_its_path(projects_dir):

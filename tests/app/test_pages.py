@@ -158,7 +158,7 @@ def test_score_file_without_a_required_column_explains_what_is_missing(open_app,
     at.run()
     assert not at.exception
     (message,) = texts(at.error)
-    assert "['spending_score', 'savings'] missing" in message
+    assert "column(s) 'spending_score', 'savings' missing: the model was trained on them" in message
     assert not at.download_button
 
 
@@ -210,20 +210,27 @@ def test_every_page_without_a_model_says_so_and_shows_make_run(open_app, untrain
     assert "make run" in texts(at.code)
 
 
-def test_model_trained_on_other_features_is_refused_with_a_clear_error(open_app, projects_dir):
-    at = open_app(projects.variant(projects_dir, "incompatible"), "predict")
-    assert not at.exception
-    (message,) = texts(at.error)
-    assert "was trained on ['annual_income', 'spending_score', 'savings', 'age']" in message
-    assert "params:features is ['annual_income', 'spending_score', 'age']" in message
-    assert not at.form_submit_button
+def test_a_changed_feature_table_is_noticed_and_the_form_keeps_the_models_features(open_app, projects_dir):
+    at = open_app(projects.variant(projects_dir, "reconfigured"), "predict")
+    assert not at.exception and not at.error
+    (notice,) = [i for i in texts(at.info) if "feature table" in i]
+    assert "has changed since this model was trained" in notice and "make run" in notice
+    assert [n.label for n in at.number_input] == ["Annual income (USD)", "Spending score (score 0-100)",
+                                                  "Savings (USD)", "Age (years)"]
 
 
 def test_unreadable_model_file_is_reported_without_a_traceback(open_app, projects_dir):
     at = open_app(projects.variant(projects_dir, "unreadable"))
     assert not at.exception
     (message,) = texts(at.error)
-    assert message.startswith("The model file data/06_models/segmentation_model.pkl/") and "could not be read" in message
+    assert message.startswith("The model file data/06_models/segmentation_model.skops/") and "could not be read" in message
+
+
+def test_a_tampered_model_file_is_refused_and_nothing_in_it_runs(open_app, projects_dir):
+    at = open_app(projects.variant(projects_dir, "tampered"))
+    assert not at.exception
+    (message,) = texts(at.error)
+    assert "not trusted and was not loaded" in message and "tests.app.projects.Exploit" in message
 
 
 def test_retrained_model_is_served_only_after_reload(open_app, projects_dir):
@@ -244,7 +251,7 @@ def test_failed_reload_keeps_serving_the_previous_model(open_app, projects_dir):
     project = projects.variant(projects_dir, "retrain_broken")
     first = projects.model_version(project)
     at = open_app(project)
-    broken = project / "data/06_models/segmentation_model.pkl" / projects.NEWER_VERSION / "segmentation_model.pkl"
+    broken = projects.model_path(project, projects.NEWER_VERSION)
     broken.parent.mkdir(parents=True)
     broken.write_bytes(b"half-written")
     at.button(key="reload_model").click().run()

@@ -8,7 +8,6 @@ spreadsheet-safe CSV export (:mod:`.export`), charts (:mod:`.charts`) and MLflow
 """
 
 from customer_segmentation.app_support.bundle import (
-    IncompatibleModelError,
     IncompleteOutputsError,
     ModelBundle,
     ModelNotAvailableError,
@@ -26,12 +25,10 @@ from customer_segmentation.app_support.scoring import (
     predict_customer,
     problems_table,
     score_file,
-    score_frame,
 )
 
 __all__ = [
     "FileScore",
-    "IncompatibleModelError",
     "IncompleteOutputsError",
     "ModelBundle",
     "ModelNotAvailableError",
@@ -47,7 +44,6 @@ __all__ = [
     "predict_customer",
     "problems_table",
     "score_file",
-    "score_frame",
     "spreadsheet_safe_csv",
     "version_time",
 ]

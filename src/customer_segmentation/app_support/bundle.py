@@ -8,7 +8,6 @@ reload, and a bundle whose files disagree with its model is refused.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +16,9 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.app_support.project import MODEL_DATASET, TRAIN_COMMAND, ProjectHandle
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.segmentation.contract import model_table
+from customer_segmentation.segmentation.customers import segment_names
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +43,6 @@ class UnreadableModelError(ModelNotAvailableError):
     """The model file exists but cannot be loaded or is not the expected pipeline."""
 
 
-class IncompatibleModelError(ModelNotAvailableError):
-    """The model was trained on other features than ``params:features``."""
-
-
 class IncompleteOutputsError(ModelNotAvailableError):
     """Outputs next to the model are missing, unreadable or from another run."""
 
@@ -55,9 +53,7 @@ class ModelBundle:
 
     version: str
     model: Any
-    features: list[str]
-    validation_ranges: dict[str, dict[str, float]]
-    column_mapping: dict[str, str]
+    table: FeatureTable
     profiles: pd.DataFrame
     segments: pd.DataFrame
     metrics: dict[str, Any]
@@ -66,7 +62,13 @@ class ModelBundle:
     quality_report: dict[str, Any] | None = None
     tracking_uri: str | None = None
     experiment_name: str | None = None
+    configuration_changed: bool = False
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def features(self) -> list[str]:
+        """The model's feature names, in its order."""
+        return self.table.names
 
     @property
     def k(self) -> int:
@@ -78,7 +80,7 @@ class ModelBundle:
 
     @property
     def segment_names(self) -> dict[int, str]:
-        return dict(zip(self.profiles["segment_id"].astype(int), self.profiles["segment_name"].astype(str)))
+        return dict(enumerate(segment_names(self.model)))
 
 
 def version_time(version: str | None) -> datetime | None:
@@ -91,54 +93,26 @@ def version_time(version: str | None) -> datetime | None:
         return None
 
 
-def model_features(model: Any) -> list[str]:
-    """The feature columns the model's ``select`` step picks from a frame."""
-    steps = getattr(model, "named_steps", {})
-    select = steps.get("select")
-    for attribute in ("features", "columns", "feature_names"):
-        value = getattr(select, attribute, None)
-        if value is not None and not callable(value) and not isinstance(value, str):
-            return [str(v) for v in value]
-    transformers = getattr(select, "transformers_", None)
-    if transformers is not None:  # a ColumnTransformer: the columns of the kept transformers
-        return [str(c) for _, step, columns in transformers if step != "drop" and not _is_remainder(columns)
-                for c in _as_list(columns)]
-    kw_args = getattr(select, "kw_args", None) or {}
-    for key in ("features", "columns"):
-        if key in kw_args:
-            return [str(c) for c in kw_args[key]]
-    names = getattr(model, "feature_names_in_", None)
-    if names is not None:
-        return [str(c) for c in names]
-    raise UnreadableModelError("the model's 'select' step does not say which feature columns it uses")
-
-
 def load_bundle(project: ProjectHandle, version: str) -> ModelBundle:
     """Loads model ``version`` and the outputs written with it, checking they belong together.
 
+    The model brings its own feature table (the one it was trained with): uploads and the form
+    use it. ``configuration_changed`` says when the project's ``features`` differ from it.
+
     Raises:
         NoTrainedModelError: no model file.
-        UnreadableModelError: the file cannot be unpickled or is not the expected pipeline.
-        IncompatibleModelError: trained on other features than ``params:features``.
+        UnreadableModelError: the file cannot be read safely or is not the expected pipeline.
         IncompleteOutputsError: profiles, segments or metrics missing or from another run.
     """
     model = _load_model(project, version)
-    trained_on = model_features(model)
-    if set(trained_on) != set(project.features):
-        raise IncompatibleModelError(
-            f"The model (version {version}) was trained on {trained_on}, but params:features is "
-            f"{project.features} (conf/base/parameters_data_processing.yml). Retrain with `{TRAIN_COMMAND}` "
-            "or set 'features' back to what the model was trained on."
-        )
+    table = model_table(model)
     outputs = {name: _load_output(project, name, required=True) for name in REQUIRED_OUTPUTS}
     optional = {name: _load_output(project, name, required=False) for name in OPTIONAL_OUTPUTS}
     profiles = outputs["segment_profiles"].sort_values("segment_id").reset_index(drop=True)
     bundle = ModelBundle(
         version=version,
         model=model,
-        features=list(project.features),
-        validation_ranges=project.validation_ranges,
-        column_mapping=project.column_mapping,
+        table=table,
         profiles=profiles,
         segments=outputs["customer_segments"],
         metrics=dict(outputs["clustering_metrics"]),
@@ -147,6 +121,7 @@ def load_bundle(project: ProjectHandle, version: str) -> ModelBundle:
         quality_report=optional["data_quality_report"],
         tracking_uri=project.tracking_uri,
         experiment_name=project.experiment_name,
+        configuration_changed=_configuration_changed(table, project.features),
     )
     _check_coherent(bundle, project)
     logger.info("loaded model %s: k=%d, %d customers", version, bundle.k, len(bundle.segments))
@@ -160,10 +135,10 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
     try:
         model = project.catalog.load(MODEL_DATASET, version=None if version == "unversioned" else version)
     except DatasetError as error:
-        if _missing(error):  # by exception type: pickle's own messages say "not found" too
+        if _missing(error):  # by exception type: messages say "not found" for other reasons too
             raise NoTrainedModelError(f"No trained model yet ({path} has no version {version}).") from error
         raise UnreadableModelError(
-            f"The model file {path}/{version} could not be read ({_root_cause(error)}). "
+            f"The model file {path}/{version} could not be read safely ({_root_cause(error)}). "
             f"Retrain with `{TRAIN_COMMAND}`."
         ) from error
     steps = getattr(model, "named_steps", None)
@@ -174,6 +149,13 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
             f"Pipeline with steps {list(MODEL_STEPS)} (missing: {missing}). Retrain with `{TRAIN_COMMAND}`."
         )
     return model
+
+
+def _configuration_changed(table: FeatureTable, configured: Any) -> bool:
+    try:
+        return FeatureTable.from_config(configured).to_config() != table.to_config()
+    except Exception:  # noqa: BLE001 - a broken configuration differs from any model's table
+        return True
 
 
 def _load_output(project: ProjectHandle, name: str, required: bool) -> Any:
@@ -246,13 +228,3 @@ def _root_cause(error: BaseException) -> str:
         cause = cause.__cause__
     text = str(cause).strip().splitlines()
     return f"{type(cause).__name__}: {text[0] if text else ''}".rstrip(": ")
-
-
-def _is_remainder(columns: Any) -> bool:
-    return isinstance(columns, str) and columns == "remainder"
-
-
-def _as_list(columns: Any) -> Sequence[Any]:
-    if isinstance(columns, (str, int)):
-        return [columns]
-    return list(columns)

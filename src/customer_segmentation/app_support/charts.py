@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from customer_segmentation.schema import feature_label
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.units import axis_label as feature_axis_label
 
 MAP_AXES = ("map_x", "map_y")
 MAP_LABELS = {"map_x": "Segment map, axis 1 (PCA)", "map_y": "Segment map, axis 2 (PCA)"}
@@ -24,13 +25,18 @@ def segment_colours(profiles: pd.DataFrame) -> dict[str, str]:
     return {str(name): _PALETTE[int(i) % len(_PALETTE)] for i, name in zip(ordered["segment_id"], ordered["segment_name"])}
 
 
-def axis_label(column: str) -> str:
-    return MAP_LABELS.get(column) or feature_label(column)
+def axis_label(column: str, table: FeatureTable) -> str:
+    """A map axis, or a feature with its unit ("Annual income (USD)")."""
+    if column in MAP_LABELS:
+        return MAP_LABELS[column]
+    feature = table.get(column)
+    return feature_axis_label(feature) if feature is not None else column
 
 
 def segment_map(
     points: pd.DataFrame,
     profiles: pd.DataFrame,
+    table: FeatureTable,
     x: str = "map_x",
     y: str = "map_y",
     customer: dict[str, float] | None = None,
@@ -41,6 +47,7 @@ def segment_map(
     Args:
         points: Customers with ``segment_name`` and the ``x``/``y`` columns.
         profiles: ``segment_profiles``; centres are ``map_x``/``map_y`` or ``<feature>_mean``.
+        table: The model's feature table (axis labels and units).
         x, y: ``map_x``/``map_y`` (PCA map) or two feature columns (original units).
         customer: ``{x: ..., y: ...}`` of a customer to highlight.
         hover: Extra columns shown on hover.
@@ -54,7 +61,7 @@ def segment_map(
                 x=group[x].to_numpy(), y=group[y].to_numpy(), mode="markers", name=str(name), legendgroup=str(name),
                 marker=dict(color=colours.get(str(name), "#888"), size=5, opacity=0.55),
                 customdata=group[hover_cols].to_numpy() if hover_cols else None,
-                hovertemplate=_hover(hover_cols, x, y) + f"<extra>{name}</extra>",
+                hovertemplate=_hover(hover_cols, x, y, table) + f"<extra>{name}</extra>",
             )
         )
     centre_x = (profiles[x] if x in MAP_AXES else profiles[f"{x}_mean"]).to_numpy()
@@ -78,7 +85,8 @@ def segment_map(
                 hovertemplate="This customer<extra></extra>",
             )
         )
-    figure.update_layout(xaxis_title=axis_label(x), yaxis_title=axis_label(y), height=520, annotations=labels,
+    figure.update_layout(xaxis_title=axis_label(x, table), yaxis_title=axis_label(y, table), height=520,
+                         annotations=labels,
                          **_LAYOUT)
     return figure
 
@@ -161,7 +169,7 @@ def runs_chart(runs: pd.DataFrame, metric: str, current_run: str | None = None) 
     return figure
 
 
-def _hover(columns: Sequence[str], x: str, y: str) -> str:
-    lines = [f"{axis_label(x)}: %{{x:,.4g}}", f"{axis_label(y)}: %{{y:,.4g}}"]
+def _hover(columns: Sequence[str], x: str, y: str, table: FeatureTable) -> str:
+    lines = [f"{axis_label(x, table)}: %{{x:,.4g}}", f"{axis_label(y, table)}: %{{y:,.4g}}"]
     lines += [f"{c}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
     return "<br>".join(lines)

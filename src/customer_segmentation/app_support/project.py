@@ -28,13 +28,15 @@ class ProjectNotFoundError(RuntimeError):
 
 @dataclass
 class ProjectHandle:
-    """An open Kedro project: its catalog, the input contract parameters and the MLflow store."""
+    """An open Kedro project: its catalog, its feature table as configured now, and the MLflow store.
+
+    ``features`` is the configuration today; a served model validates with its own table (its
+    contract), and the app only says when the two differ.
+    """
 
     root: Path
     catalog: Any
-    features: list[str]
-    validation_ranges: dict[str, dict[str, float]]
-    column_mapping: dict[str, str]
+    features: dict[str, Any] | None
     tracking_uri: str | None
     experiment_name: str | None
     opened_at: float = field(default_factory=time.time)
@@ -85,15 +87,26 @@ def open_project(root: Path) -> ProjectHandle:
     handle = ProjectHandle(
         root=root,
         catalog=catalog,
-        features=list(catalog.load("params:features")),
-        validation_ranges=dict(catalog.load("params:validation_ranges") or {}),
-        column_mapping=dict(catalog.load("params:column_mapping") or {}),
+        features=_parameter(catalog, "features"),
         tracking_uri=tracking_uri,
         experiment_name=experiment,
         session=session,
     )
     logger.info("opened Kedro project %s in %.1f s", root, time.perf_counter() - started)
     return handle
+
+
+def _parameter(catalog: Any, name: str) -> Any:
+    """A parameter's value, or None when it is not set."""
+    try:
+        return catalog.load(f"params:{name}")
+    except Exception:  # noqa: BLE001 - a missing parameter reads as None
+        return None
+
+
+def legacy_model_files(project: ProjectHandle) -> list[Path]:
+    """Model files saved as pickles by earlier versions: never opened by the app (a pickle can run code)."""
+    return sorted((project.root / "data" / "06_models").glob("*.pkl/*/*.pkl"))
 
 
 def latest_model_version(project: ProjectHandle) -> str | None:

@@ -1,14 +1,13 @@
-"""Validating and scoring customers with a loaded :class:`ModelBundle`.
+"""Validating and scoring customers for the app with a loaded :class:`ModelBundle`.
 
-Validation is the project's one input contract (:func:`schema.validate_customers` with
-``params:validation_ranges``); uploads are parsed as text by :func:`io.read_customer_csv`
-and never unpickled or evaluated.
+The rules are the project's one input contract, with the model's own feature table
+(``segmentation.customers.segment_customers``); uploads are parsed as text by
+:func:`io.read_customer_csv` and never unpickled or evaluated.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,14 +15,14 @@ import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.app_support.export import spreadsheet_safe_csv
+from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.io import read_customer_csv
-from customer_segmentation.schema import REASON_COLUMN, CustomerDataError, map_columns, validate_customers
+from customer_segmentation.segmentation import score
+from customer_segmentation.segmentation.customers import segment_customers
+from customer_segmentation.validation.problems import PROBLEM_COLUMNS
+from customer_segmentation.validation.rules import validate_customers
 
-PROBLEM_COLUMNS = ("row", "column", "value", "reason")
-SCORE_COLUMNS = ("segment_id", "segment_name", "problem")
 PREVIEW_ROWS = 20
-# "<shown value> is <what is wrong>", as schema.validate_customers writes it.
-_WHAT = re.compile(r"^(?P<shown>.*?) ?(?P<what>is (?:not a number|missing|not a finite number|outside .*))$")
 
 
 @dataclass(frozen=True)
@@ -52,94 +51,35 @@ class FileScore:
     csv: bytes
 
 
-def score_frame(bundle: ModelBundle, customers: pd.DataFrame) -> pd.DataFrame:
-    """Segment, distance to its centre and map position of valid customers (index kept).
-
-    Args:
-        bundle: The loaded model and profiles.
-        customers: Parsed rows with the bundle's feature columns (no missing values).
-
-    Returns:
-        Columns ``segment_id``, ``segment_name``, ``distance_to_centre``, ``map_x``, ``map_y``.
-    """
-    if customers.empty:
-        return pd.DataFrame(
-            {"segment_id": pd.Series(dtype="int64"), "segment_name": pd.Series(dtype="object"),
-             "distance_to_centre": pd.Series(dtype="float64"), "map_x": pd.Series(dtype="float64"),
-             "map_y": pd.Series(dtype="float64")},
-            index=customers.index,
-        )
-    features = customers[bundle.features].astype("float64")
-    projected = bundle.model[:-1].transform(features)
-    distances = bundle.model[-1].transform(projected)
-    # Pipeline.predict is the last step's predict on these same projected rows.
-    ids = np.asarray(bundle.model[-1].predict(projected), dtype="int64")
-    names = bundle.segment_names
-    return pd.DataFrame(
-        {
-            "segment_id": ids,
-            "segment_name": [names.get(int(i), f"Segment {i}") for i in ids],
-            "distance_to_centre": distances[np.arange(len(ids)), ids],
-            "map_x": projected[:, 0],
-            "map_y": projected[:, 1],
-        },
-        index=customers.index,
-    )
+def problems_table(problems: pd.DataFrame, first_row: int = 1) -> pd.DataFrame:
+    """Problem records for people: row number (``first_row`` = the first data row), column, value as read, reason."""
+    table = problems[list(PROBLEM_COLUMNS)].copy()
+    table["row"] = table["row"].astype("int64") + first_row
+    table["value"] = table["value"].map(_show)
+    return table.reset_index(drop=True)
 
 
-def problems_table(rejected: pd.DataFrame, features: Sequence[str], first_row: int = 1) -> pd.DataFrame:
-    """One line per problem: row number (1 = first data row), column, value as read, reason.
-
-    Args:
-        rejected: ``validate_customers(...).rejected`` of a frame with a 0-based RangeIndex.
-        features: The feature columns that were checked.
-        first_row: The number of the frame's first row.
-    """
-    # A reason lists "<column>: ..." parts joined by "; "; split only where a feature name follows.
-    splitter = re.compile("; (?=(?:" + "|".join(re.escape(f) for f in features) + "): )")
-    lines = []
-    for index, reason in rejected[REASON_COLUMN].items():
-        for part in splitter.split(str(reason)):
-            column, _, rest = part.partition(": ")
-            if column not in features:  # a reason about the whole row, e.g. "all feature values are empty"
-                lines.append({"row": int(index) + first_row, "column": "", "value": "", "reason": str(part)})
-                continue
-            match = _WHAT.match(rest)
-            what = match.group("what") if match else rest
-            value = rejected.at[index, column]
-            lines.append(
-                {
-                    "row": int(index) + first_row,
-                    "column": column,
-                    "value": _show(value),
-                    "reason": what.removeprefix("is "),
-                }
-            )
-    return pd.DataFrame(lines, columns=list(PROBLEM_COLUMNS)).astype({"row": "int64"})
-
-
-def field_messages(
-    values: Mapping[str, float | None], features: Sequence[str], ranges: Mapping[str, Mapping[str, float]]
-) -> dict[str, str]:
+def field_messages(bundle: ModelBundle, values: Mapping[str, float | None]) -> dict[str, str]:
     """What is wrong with each field of the prediction form, e.g. ``{"age": "7 is outside ..."}``.
 
-    Empty when the customer can be scored.
+    The form has one field per feature, in the feature's unit; empty when the customer can be scored.
     """
-    frame = pd.DataFrame([{f: values.get(f) for f in features}], dtype="object")
-    frame = frame.astype({f: "float64" for f in features if not isinstance(values.get(f), str)})
-    result = validate_customers(frame, features, ranges, reject_missing=True)
+    table = bundle.table.as_feature_values()
+    frame = pd.DataFrame([{f: values.get(f) for f in table.names}], dtype="object")
+    result = validate_customers(frame, table, reject_missing=True)
     messages: dict[str, str] = {}
-    for line in problems_table(result.rejected, features).itertuples():
+    for line in problems_table(result.problems).itertuples():
         if line.reason == "missing":
             text = "Enter a value."
         else:
             text = f"{line.value} is {line.reason}." if line.value else f"Value is {line.reason}."
-        messages[line.column] = f"{messages[line.column]} {text}" if line.column in messages else text
+        column = line.column or table.names[0]
+        messages[column] = f"{messages[column]} {text}" if column in messages else text
     return messages
 
 
 def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], validate: bool = True) -> Prediction:
-    """Scores one customer given as ``{feature: value}`` in original units.
+    """Scores one customer given as ``{feature: value}`` in the features' units.
 
     Args:
         bundle: The loaded model and profiles.
@@ -147,33 +87,30 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], va
         validate: Check ``values`` first; pass False only when :func:`field_messages` just did.
 
     Raises:
-        CustomerDataError: a value is missing or outside ``params:validation_ranges``.
+        CustomerDataError: a value is missing or outside its feature's range.
     """
-    messages = field_messages(values, bundle.features, bundle.validation_ranges) if validate else {}
+    messages = field_messages(bundle, values) if validate else {}
     if messages:
         raise CustomerDataError("; ".join(f"{f}: {m}" for f, m in messages.items()))
     customer = pd.DataFrame([{f: float(values[f]) for f in bundle.features}])
-    projected = bundle.model[:-1].transform(customer)
-    distances = bundle.model[-1].transform(projected)[0]
-    segment_id = int(bundle.model[-1].predict(projected)[0])
-    profiles = bundle.profiles
-    table = pd.DataFrame(
-        {
-            "segment_id": profiles["segment_id"].astype(int),
-            "segment_name": profiles["segment_name"].astype(str),
-            "distance": distances[profiles["segment_id"].astype(int).to_numpy()],
-        }
-    )
+    scores = score(bundle.model, customer, all_distances=True).iloc[0]
+    segment_id = int(scores["segment_id"])
+    names = bundle.segment_names
+    table = pd.DataFrame({
+        "segment_id": list(names),
+        "segment_name": list(names.values()),
+        "distance": [float(scores[f"distance_{i}"]) for i in names],
+    })
     table["assigned"] = table["segment_id"] == segment_id
-    profile = profiles.loc[profiles["segment_id"] == segment_id].iloc[0]
+    profile = bundle.profiles.loc[bundle.profiles["segment_id"] == segment_id].iloc[0]
     return Prediction(
         segment_id=segment_id,
-        segment_name=str(profile["segment_name"]),
+        segment_name=names[segment_id],
         description=str(profile.get("description", "")),
         suggested_action=str(profile.get("suggested_action", "")),
         distances=table.sort_values("distance").reset_index(drop=True),
-        map_x=float(projected[0, 0]),
-        map_y=float(projected[0, 1]),
+        map_x=float(scores["map_x"]),
+        map_y=float(scores["map_y"]),
         typical_distance=_typical_distance(bundle, segment_id),
     )
 
@@ -191,23 +128,14 @@ def score_file(data: bytes, name: str, bundle: ModelBundle) -> FileScore:
     raw = read_customer_csv(data, name=name).reset_index(drop=True)
     if raw.empty:
         raise CustomerDataError(f"{name} has a header but no customer rows")
-    mapped = map_columns(raw, bundle.column_mapping, bundle.features)
-    result = validate_customers(mapped, bundle.features, bundle.validation_ranges, reject_missing=True)
-    problems = problems_table(result.rejected, bundle.features)
-    segments = score_frame(bundle, result.valid)
-
-    scored = raw.drop(columns=[c for c in SCORE_COLUMNS if c in raw.columns])
-    segment_ids = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    segment_ids.loc[segments.index] = segments["segment_id"].astype("Int64")
-    scored["segment_id"] = segment_ids
-    scored["segment_name"] = segments["segment_name"].reindex(raw.index)
-    scored["problem"] = result.rejected[REASON_COLUMN].reindex(raw.index)
+    segmented = segment_customers(bundle.model, raw)
+    scored = segmented.rows.drop(columns="distance_to_centre")
     return FileScore(
         rows=len(raw),
         preview=raw.head(PREVIEW_ROWS),
-        problems=problems,
+        problems=problems_table(segmented.problems),
         scored=scored,
-        scored_rows=len(segments),
+        scored_rows=segmented.scored_rows,
         csv=spreadsheet_safe_csv(scored),
     )
 

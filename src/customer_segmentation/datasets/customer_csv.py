@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from kedro.io import AbstractDataset, DatasetError
 
-from customer_segmentation.io import read_customer_csv
+from customer_segmentation.io import read_customer_csv, read_customer_header
 
 
 class CustomerCSVDataset(AbstractDataset[None, pd.DataFrame]):
@@ -33,6 +33,10 @@ class CustomerCSVDataset(AbstractDataset[None, pd.DataFrame]):
                 "'customers' entry of conf/base/catalog.yml at it"
             )
         return read_customer_csv(path)
+
+    def columns(self) -> list[str] | None:
+        """The file's header names (its first bytes only), or None when there is no file yet."""
+        return read_customer_header(self._filepath) if self._exists() else None
 
     def save(self, data: None) -> None:
         raise DatasetError("CustomerCSVDataset is read-only: raw customer files are never overwritten")

@@ -7,9 +7,12 @@ import pytest
 
 from customer_segmentation.demo_data import generate_customers
 from customer_segmentation.pipelines.clustering.nodes import train_segmentation_model
+from tests.helpers import FEATURE_NAMES, default_features, project_parameters
 
-FEATURES = ["annual_income", "spending_score", "savings", "age"]
+FEATURES = FEATURE_NAMES
+TABLE = default_features()
 MODEL_OPTIONS = {"pca_components": None, "n_init": 10, "random_state": 42}
+NAMING = project_parameters("parameters_clustering.yml")["clustering"]["naming"]
 
 
 def model_input(rows: int = 3000, seed: int = 7) -> pd.DataFrame:
@@ -20,8 +23,7 @@ def model_input(rows: int = 3000, seed: int = 7) -> pd.DataFrame:
 
 
 def train(customers: pd.DataFrame, k: int = 4, **options):
-    model, _ = train_segmentation_model(customers, {"k": k}, "auto", FEATURES, **{**MODEL_OPTIONS, **options})
-    return model
+    return train_segmentation_model(customers, {"k": k}, "auto", TABLE, **{**MODEL_OPTIONS, **options})
 
 
 @pytest.fixture(scope="session")

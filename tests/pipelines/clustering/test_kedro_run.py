@@ -42,7 +42,7 @@ def test_run_writes_the_contract_outputs(project):
     assert len(segments) == len(model_input) == metrics["n_customers"]
     assert segments["segment_id"].nunique() == metrics["k"] == len(profiles)
     assert profiles["segment_name"].is_unique
-    assert list((project / "data/06_models/segmentation_model.pkl").glob("*/segmentation_model.pkl"))
+    assert list((project / "data/06_models/segmentation_model.skops").glob("*/segmentation_model.skops"))
     for name in REPORTS:
         assert (project / "data/08_reporting" / name).stat().st_size > 10_000
 
@@ -54,27 +54,48 @@ def test_mlflow_run_holds_parameters_metrics_artifacts_and_data_fingerprint(proj
         artifacts = [a.path for a in client.list_artifacts(run.info.run_id, "reports")]
     params = run.data.params
     assert params["n_clusters"] == "auto" and params["clustering.n_init"] == "10"
-    assert params["clustering.pca_components"] == "None" and "features" in params
+    assert params["clustering.pca_components"] == "None"
+    assert params["features.age.range"] == "[18, 100]" and params["features.annual_income.unit"] == "USD"
     for name in ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin"):
         assert run.data.metrics[name] == pytest.approx(metrics[name])
     assert sorted(artifacts) == sorted(f"reports/{name}" for name in REPORTS)
     assert len(run.data.tags["input_sha256"]) == 64
 
 
-def test_model_is_registered_with_a_signature_and_predicts_the_segments(project):
+def test_model_is_registered_as_champion_and_answers_with_segment_ids_and_names(project):
     import mlflow
 
     segments, _ = _outputs(project)
     with mlflow_store(project) as client:
         run = _runs(client)[0]
         versions = client.search_model_versions(f"name='{MODEL_NAME}'")
-        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/latest")
-        requirements = Path(mlflow.pyfunc.get_model_dependencies(f"models:/{MODEL_NAME}/latest")).read_text().split()
+        champion = client.get_model_version_by_alias(MODEL_NAME, "champion")
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+        requirements = Path(mlflow.pyfunc.get_model_dependencies(f"models:/{MODEL_NAME}@champion")).read_text().split()
     assert run.info.run_id in {v.run_id for v in versions}
+    assert champion.version == max(versions, key=lambda v: int(v.version)).version
     assert f"scikit-learn=={sklearn.__version__}" in requirements and all("==" in r for r in requirements)
-    inputs = model.metadata.get_input_schema()
-    assert inputs.input_names() == FEATURES and set(inputs.input_types()) == {mlflow.types.DataType.double}
-    assert np.array_equal(model.predict(segments[FEATURES]), segments["segment_id"])
+    assert model.metadata.get_input_schema().input_names() == FEATURES
+    answer = model.predict(segments[FEATURES])
+    assert np.array_equal(answer["segment_id"].astype(int), segments["segment_id"])
+    assert answer["segment_name"].tolist() == segments["segment_name"].astype(str).tolist()
+    assert answer["error"].isna().all()
+
+
+def test_the_registered_model_answers_a_bad_row_with_its_error_not_a_segment(project):
+    import mlflow
+
+    with mlflow_store(project):
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+    rows = pd.DataFrame({"annual_income": [135000, 1e300, None], "spending_score": [80, 50, 40],
+                         "savings": ["$55,000", 100, 2], "age": [46, 30, -500]})
+    answer = model.predict(rows)
+    assert answer.loc[0, "segment_id"] is not None and answer.loc[0, "error"] is None
+    assert answer["error"].tolist()[1:] == [
+        "annual_income: 1e+300 is outside the allowed range [0, 10000000]",
+        "annual_income: empty is missing; age: -500 is outside the allowed range [18, 100]",
+    ]
+    assert answer["segment_id"].tolist()[1:] == [None, None]
 
 
 def test_a_second_run_gives_identical_segments_and_a_new_model_version(project, tmp_path):

@@ -10,25 +10,25 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from customer_segmentation.pipelines.clustering import nodes as clustering_nodes
+from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.pipelines.clustering.nodes import (
     assign_segments,
     evaluate_segmentation,
     name_segments,
-    plot_profile_heatmap,
-    plot_segment_map,
-    plot_segment_sizes,
+    package_segmentation_model,
     profile_segments,
     train_segmentation_model,
 )
-from customer_segmentation.schema import CustomerDataError
+from customer_segmentation.pipelines.clustering.plots import plot_profile_heatmap, plot_segment_map, plot_segment_sizes
+from customer_segmentation.segmentation import scoring
+from customer_segmentation.segmentation.contract import model_segment_names, model_table
 
-from .conftest import FEATURES, MODEL_OPTIONS, train
+from .conftest import FEATURES, MODEL_OPTIONS, NAMING, TABLE, train
 
 
 @pytest.fixture(scope="module")
 def segment_names(model):
-    return name_segments(model, threshold=0.5, max_traits=3)
+    return name_segments(model, NAMING)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_segments_are_numbered_by_ascending_centre_income(model):
 
 def test_ties_in_the_first_feature_are_broken_by_the_next():
     customers = pd.DataFrame({"a": [1.0] * 8, "b": [9.0, 9.1, 9.0, 9.1, 1.0, 1.1, 1.0, 1.1]})
-    model, _ = train_segmentation_model(customers, {"k": 2}, "auto", ["a", "b"], None, 10, 0)
+    model = train_segmentation_model(customers, {"k": 2}, "auto", ["a", "b"], None, 10, 0)
     assert model.predict(pd.DataFrame({"a": [1.0, 1.0], "b": [1.0, 9.0]})).tolist() == [0, 1]
 
 
@@ -76,44 +76,48 @@ def test_model_does_not_store_a_label_per_training_customer(model):
     assert not hasattr(model["kmeans"], "labels_")
 
 
-def test_model_is_returned_twice_for_the_pickle_and_the_registry(customers):
-    pickled, registered = train_segmentation_model(customers, {"k": 3}, "auto", FEATURES, **MODEL_OPTIONS)
-    assert pickled is registered
+def test_the_model_carries_its_feature_table_and_after_packaging_its_segment_names(model, segment_names):
+    assert model_table(model).to_config() == model_table(model).from_config(TABLE).to_config()
+    saved, registered = package_segmentation_model(model, segment_names)
+    assert saved is registered and saved is not model, "packaging leaves its input alone"
+    assert model_segment_names(saved) == segment_names["segment_name"].tolist()
+    assert model_segment_names(model) is None
 
 
 def test_n_clusters_overrides_k_selection(customers):
-    model, _ = train_segmentation_model(customers, {"k": 4}, 3, FEATURES, **MODEL_OPTIONS)
+    model = train_segmentation_model(customers, {"k": 4}, 3, TABLE, **MODEL_OPTIONS)
     assert model["kmeans"].n_clusters == 3
 
 
 def test_n_clusters_auto_takes_k_selection(customers):
-    model, _ = train_segmentation_model(customers, {"k": 5, "method": "auto"}, "auto", FEATURES, **MODEL_OPTIONS)
+    model = train_segmentation_model(customers, {"k": 5, "method": "auto"}, "auto", TABLE, **MODEL_OPTIONS)
     assert model["kmeans"].n_clusters == 5
 
 
 def test_bad_n_clusters_is_named(customers):
     with pytest.raises(ValueError, match="parameter 'n_clusters' is 'four'"):
-        train_segmentation_model(customers, {"k": 4}, "four", FEATURES, **MODEL_OPTIONS)
+        train_segmentation_model(customers, {"k": 4}, "four", TABLE, **MODEL_OPTIONS)
 
 
 def test_missing_k_in_k_selection_says_to_run_eda(customers):
     with pytest.raises(ValueError, match=r"k_selection\['k'\] is None.*kedro run --pipelines eda"):
-        train_segmentation_model(customers, {}, "auto", FEATURES, **MODEL_OPTIONS)
+        train_segmentation_model(customers, {}, "auto", TABLE, **MODEL_OPTIONS)
 
 
 def test_k_of_at_least_the_number_of_customers_is_rejected(customers):
     with pytest.raises(ValueError, match="k_selection\\['k'\\] is 10 for 10 customers"):
-        train_segmentation_model(customers.head(10), {"k": 10}, "auto", FEATURES, **MODEL_OPTIONS)
+        train_segmentation_model(customers.head(10), {"k": 10}, "auto", TABLE, **MODEL_OPTIONS)
 
 
 def test_missing_feature_column_is_named(customers):
     with pytest.raises(CustomerDataError, match=r"\['age'\] missing.*columns found"):
-        train_segmentation_model(customers.drop(columns="age"), {"k": 4}, "auto", FEATURES, **MODEL_OPTIONS)
+        train_segmentation_model(customers.drop(columns="age"), {"k": 4}, "auto", TABLE, **MODEL_OPTIONS)
 
 
 def test_a_subset_of_features_is_segmented_and_named(customers):
-    model, _ = train_segmentation_model(customers, {"k": 3}, "auto", ["spending_score", "age"], **MODEL_OPTIONS)
-    names = name_segments(model, threshold=0.5, max_traits=3)
+    subset = {name: TABLE[name] for name in ("spending_score", "age")}
+    model = train_segmentation_model(customers, {"k": 3}, "auto", subset, **MODEL_OPTIONS)
+    names = name_segments(model, NAMING)
     profiles = profile_segments(assign_segments(customers, model, names), model, names)
     assert list(model.feature_names_in_) == ["spending_score", "age"]
     assert names["segment_name"].is_unique
@@ -124,7 +128,7 @@ def test_a_subset_of_features_is_segmented_and_named(customers):
 
 def test_pca_components_below_two_is_rejected(customers):
     with pytest.raises(ValueError, match="'pca_components' is 1.*segment map needs two"):
-        train_segmentation_model(customers, {"k": 4}, "auto", FEATURES, 1, 10, 42)
+        train_segmentation_model(customers, {"k": 4}, "auto", TABLE, 1, 10, 42)
 
 
 def test_pca_components_reduces_the_space(customers):
@@ -178,7 +182,7 @@ def test_every_segment_has_a_description_with_numbers_and_an_action(segment_name
 
 
 def test_names_are_unique_when_centres_look_alike(customers):
-    names = name_segments(train(customers, k=7), threshold=0.5, max_traits=3)["segment_name"]
+    names = name_segments(train(customers, k=7), NAMING)["segment_name"]
     assert names.is_unique
 
 
@@ -287,7 +291,7 @@ def test_segment_map_draws_a_sample_with_every_segment(customer_segments, segmen
 
 
 def test_profile_heatmap_shows_every_centre_z_score(segment_profiles):
-    ax = plot_profile_heatmap(segment_profiles).axes[0]
+    ax = plot_profile_heatmap(segment_profiles, TABLE).axes[0]
     image = ax.get_images()[0].get_array()
     assert image.shape == (4, 4)
     assert np.allclose(image, segment_profiles[[f"{f}_z" for f in FEATURES]].to_numpy())
@@ -323,7 +327,7 @@ def test_above_init_sample_size_the_sample_centres_are_refined_on_all_customers(
         sampled_model["pca"].inverse_transform(reference.cluster_centers_))[:, 0])
     assert np.allclose(sampled_model["kmeans"].cluster_centers_, reference.cluster_centers_[order], atol=1e-9)
     assert np.isclose(sampled_model["kmeans"].inertia_, reference.inertia_)
-    segments = assign_segments(customers, sampled_model, name_segments(sampled_model, 0.5, 3))
+    segments = assign_segments(customers, sampled_model, name_segments(sampled_model, NAMING))
     assert np.isclose(sampled_model["kmeans"].inertia_, (segments["distance_to_centre"] ** 2).sum())
 
 
@@ -336,7 +340,7 @@ def test_training_from_a_sample_keeps_the_contract_and_is_deterministic(customer
     assert not hasattr(sampled_model["kmeans"], "labels_")
     # The demo personas are found either way: the same segments, the same names.
     assert np.array_equal(sampled_model.predict(customers), model.predict(customers))
-    assert name_segments(sampled_model, 0.5, 3)["segment_name"].tolist() == name_segments(model, 0.5, 3)[
+    assert name_segments(sampled_model, NAMING)["segment_name"].tolist() == name_segments(model, NAMING)[
         "segment_name"].tolist()
 
 
@@ -348,7 +352,7 @@ def test_init_sample_size_below_the_number_of_segments_is_rejected(customers):
 def test_chunked_passes_give_the_same_segments_and_metrics(customers, model, segment_names, monkeypatch):
     whole = assign_segments(customers, model, segment_names)
     metrics = evaluate_segmentation(whole, model, silhouette_sample_size=1000, random_state=3)
-    monkeypatch.setattr(clustering_nodes, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(scoring, "CHUNK_ROWS", 700)
     chunked = assign_segments(customers, model, segment_names)
     pd.testing.assert_frame_equal(chunked, whole)
     again = evaluate_segmentation(chunked, model, silhouette_sample_size=1000, random_state=3)
@@ -364,7 +368,7 @@ def test_segment_name_is_a_categorical_of_the_names_in_id_order(customer_segment
 @pytest.mark.parametrize("pca_components", [None, 2])
 def test_validity_indices_equal_scikit_learns(customers, pca_components):
     fitted = train(customers, pca_components=pca_components)
-    names = name_segments(fitted, threshold=0.5, max_traits=3)
+    names = name_segments(fitted, NAMING)
     segments = assign_segments(customers, fitted, names)
     metrics = evaluate_segmentation(segments, fitted, silhouette_sample_size=700, random_state=5)["clustering_metrics"]
     coordinates = fitted[:-1].transform(customers)

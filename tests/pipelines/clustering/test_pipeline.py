@@ -11,7 +11,7 @@ from customer_segmentation.io import read_customer_csv
 from customer_segmentation.pipelines.clustering import create_pipeline
 from customer_segmentation.pipelines.data_processing import create_pipeline as create_data_processing_pipeline
 from tests.conftest import PROJECT_ROOT
-from tests.helpers import KeptDataset
+from tests.helpers import KeptDataset, flatten_parameters
 
 CONF = PROJECT_ROOT / "conf" / "base"
 CONTRACT_OUTPUTS = {"segmentation_model", "customer_segments", "segment_profiles", "clustering_metrics"}
@@ -24,17 +24,7 @@ def _parameters(*files: str, **overrides) -> dict:
     for name in files:
         params.update(yaml.safe_load((CONF / name).read_text()))
     params.update(overrides)
-    flat = {}
-
-    def walk(prefix: str, value) -> None:
-        flat[f"params:{prefix}"] = value
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}", inner)
-
-    for key, value in params.items():
-        walk(key, value)
-    return flat
+    return flatten_parameters(params)
 
 
 def _run(pipeline, inputs: dict, kept: tuple[str, ...]) -> dict:
@@ -46,7 +36,7 @@ def _run(pipeline, inputs: dict, kept: tuple[str, ...]) -> dict:
 
 
 def _segment(customers: pd.DataFrame, k: int = 4, n_clusters="auto") -> dict:
-    params = _parameters("parameters_data_processing.yml", "parameters_clustering.yml", n_clusters=n_clusters)
+    params = _parameters("parameters.yml", "parameters_data_processing.yml", "parameters_clustering.yml", n_clusters=n_clusters)
     inputs = {"model_input_customers": customers, "k_selection": {"k": k}, **params}
     return _run(create_pipeline(), inputs, KEPT)
 
@@ -54,7 +44,7 @@ def _segment(customers: pd.DataFrame, k: int = 4, n_clusters="auto") -> dict:
 @pytest.fixture(scope="module")
 def demo_input() -> pd.DataFrame:
     """The bundled demo file after data_processing: what `kedro run` segments."""
-    params = _parameters("parameters_data_processing.yml")
+    params = _parameters("parameters.yml", "parameters_data_processing.yml")
     raw = read_customer_csv(PROJECT_ROOT / "data" / "01_raw" / "segmentation_data.csv")
     return _run(create_data_processing_pipeline(), {"customers": raw, **params}, ("model_input_customers",))[
         "model_input_customers"

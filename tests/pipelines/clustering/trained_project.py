@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_project, run_kedro
+from tests.helpers import FEATURE_NAMES as FEATURES  # noqa: F401 - re-exported to the slow tests
 
-FEATURES = ["annual_income", "spending_score", "savings", "age"]
 MODEL_NAME = "customer_segmentation"
 EXPERIMENT = "customer_segmentation"
 

@@ -3,23 +3,26 @@ import pandas as pd
 import pytest
 
 from customer_segmentation.pipelines.data_processing import hashing
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.pipelines.data_processing.nodes import (
     NoValidRowsError,
     build_data_quality_report,
+    engineer_features,
     impute_missing_values,
     remove_duplicate_rows,
     standardize_columns,
     validate_records,
 )
-from customer_segmentation.schema import FEATURES, CustomerDataError
+from tests.helpers import FEATURE_NAMES as FEATURE_LIST
+from tests.helpers import default_features
 
-FEATURE_LIST = list(FEATURES)
-RANGES = {
-    "annual_income": {"min": 0, "max": 10_000_000},
-    "spending_score": {"min": 0, "max": 100},
-    "savings": {"min": -1_000_000, "max": 100_000_000},
-    "age": {"min": 18, "max": 100},
-}
+FEATURES = default_features()
+
+
+def _validate(unique, strategy="median", features=FEATURES):
+    """engineer_features then validate_records, as the pipeline chains them: (valid, rejected, problems)."""
+    values, source_problems = engineer_features(unique, features)
+    return validate_records(unique, values, source_problems, features, strategy)
 
 
 def _raw(**overrides):
@@ -34,36 +37,38 @@ def _raw(**overrides):
     return pd.DataFrame(data)
 
 
-def test_standardize_columns_maps_user_headers_and_numbers_rows():
+def test_standardize_columns_finds_each_features_column_and_numbers_rows():
     raw = _raw().rename(columns={"annual_income": "Annual Income (k$)", "age": " AGE "})
-    mapped = standardize_columns(raw, {"Annual Income (k$)": "annual_income"}, FEATURE_LIST)
-    assert set(FEATURE_LIST) <= set(mapped.columns)
+    features = {**FEATURES, "annual_income": {**FEATURES["annual_income"], "column": "Annual Income (k$)"}}
+    mapped = standardize_columns(raw, features)
+    assert {"Annual Income (k$)", "age", "savings"} <= set(mapped.columns), "headers in the table's spelling"
     assert mapped["source_row"].tolist() == [1, 2, 3]
     assert mapped["customer_id"].tolist() == ["A", "B", "C"]
 
 
-def test_standardize_columns_names_missing_column_and_parameter():
+def test_standardize_columns_names_the_missing_column_the_setting_and_the_headers_found():
     raw = _raw().drop(columns="savings")
-    with pytest.raises(CustomerDataError) as error:
-        standardize_columns(raw, {}, FEATURE_LIST)
+    with pytest.raises(ConfigurationError) as error:
+        standardize_columns(raw, FEATURES)
     message = str(error.value)
-    assert "['savings']" in message and "column_mapping" in message and "'customer_id'" in message
+    assert "features.savings reads column 'savings', which the file does not have" in message
+    assert "set its 'column'" in message and "customer_id, annual_income" in message
 
 
-def test_standardize_columns_accepts_a_subset_of_two_features():
+def test_standardize_columns_accepts_a_table_of_two_features():
     raw = _raw().drop(columns=["savings", "age"])
-    mapped = standardize_columns(raw, {}, ["annual_income", "spending_score"])
-    assert len(mapped) == 3
+    features = {name: FEATURES[name] for name in ("annual_income", "spending_score")}
+    assert len(standardize_columns(raw, features)) == 3
 
 
 def test_standardize_columns_rejects_a_single_feature():
-    with pytest.raises(CustomerDataError, match="at least two"):
-        standardize_columns(_raw(), {}, ["age"])
+    with pytest.raises(ConfigurationError, match="needs at least two"):
+        standardize_columns(_raw(), {"age": FEATURES["age"]})
 
 
 def test_remove_duplicate_rows_keeps_first_and_counts():
     raw = pd.concat([_raw(), _raw().iloc[[0]]], ignore_index=True)
-    unique, summary = remove_duplicate_rows(standardize_columns(raw, {}, FEATURE_LIST))
+    unique, summary = remove_duplicate_rows(standardize_columns(raw, FEATURES))
     assert len(unique) == 3
     assert summary["rows_read"] == 4 and summary["duplicates_removed"] == 1
     assert unique["source_row"].tolist() == [1, 2, 3]
@@ -71,20 +76,20 @@ def test_remove_duplicate_rows_keeps_first_and_counts():
 
 def test_remove_duplicate_rows_keeps_near_duplicates():
     raw = pd.concat([_raw(), _raw(customer_id=["D", "E", "F"])], ignore_index=True)
-    unique, summary = remove_duplicate_rows(standardize_columns(raw, {}, FEATURE_LIST))
+    unique, summary = remove_duplicate_rows(standardize_columns(raw, FEATURES))
     assert summary["duplicates_removed"] == 0 and len(unique) == 6
 
 
 def test_validate_records_parses_currency_and_thousands_separators():
     raw = _raw(annual_income=["$58,773", "72 000", "31000.50"])
-    valid, rejected = validate_records(standardize_columns(raw, {}, FEATURE_LIST), FEATURE_LIST, RANGES, "median")
+    valid, rejected = _validate(standardize_columns(raw, FEATURES), "median")[:2]
     assert valid["annual_income"].tolist() == [58773.0, 72000.0, 31000.5]
     assert rejected.empty
 
 
 def test_validate_records_rejects_bad_cells_with_column_and_value():
     raw = _raw(spending_score=["140", "abc", "20"], age=["30", "45", "7"])
-    valid, rejected = validate_records(standardize_columns(raw, {}, FEATURE_LIST), FEATURE_LIST, RANGES, "median")
+    valid, rejected = _validate(standardize_columns(raw, FEATURES), "median")[:2]
     assert valid["customer_id"].tolist() == []
     reasons = dict(zip(rejected["customer_id"], rejected["rejection_reason"]))
     assert reasons["A"] == "spending_score: 140 is outside the allowed range [0, 100]"
@@ -95,36 +100,36 @@ def test_validate_records_rejects_bad_cells_with_column_and_value():
 
 def test_validate_records_drop_strategy_rejects_missing_cells():
     raw = _raw(age=["30", "", "61"])
-    valid, rejected = validate_records(standardize_columns(raw, {}, FEATURE_LIST), FEATURE_LIST, RANGES, "drop")
+    valid, rejected = _validate(standardize_columns(raw, FEATURES), "drop")[:2]
     assert rejected["rejection_reason"].tolist() == ["age: '' is missing"]
     assert len(valid) == 2
 
 
 def test_validate_records_rejects_unknown_missing_strategy():
-    with pytest.raises(CustomerDataError, match="'missing_values' is 'mean'"):
-        validate_records(standardize_columns(_raw(), {}, FEATURE_LIST), FEATURE_LIST, RANGES, "mean")
+    with pytest.raises(ConfigurationError, match="'missing_values' is 'mean'"):
+        _validate(standardize_columns(_raw(), FEATURES), "mean")
 
 
 def test_impute_missing_values_fills_median_and_counts():
     raw = _raw(age=["30", "", "60"])
-    valid, _ = validate_records(standardize_columns(raw, {}, FEATURE_LIST), FEATURE_LIST, RANGES, "median")
-    filled, counts = impute_missing_values(valid, FEATURE_LIST, "median")
+    valid, _ = _validate(standardize_columns(raw, FEATURES), "median")[:2]
+    filled, counts = impute_missing_values(valid, FEATURES, "median")
     assert filled["age"].tolist() == [30.0, 45.0, 60.0]
     assert counts == {"annual_income": 0, "spending_score": 0, "savings": 0, "age": 1}
 
 
 def test_impute_missing_values_fails_on_an_empty_column():
     raw = _raw(age=["", "", ""])
-    valid, _ = validate_records(standardize_columns(raw, {}, FEATURE_LIST), FEATURE_LIST, RANGES, "median")
+    valid, _ = _validate(standardize_columns(raw, FEATURES), "median")[:2]
     with pytest.raises(CustomerDataError, match=r"\['age'\] have no values"):
-        impute_missing_values(valid, FEATURE_LIST, "median")
+        impute_missing_values(valid, FEATURES, "median")
 
 
 def _report_inputs(raw):
-    unique, summary = remove_duplicate_rows(standardize_columns(raw, {}, FEATURE_LIST))
-    valid, rejected = validate_records(unique, FEATURE_LIST, RANGES, "median")
-    out, counts = impute_missing_values(valid, FEATURE_LIST, "median")
-    return summary, rejected, out, counts, FEATURE_LIST
+    unique, summary = remove_duplicate_rows(standardize_columns(raw, FEATURES))
+    valid, rejected, problems = _validate(unique, "median")
+    out, counts = impute_missing_values(valid, FEATURES, "median")
+    return summary, rejected, problems, out, counts, FEATURES
 
 
 def test_build_data_quality_report_balances():
@@ -155,7 +160,7 @@ def _dirty_frame(rows: int = 2000, seed: int = 0) -> pd.DataFrame:
         "savings": rng.integers(0, 3, rows).astype(float),
         "age": rng.integers(20, 22, rows).astype(float),
     })
-    return standardize_columns(frame, {}, FEATURE_LIST)
+    return standardize_columns(frame, FEATURES)
 
 
 def test_remove_duplicate_rows_matches_dataframe_duplicated():
@@ -180,7 +185,7 @@ def test_remove_duplicate_rows_treats_any_nan_and_minus_zero_as_pandas_does():
     frame = standardize_columns(pd.DataFrame({
         "annual_income": [np.nan, other_nan, 0.0, -0.0, 1.0],
         "spending_score": [5.0, 5.0, 5.0, 5.0, 5.0], "savings": [1.0] * 5, "age": [30.0] * 5,
-    }), {}, FEATURE_LIST)
+    }), FEATURES)
     unique, summary = remove_duplicate_rows(frame)
     assert summary["duplicates_removed"] == 2 == int(frame.drop(columns="source_row").duplicated().sum())
     assert unique["source_row"].tolist() == [1, 3, 5]
@@ -197,14 +202,14 @@ def test_row_hashes_of_distinct_rows_do_not_collide():
 
 
 def test_remove_duplicate_rows_passes_the_frame_on_when_nothing_is_dropped():
-    mapped = standardize_columns(_raw(), {}, FEATURE_LIST)
+    mapped = standardize_columns(_raw(), FEATURES)
     unique, summary = remove_duplicate_rows(mapped)
     assert unique is mapped and summary["duplicates_removed"] == 0
 
 
 def test_input_fingerprint_covers_text_and_numbers_and_ignores_row_numbers():
     def sha(frame):
-        return remove_duplicate_rows(standardize_columns(frame, {}, FEATURE_LIST))[1]["input_sha256"]
+        return remove_duplicate_rows(standardize_columns(frame, FEATURES))[1]["input_sha256"]
 
     numbers = _raw().astype({f: float for f in FEATURE_LIST})
     assert sha(numbers) == sha(numbers.copy())
@@ -219,8 +224,8 @@ def test_input_fingerprint_covers_text_and_numbers_and_ignores_row_numbers():
 def test_validate_records_orders_several_reasons_per_row_on_any_index():
     raw = _raw(spending_score=["abc", "80", ""], age=["7", "45", ""], annual_income=["50000", "72000", ""],
                savings=["1000", "25000.5", ""])
-    unique = standardize_columns(raw, {}, FEATURE_LIST).set_axis([10, 20, 30])  # as after removing duplicates
-    valid, rejected = validate_records(unique, FEATURE_LIST, RANGES, "median")
+    unique = standardize_columns(raw, FEATURES).set_axis([10, 20, 30])  # as after removing duplicates
+    valid, rejected = _validate(unique, "median")[:2]
     assert valid.index.tolist() == [20]
     assert rejected.index.tolist() == [10, 30]
     assert rejected["rejection_reason"].tolist() == [
@@ -233,12 +238,12 @@ def test_data_processing_nodes_leave_their_inputs_unchanged():
     # The catalog hands the same frame from node to node (MemoryDataset copy_mode: assign).
     raw = pd.concat([_raw(age=["30", "", "7"]), _raw().iloc[[0]]], ignore_index=True)
     before = raw.copy()
-    mapped = standardize_columns(raw, {}, FEATURE_LIST)
+    mapped = standardize_columns(raw, FEATURES)
     mapped_before = mapped.copy()
     unique, _ = remove_duplicate_rows(mapped)
     unique_before = unique.copy()
-    valid, _ = validate_records(unique, FEATURE_LIST, RANGES, "median")
+    valid, _ = _validate(unique, "median")[:2]
     valid_before = valid.copy()
-    impute_missing_values(valid, FEATURE_LIST, "median")
+    impute_missing_values(valid, FEATURES, "median")
     for frame, copy in ((raw, before), (mapped, mapped_before), (unique, unique_before), (valid, valid_before)):
         pd.testing.assert_frame_equal(frame, copy)

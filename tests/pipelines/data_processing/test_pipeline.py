@@ -7,8 +7,8 @@ import pytest
 
 from customer_segmentation.demo_data import add_dirt, generate_customers
 from customer_segmentation.io import read_customer_csv
-from customer_segmentation.schema import FEATURES
 from tests.conftest import run_kedro
+from tests.helpers import FEATURE_NAMES
 from tests.helpers import run_data_processing as _run
 
 def test_pipeline_accounts_for_every_row_of_dirty_demo_data(tmp_path):
@@ -22,7 +22,7 @@ def test_pipeline_accounts_for_every_row_of_dirty_demo_data(tmp_path):
     assert report["rows_rejected"] >= 8, "the impossible and non-numeric cells are rejected"
     assert sum(report["cells_imputed"].values()) > 0
     clean = outputs["model_input_customers"]
-    assert clean[list(FEATURES)].notna().all().all()
+    assert clean[FEATURE_NAMES].notna().all().all()
     assert clean["customer_id"].is_unique
     assert outputs["rejected_customers"]["rejection_reason"].str.len().gt(0).all()
 
@@ -52,18 +52,21 @@ def test_kedro_run_data_processing_writes_balanced_outputs(project_copy):
 
 
 @pytest.mark.slow
-def test_kedro_run_stops_with_the_missing_column_named(project_copy):
+def test_kedro_run_stops_before_any_node_with_the_missing_column_and_no_traceback(project_copy):
     raw = project_copy / "data/01_raw/segmentation_data.csv"
     pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
-    result = run_kedro(project_copy, "run", "--pipelines", "data_processing", check=False)
-    assert result.returncode != 0
-    output = result.stdout + result.stderr
-    assert "required column(s) ['age'] missing" in output and "column_mapping" in output
+    result = run_kedro(project_copy, "run", check=False)
+    assert result.returncode == 1
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "features.age reads column 'age', which the file does not have: set its 'column'" in output
+    assert "Headers found in the file: customer_id, annual_income, spending_score, savings, Age (years)" in output
+    assert "Traceback" not in output and "Running node" not in output, "stopped before the first node"
 
 
 @pytest.mark.slow
-def test_kedro_run_uses_column_mapping_from_parameters(project_copy):
+def test_kedro_run_reads_a_feature_from_the_column_the_table_names(project_copy):
     raw = project_copy / "data/01_raw/segmentation_data.csv"
     pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
-    run_kedro(project_copy, "run", "--pipelines", "data_processing", "--params", "column_mapping={'Age (years)': 'age'}")
-    assert (project_copy / "data/05_model_input/model_input_customers.parquet").is_file()
+    run_kedro(project_copy, "run", "--pipelines", "data_processing", "--params", "features.age.column=Age (years)")
+    clean = pd.read_parquet(project_copy / "data/05_model_input/model_input_customers.parquet")
+    assert clean["age"].between(18, 100).all() and "Age (years)" in clean.columns

@@ -8,16 +8,17 @@ import pandas as pd
 import yaml
 
 from customer_segmentation.pipelines.eda.nodes import sample_customers, standardize_features, sweep_k
-from customer_segmentation.schema import FEATURES
+from tests.helpers import FEATURE_NAMES, default_features
 
 PARAMETERS = yaml.safe_load((Path(__file__).resolve().parents[3] / "conf/base/parameters_eda.yml").read_text())
 EDA = PARAMETERS["eda"]
-FEATURE_LIST = list(FEATURES)
+FEATURE_LIST = FEATURE_NAMES
+FEATURES = default_features()
 
 
 def sweep(customers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Runs sample -> standardize -> sweep with the parameters of conf/base/parameters_eda.yml."""
-    sample, info = sample_customers(customers, FEATURE_LIST, EDA["sweep_sample_size"], EDA["random_state"])
+    sample, info = sample_customers(customers, FEATURES, EDA["sweep_sample_size"], EDA["random_state"])
     table = sweep_k(standardize_features(sample), EDA["k_range"], EDA["n_init"], EDA["n_bootstrap"],
                     EDA["silhouette_sample_size"], EDA["random_state"])
     return table, info

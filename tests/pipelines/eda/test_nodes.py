@@ -11,9 +11,9 @@ from customer_segmentation.pipelines.eda.nodes import (
     standardize_features,
     sweep_k,
 )
-from customer_segmentation.schema import CustomerDataError
+from customer_segmentation.errors import CustomerDataError
 
-from .helpers import EDA, FEATURE_LIST
+from .helpers import EDA, FEATURE_LIST, FEATURES
 
 SELECTION = EDA["selection"]
 
@@ -25,29 +25,29 @@ def customers():
 
 @pytest.fixture(scope="module")
 def small_sweep(customers):
-    sample, _ = sample_customers(customers, FEATURE_LIST, 10_000, 42)
+    sample, _ = sample_customers(customers, FEATURES, 10_000, 42)
     return sweep_k(standardize_features(sample), [2, 5], n_init=2, n_bootstrap=2, silhouette_sample_size=10_000,
                    random_state=42)
 
 
 def test_sample_customers_draws_a_seeded_sample_of_at_most_sweep_sample_size(customers):
-    sample, info = sample_customers(customers, FEATURE_LIST, 250, 42)
-    again, _ = sample_customers(customers, FEATURE_LIST, 250, 42)
+    sample, info = sample_customers(customers, FEATURES, 250, 42)
+    again, _ = sample_customers(customers, FEATURES, 250, 42)
     assert info == {"rows_total": 600, "rows_used": 250}
     assert list(sample.columns) == FEATURE_LIST and len(sample) == 250
     pd.testing.assert_frame_equal(sample, again)
-    assert not sample.equals(sample_customers(customers, FEATURE_LIST, 250, 7)[0])
+    assert not sample.equals(sample_customers(customers, FEATURES, 250, 7)[0])
 
 
 def test_sample_customers_keeps_data_smaller_than_the_sample_whole(customers):
-    sample, info = sample_customers(customers, FEATURE_LIST, 10_000, 42)
+    sample, info = sample_customers(customers, FEATURES, 10_000, 42)
     assert info == {"rows_total": 600, "rows_used": 600}
     np.testing.assert_array_equal(sample.to_numpy(), customers[FEATURE_LIST].to_numpy())
 
 
 def test_sample_customers_names_a_missing_feature_column(customers):
     with pytest.raises(CustomerDataError, match=r"\['age'\] missing from model_input_customers.*data_processing"):
-        sample_customers(customers.drop(columns="age"), FEATURE_LIST, 100, 42)
+        sample_customers(customers.drop(columns="age"), FEATURES, 100, 42)
 
 
 def test_standardize_features_gives_mean_zero_and_unit_variance(customers):
@@ -131,7 +131,7 @@ def test_select_k_honours_an_override_outside_k_range(persona_sweeps):
 @pytest.mark.parametrize("n_clusters", [1, 2000, "five", True, 4.5])
 def test_select_k_rejects_an_unusable_override(persona_sweeps, n_clusters):
     table, info = persona_sweeps[4]
-    with pytest.raises(ValueError, match=r"parameter 'n_clusters' is .*parameters_eda.yml"):
+    with pytest.raises(ValueError, match=r"parameter 'n_clusters' is .*conf/base/parameters.yml"):
         select_k(table, n_clusters, info, SELECTION)
 
 

@@ -15,7 +15,7 @@ from customer_segmentation.pipelines.eda.nodes import SWEEP_COLUMNS
 from tests.conftest import run_kedro
 from tests.helpers import KeptDataset
 
-from .helpers import FEATURE_LIST, PARAMETERS
+from .helpers import FEATURES, PARAMETERS
 
 PLOTS = ["feature_correlation_heatmap", "feature_distributions", "pca_explained_variance", "elbow_plot",
          "validity_indices"]
@@ -23,7 +23,7 @@ PLOTS = ["feature_correlation_heatmap", "feature_distributions", "pca_explained_
 
 def _run_in_memory(customers: pd.DataFrame, **overrides) -> dict:
     pipeline = create_pipeline()
-    parameters = {**PARAMETERS, "features": FEATURE_LIST, **overrides}
+    parameters = {**PARAMETERS, "features": FEATURES, "n_clusters": "auto", **overrides}
     datasets = {"model_input_customers": MemoryDataset(customers)}
     for name in (n for n in pipeline.inputs() if n.startswith("params:")):
         value = reduce(lambda node, key: node[key], name.removeprefix("params:").split("."), parameters)

@@ -14,7 +14,7 @@ from customer_segmentation.pipelines.eda.plots import (
     plot_validity_indices,
 )
 
-from .helpers import EDA, FEATURE_LIST
+from .helpers import EDA, FEATURE_LIST, FEATURES
 
 SAMPLED = {"rows_total": 1_000_000, "rows_used": 400}
 
@@ -42,7 +42,7 @@ def _check_readable(fig: Figure) -> None:
 
 
 def test_correlation_heatmap_is_annotated_with_units_and_sample_size(sample):
-    fig = plot_feature_correlations(sample, SAMPLED)
+    fig = plot_feature_correlations(sample, SAMPLED, FEATURES)
     _check_readable(fig)
     ax = fig.axes[0]
     assert len(ax.texts) == len(FEATURE_LIST) ** 2 and "1.00" in _texts(fig)
@@ -51,7 +51,7 @@ def test_correlation_heatmap_is_annotated_with_units_and_sample_size(sample):
 
 
 def test_distributions_show_one_panel_per_feature_with_skewness_and_units(sample):
-    fig = plot_feature_distributions(sample, {"rows_total": 400, "rows_used": 400})
+    fig = plot_feature_distributions(sample, {"rows_total": 400, "rows_used": 400}, FEATURES)
     _check_readable(fig)
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_xlabel() for ax in panels] == ["Annual income (USD)", "Spending score (score 0-100)",
@@ -62,7 +62,7 @@ def test_distributions_show_one_panel_per_feature_with_skewness_and_units(sample
 
 def test_distributions_draw_a_constant_feature_without_a_density_line(sample):
     constant = sample.assign(age=40.0)
-    fig = plot_feature_distributions(constant, {"rows_total": 400, "rows_used": 400})
+    fig = plot_feature_distributions(constant, {"rows_total": 400, "rows_used": 400}, FEATURES)
     _check_readable(fig)
     assert len(fig.axes[3].lines) == 0 and len(fig.axes[0].lines) == 1
 

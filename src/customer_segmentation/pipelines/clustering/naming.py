@@ -1,17 +1,18 @@
 """Plain-word names, descriptions and suggested actions for segments, from their centres.
 
 Everything is derived from each centre's z-scores against the whole population
-(``z = (centre - population mean) / population sd``, per feature):
+(``z = (centre - population mean) / population sd``, per feature) and from the feature table:
 
-* A feature *stands out* when ``|z| >= threshold`` (0.5 sd by default): "high income",
-  "low spend", "young", ...
-* Recognisable personas take precedence, checked in the order of ``PERSONAS``: e.g.
-  low spending + high savings + older -> "Conservative savers".
-* Otherwise the name lists the ``max_traits`` most distinctive traits (largest ``|z|``),
-  written age first, then in the order of ``FEATURES``: "Young, high spend, low savings".
+* A feature *stands out* when ``|z| >= threshold`` (0.5 sd by default) and is then written with its
+  ``low``/``high`` words ("low income", "young"; default "high <label>").
+* Recognisable personas (``clustering.naming.personas``) take precedence, in their order, when every
+  feature they name is in the table and stands out in the given direction.
+* Otherwise the name lists the ``max_traits`` most distinctive traits (largest ``|z|``), the
+  ``lead`` features first, then in the table's order: "Young, high spend, low savings". The action is
+  the strongest trait's (``actions`` in the table, else a generic one built from the label).
 * Nothing stands out -> "Average customers".
-* Names are unique within a run: segments sharing a name get the comparative of the
-  feature on which they differ most ("... (older)", "... (younger)"), then a number.
+* Names are unique within a run: segments sharing a name get the comparative of the feature on
+  which they differ most ("... (older)", from ``lower``/``higher``), then a number.
 """
 
 from __future__ import annotations
@@ -19,106 +20,98 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from customer_segmentation.schema import FEATURE_INFO, FEATURES
+from customer_segmentation.errors import ConfigurationError
+from customer_segmentation.features import Feature, FeatureTable
+from customer_segmentation.features.units import format_value
 
 AVERAGE_NAME = "Average customers"
 AVERAGE_ACTION = "Broad seasonal campaigns; A/B test offers to find what moves this segment."
-
-# feature -> (word when low, word when high)
-TRAITS: dict[str, tuple[str, str]] = {
-    "annual_income": ("low income", "high income"),
-    "spending_score": ("low spend", "high spend"),
-    "savings": ("low savings", "high savings"),
-    "age": ("young", "older"),
-}
-COMPARATIVES: dict[str, tuple[str, str]] = {
-    "annual_income": ("lower income", "higher income"),
-    "spending_score": ("lower spend", "higher spend"),
-    "savings": ("lower savings", "higher savings"),
-    "age": ("younger", "older"),
-}
-# Age reads best first ("Young, high spend"); the rest follow the schema's order.
-PHRASE_ORDER: tuple[str, ...] = ("age", *(f for f in FEATURES if f != "age"))
-
-# The strongest trait's action when no persona matches: (feature, direction) -> action.
-TRAIT_ACTIONS: dict[tuple[str, int], str] = {
-    ("annual_income", 1): "Upsell premium products and services.",
-    ("annual_income", -1): "Value offers and flexible payment options.",
-    ("spending_score", 1): "Loyalty rewards and cross-selling to keep their spending high.",
-    ("spending_score", -1): "Re-engagement offers and reminders to lift spending.",
-    ("savings", 1): "Promote savings, investment and insurance products.",
-    ("savings", -1): "Budget-friendly bundles and instalment options.",
-    ("age", 1): "Personal service, reassurance and loyalty benefits.",
-    ("age", -1): "Mobile-first, social-media campaigns with trend-led products.",
-}
+_DIRECTIONS = {"low": -1, "high": 1}
+PARAMETERS_FILE = "conf/base/parameters_clustering.yml"
 
 
 @dataclass(frozen=True)
 class Persona:
-    """A named pattern: every feature in ``traits`` stands out in the given direction."""
+    """A named pattern: every feature in ``traits`` stands out in the given direction (-1 low, +1 high)."""
 
     name: str
     traits: Mapping[str, int]
     action: str
 
 
-PERSONAS: tuple[Persona, ...] = (
-    Persona(
-        "Conservative savers",
-        {"spending_score": -1, "savings": 1, "age": 1},
-        "Savings, investment and insurance products through trusted, personal channels; no hard sell.",
-    ),
-    Persona(
-        "High income, high spenders",
-        {"annual_income": 1, "spending_score": 1},
-        "Premium loyalty programme: early access, exclusive products and personal service.",
-    ),
-    Persona(
-        "Budget-conscious",
-        {"annual_income": -1, "spending_score": -1},
-        "Value bundles, discounts and price-match messages; keep premium upsell to a minimum.",
-    ),
-)
+@dataclass(frozen=True)
+class NamingRules:
+    """How segments are named: ``clustering.naming`` read and checked."""
+
+    threshold: float = 0.5
+    max_traits: int = 3
+    lead: tuple[str, ...] = ()
+    personas: tuple[Persona, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None) -> NamingRules:
+        config = dict(config or {})
+        personas = []
+        for position, entry in enumerate(config.get("personas") or [], start=1):
+            traits = (entry or {}).get("traits") if isinstance(entry, Mapping) else None
+            if not isinstance(traits, Mapping) or not traits or not all(v in _DIRECTIONS for v in traits.values()) \
+                    or not entry.get("name"):
+                raise ConfigurationError(
+                    f"clustering.naming.personas entry {position} ({PARAMETERS_FILE}) should be "
+                    "{name: ..., traits: {<feature>: low|high, ...}, action: ...}; got " + repr(entry)
+                )
+            personas.append(Persona(str(entry["name"]), {str(f): _DIRECTIONS[d] for f, d in traits.items()},
+                                    str(entry.get("action") or AVERAGE_ACTION)))
+        threshold, max_traits = config.get("threshold", 0.5), config.get("max_traits", 3)
+        if not isinstance(threshold, (int, float)) or threshold <= 0 or not isinstance(max_traits, int) \
+                or max_traits < 1:
+            raise ConfigurationError(f"clustering.naming: threshold {threshold!r} should be a positive number and "
+                                     f"max_traits {max_traits!r} a whole number >= 1 ({PARAMETERS_FILE})")
+        return cls(float(threshold), int(max_traits), tuple(str(f) for f in config.get("lead") or ()),
+                   tuple(personas))
 
 
-def name_segment(z: Mapping[str, float], threshold: float = 0.5, max_traits: int = 3) -> tuple[str, str]:
+def name_segment(z: Mapping[str, float], table: FeatureTable, rules: NamingRules) -> tuple[str, str]:
     """Names one segment from its centre's z-scores.
 
     Args:
         z: Centre z-score per feature.
-        threshold: ``|z|`` from which a feature stands out.
-        max_traits: Most traits listed in a name that is not a persona.
+        table: The feature table (words and actions).
+        rules: Threshold, number of traits, lead features and personas.
 
     Returns:
         The name and a suggested action.
     """
-    directions = {f: int(np.sign(v)) for f, v in z.items() if abs(v) >= threshold}
-    for persona in PERSONAS:
-        if all(directions.get(f) == d for f, d in persona.traits.items()):
+    directions = {f: int(np.sign(v)) for f, v in z.items() if abs(v) >= rules.threshold}
+    for persona in rules.personas:
+        if all(f in z and directions.get(f) == d for f, d in persona.traits.items()):
             return persona.name, persona.action
     if not directions:
         return AVERAGE_NAME, AVERAGE_ACTION
-    strongest = sorted(directions, key=lambda f: (-abs(z[f]), _position(f)))[:max_traits]
-    words = [TRAITS[f][directions[f] > 0] for f in sorted(strongest, key=_position)]
+    position = _positions(table, rules)
+    strongest = sorted(directions, key=lambda f: (-abs(z[f]), position(f)))[: rules.max_traits]
+    words = [_word(table[f], directions[f]) for f in sorted(strongest, key=position)]
     name = ", ".join(words)
-    return name[0].upper() + name[1:], TRAIT_ACTIONS[(strongest[0], directions[strongest[0]])]
+    return name[0].upper() + name[1:], _action(table[strongest[0]], directions[strongest[0]])
 
 
-def make_unique(names: Sequence[str], z: np.ndarray, features: Sequence[str]) -> list[str]:
+def make_unique(names: Sequence[str], z: np.ndarray, table: FeatureTable) -> list[str]:
     """Tells apart segments that share a name.
 
     Args:
         names: One name per segment, in segment order.
-        z: Centre z-scores, one row per segment, columns in ``features`` order.
-        features: Feature names.
+        z: Centre z-scores, one row per segment, columns in the table's order.
+        table: The feature table (comparatives).
 
     Returns:
         The names, each one unique: duplicates get the comparative of the feature on
         which they differ most, e.g. "Average customers (older)", then a number if needed.
     """
+    features = list(table)
     unique = list(names)
     for name in sorted(set(names)):
         members = [i for i, n in enumerate(names) if n == name]
@@ -130,8 +123,7 @@ def make_unique(names: Sequence[str], z: np.ndarray, features: Sequence[str]) ->
             continue
         middle = np.median(z[members, j])
         for i in members:
-            low, high = COMPARATIVES.get(features[j], (f"lower {features[j]}", f"higher {features[j]}"))
-            unique[i] = f"{name} ({high if z[i, j] > middle else low})"
+            unique[i] = f"{name} ({features[j].higher if z[i, j] > middle else features[j].lower})"
     totals, seen = Counter(unique), Counter()
     for i, name in enumerate(unique):
         if totals[name] > 1:
@@ -140,40 +132,39 @@ def make_unique(names: Sequence[str], z: np.ndarray, features: Sequence[str]) ->
     return unique
 
 
-def describe_segment(centre: Mapping[str, float], z: Mapping[str, float]) -> str:
-    """One line with the centre's numbers, most distinctive feature first.
+def describe_segment(centre: Mapping[str, float], z: Mapping[str, float], table: FeatureTable,
+                     rules: NamingRules | None = None) -> str:
+    """One line with the centre's numbers in their units, most distinctive feature first.
 
     Args:
-        centre: Centre per feature in original units.
+        centre: Centre per feature in its unit.
         z: Centre z-score per feature.
+        table: The feature table (labels, units).
+        rules: For the order of features that stand out equally.
 
     Returns:
         E.g. ``"Annual income $135k (+2.1 sd), spending score 80/100 (+1.2 sd), age 46 (+0.4 sd)"``.
     """
-    ordered = sorted(z, key=lambda f: (-abs(z[f]), _position(f)))
-    parts = [f"{_label(f)} {_format_value(f, centre[f])} ({z[f]:+.1f} sd)" for f in ordered]
-    text = ", ".join(parts)
+    position = _positions(table, rules or NamingRules())
+    ordered = sorted(z, key=lambda f: (-abs(z[f]), position(f)))
+    text = ", ".join(f"{table[f].label.lower()} {format_value(table[f], centre[f])} ({z[f]:+.1f} sd)" for f in ordered)
     return text[0].upper() + text[1:]
 
 
-def _position(feature: str) -> int:
-    return PHRASE_ORDER.index(feature) if feature in PHRASE_ORDER else len(PHRASE_ORDER)
+def _positions(table: FeatureTable, rules: NamingRules):
+    order = [f for f in rules.lead if f in table.names] + [f for f in table.names if f not in rules.lead]
+    return lambda feature: order.index(feature) if feature in order else len(order)
 
 
-def _label(feature: str) -> str:
-    return FEATURE_INFO.get(feature, {}).get("label", feature.replace("_", " ")).lower()
+def _word(feature: Feature, direction: int) -> str:
+    return feature.high if direction > 0 else feature.low
 
 
-def _format_value(feature: str, value: float) -> str:
-    unit = FEATURE_INFO.get(feature, {}).get("unit", "")
-    if unit == "USD":
-        sign = "-" if value < 0 else ""
-        magnitude = abs(value)
-        if magnitude >= 10_000:
-            return f"{sign}${magnitude / 1000:,.0f}k"
-        return f"{sign}${magnitude / 1000:.1f}k" if magnitude >= 1000 else f"{sign}${magnitude:.0f}"
-    if unit == "score 0-100":
-        return f"{value:.0f}/100"
-    if unit == "years":
-        return f"{value:.0f}"
-    return f"{value:,.3g}"
+def _action(feature: Feature, direction: int) -> str:
+    configured = feature.actions.get("high" if direction > 0 else "low")
+    if configured:
+        return configured
+    label = feature.label.lower()
+    if direction > 0:
+        return f"Build on their high {label}: offers and messages that match it, and loyalty rewards."
+    return f"Offers that suit their low {label}; test which messages lift it."

@@ -4,12 +4,11 @@ from .nodes import (
     assign_segments,
     evaluate_segmentation,
     name_segments,
-    plot_profile_heatmap,
-    plot_segment_map,
-    plot_segment_sizes,
+    package_segmentation_model,
     profile_segments,
     train_segmentation_model,
 )
+from .plots import plot_profile_heatmap, plot_segment_map, plot_segment_sizes
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -27,18 +26,20 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:clustering.random_state",
                     "params:clustering.init_sample_size",
                 ],
-                outputs=["segmentation_model", "registered_segmentation_model"],
+                outputs="fitted_segmentation_model",
                 name="train_segmentation_model_node",
             ),
             Node(
                 func=name_segments,
-                inputs=[
-                    "segmentation_model",
-                    "params:clustering.naming.threshold",
-                    "params:clustering.naming.max_traits",
-                ],
+                inputs=["fitted_segmentation_model", "params:clustering.naming"],
                 outputs="segment_names",
                 name="name_segments_node",
+            ),
+            Node(
+                func=package_segmentation_model,
+                inputs=["fitted_segmentation_model", "segment_names"],
+                outputs=["segmentation_model", "registered_segmentation_model"],
+                name="package_segmentation_model_node",
             ),
             Node(
                 func=assign_segments,
@@ -83,7 +84,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=plot_profile_heatmap,
-                inputs="segment_profiles",
+                inputs=["segment_profiles", "params:features"],
                 outputs="segment_profile_heatmap",
                 name="plot_profile_heatmap_node",
             ),

@@ -1,4 +1,8 @@
-"""Turn a raw customer file into validated, model-ready rows, accounting for every row."""
+"""Turn a raw customer file into validated, model-ready rows, accounting for every row.
+
+The rules live once elsewhere and are only applied here: the feature table (``features/``),
+header matching, derivations and validation (``validation/``).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,13 @@ from typing import Any
 
 import pandas as pd
 
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.derive import compute_features
 from customer_segmentation.pipelines.data_processing import hashing
-from customer_segmentation.schema import (
-    REASON_COLUMN,
-    ROW_COLUMN,
-    CustomerDataError,
-    check_features,
-    map_columns,
-    validate_customers,
-)
+from customer_segmentation.validation.columns import resolve_columns
+from customer_segmentation.validation.problems import counts_by_reason, show_value
+from customer_segmentation.validation.rules import ROW_COLUMN, check_features, split_rows
 
 logger = logging.getLogger(__name__)
 
@@ -35,23 +37,20 @@ def _constant_features(frame: pd.DataFrame, features: list[str]) -> list[str]:
     return [f for f in features if len(frame) and _is_constant(frame[f])]
 
 
-def standardize_columns(
-    customers: pd.DataFrame, column_mapping: dict[str, str] | None, features: list[str]
-) -> pd.DataFrame:
-    """Maps the user's headers to canonical names and numbers the rows.
+def standardize_columns(customers: pd.DataFrame, features: dict[str, Any]) -> pd.DataFrame:
+    """Finds the feature table's columns among the file's headers and numbers the rows.
 
     Args:
         customers: The raw customer file, one row per record.
-        column_mapping: The user's header -> canonical name.
-        features: Canonical feature columns that must be present.
+        features: The feature table (``params:features``).
 
     Returns:
-        The same rows with canonical headers and a 1-based ``source_row`` column
-        (row 1 is the first line under the header).
+        The same rows, the table's source headers in its spelling, and a 1-based ``source_row``
+        column (row 1 is the first line under the header).
     """
-    mapped = map_columns(customers, column_mapping, check_features(features))
-    if ROW_COLUMN in mapped.columns:
+    if ROW_COLUMN in customers.columns:
         raise CustomerDataError(f"the input already has a column named '{ROW_COLUMN}'; rename it")
+    mapped = resolve_columns(customers, FeatureTable.from_config(features))
     mapped.insert(0, ROW_COLUMN, pd.RangeIndex(1, len(mapped) + 1))
     return mapped.reset_index(drop=True)
 
@@ -78,47 +77,73 @@ def remove_duplicate_rows(customers: pd.DataFrame) -> tuple[pd.DataFrame, dict[s
     return (customers.loc[~duplicated] if summary["duplicates_removed"] else customers), summary
 
 
-def validate_records(
-    customers: pd.DataFrame,
-    features: list[str],
-    validation_ranges: dict[str, dict[str, float]],
-    missing_values: str,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parses and range-checks the features; invalid rows are set aside with reasons.
+def engineer_features(customers: pd.DataFrame, features: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Computes every feature of the table from its source columns (plain, or derived: sum, ratio, ...).
 
     Args:
-        customers: Unique rows with canonical headers.
-        features: Feature columns to check.
-        validation_ranges: ``{feature: {min, max}}``, inclusive.
-        missing_values: ``median`` keeps rows with missing cells for imputation;
-            ``drop`` rejects them.
+        customers: Unique rows with the table's headers.
+        features: The feature table.
 
     Returns:
-        Valid rows (features as floats) and rejected rows (cells as read, plus
-        ``rejection_reason``).
+        The features (float64, in their units, NaN where missing or unreadable), indexed like
+        ``customers``, and the source cells that could not be read (row, column, value, reason).
+    """
+    table = FeatureTable.from_config(features)
+    values, problems = compute_features(customers, table)
+    derived = [f.name for f in table if f.derive or f.scale != 1.0]
+    if derived:
+        logger.info("computed features %s (derived or scaled)", derived)
+    return values, problems
+
+
+def validate_records(
+    customers: pd.DataFrame,
+    customer_features: pd.DataFrame,
+    source_problems: pd.DataFrame,
+    features: dict[str, Any],
+    missing_values: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Range-checks the features; invalid rows are set aside with every reason.
+
+    Args:
+        customers: Unique rows as read.
+        customer_features: Output of ``engineer_features``.
+        source_problems: Unreadable source cells, from ``engineer_features``.
+        features: The feature table.
+        missing_values: ``median`` keeps rows with missing cells for imputation; ``drop`` rejects them.
+
+    Returns:
+        Valid rows (every column; features as floats), rejected rows (cells as read, plus
+        ``rejection_reason``) and one record per problem (``row`` = ``source_row``, column, value, reason).
     """
     if missing_values not in MISSING_STRATEGIES:
-        raise CustomerDataError(
-            f"parameter 'missing_values' is '{missing_values}'; use one of {list(MISSING_STRATEGIES)}"
+        raise ConfigurationError(
+            f"parameter 'missing_values' is '{missing_values}'; use one of {list(MISSING_STRATEGIES)} "
+            "(conf/base/parameters_data_processing.yml)"
         )
-    result = validate_customers(customers, features, validation_ranges, reject_missing=missing_values == "drop")
-    logger.info("%d rows valid, %d rejected", len(result.valid), len(result.rejected))
-    return result.valid, result.rejected
+    table = FeatureTable.from_config(features)
+    problems = check_features(customers, customer_features, source_problems, table, missing_values == "drop")
+    valid, rejected = split_rows(customers, customer_features, problems)
+    logger.info("%d rows valid, %d rejected", len(valid), len(rejected))
+    records = problems.assign(row=customers[ROW_COLUMN].reindex(problems["row"]).to_numpy(),
+                              value=problems["value"].map(show_value))
+    return valid, rejected, records
 
 
 def impute_missing_values(
-    customers: pd.DataFrame, features: list[str], missing_values: str
+    customers: pd.DataFrame, features: dict[str, Any], missing_values: str
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Fills missing feature cells with the column median of the valid rows.
 
     Args:
         customers: Valid rows from ``validate_records``.
-        features: Feature columns.
+        features: The feature table.
         missing_values: ``median`` or ``drop`` (nothing left to fill).
 
     Returns:
         Model-ready rows in original units and the number of cells filled per feature.
     """
+    features = FeatureTable.from_config(features).names
     missing = customers[features].isna()
     counts = {f: int(n) for f, n in missing.sum().items()}
     if not any(counts.values()):
@@ -128,7 +153,8 @@ def impute_missing_values(
     all_missing = [f for f in features if counts[f] == len(customers)]
     if all_missing and len(customers):
         raise CustomerDataError(
-            f"column(s) {all_missing} have no values at all; fill them in or remove them from 'features'"
+            f"feature(s) {all_missing} have no values at all; fill them in or remove them from 'features' "
+            "(conf/base/parameters.yml)"
         )
     incomplete = [f for f in features if counts[f]]
     # fillna on the incomplete columns only: the other columns are shared, not copied.
@@ -140,18 +166,20 @@ def impute_missing_values(
 def build_data_quality_report(
     deduplication: dict[str, Any],
     rejected_customers: pd.DataFrame,
+    validation_problems: pd.DataFrame,
     model_input_customers: pd.DataFrame,
     cells_imputed: dict[str, int],
-    features: list[str],
+    features: dict[str, Any],
 ) -> dict[str, Any]:
     """Summarises what happened to every row and checks none was lost.
 
     Args:
         deduplication: Output summary of ``remove_duplicate_rows``.
         rejected_customers: Rows set aside, with ``rejection_reason``.
+        validation_problems: One record per problem, from ``validate_records``.
         model_input_customers: Rows kept.
         cells_imputed: Cells filled per feature.
-        features: Feature columns, checked for constant values.
+        features: The feature table; its features are checked for constant values.
 
     Returns:
         A JSON-ready report; ``rows_read == rows_out + rows_rejected + duplicates_removed``.
@@ -159,14 +187,13 @@ def build_data_quality_report(
     Raises:
         NoValidRowsError: no row passed validation.
     """
-    reasons = rejected_customers[REASON_COLUMN].astype(str).str.split("; ").explode()
-    per_reason = reasons.str.replace(r": .* (is|are) ", ": ", regex=True).value_counts()
+    features = FeatureTable.from_config(features).names
     report = {
         "rows_read": int(deduplication["rows_read"]),
         "duplicates_removed": int(deduplication["duplicates_removed"]),
         "rows_rejected": len(rejected_customers),
         "rows_out": len(model_input_customers),
-        "rejections_by_reason": {k: int(v) for k, v in per_reason.items()},
+        "rejections_by_reason": counts_by_reason(validation_problems),
         "cells_imputed": cells_imputed,
         "constant_features": _constant_features(model_input_customers, features),
         "input_sha256": deduplication["input_sha256"],
@@ -179,7 +206,7 @@ def build_data_quality_report(
             f"no valid rows: all {report['rows_read']} rows read were rejected or duplicates "
             f"({report['rejections_by_reason'] or 'the file has no data rows'}). Every rejected row and "
             "its reason is in the 'rejected_customers' dataset (data/02_intermediate/rejected_customers.csv "
-            "by default); fix the file or 'column_mapping' and run again"
+            "by default); fix the file or the feature table (conf/base/parameters.yml) and run again"
         )
     if report["constant_features"] and report["rows_out"] > 1:
         logger.warning(

@@ -2,6 +2,7 @@ from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
     build_data_quality_report,
+    engineer_features,
     impute_missing_values,
     remove_duplicate_rows,
     standardize_columns,
@@ -14,7 +15,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=standardize_columns,
-                inputs=["customers", "params:column_mapping", "params:features"],
+                inputs=["customers", "params:features"],
                 outputs="mapped_customers",
                 name="standardize_columns_node",
             ),
@@ -25,9 +26,16 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="remove_duplicate_rows_node",
             ),
             Node(
+                func=engineer_features,
+                inputs=["unique_customers", "params:features"],
+                outputs=["customer_features", "source_problems"],
+                name="engineer_features_node",
+            ),
+            Node(
                 func=validate_records,
-                inputs=["unique_customers", "params:features", "params:validation_ranges", "params:missing_values"],
-                outputs=["validated_customers", "rejected_customers"],
+                inputs=["unique_customers", "customer_features", "source_problems", "params:features",
+                        "params:missing_values"],
+                outputs=["validated_customers", "rejected_customers", "validation_problems"],
                 name="validate_records_node",
             ),
             Node(
@@ -41,6 +49,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "deduplication_summary",
                     "rejected_customers",
+                    "validation_problems",
                     "model_input_customers",
                     "cells_imputed",
                     "params:features",

@@ -28,7 +28,8 @@ from sklearn.metrics import (
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from customer_segmentation.schema import CustomerDataError, check_features
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.features import FeatureTable
 
 from .selection import choose_k, explain_override, parse_n_clusters
 
@@ -44,13 +45,14 @@ def _check_k_range(k_range: list[int], scaled: np.ndarray) -> list[int]:
         or not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in k_range)
         or not 2 <= k_range[0] <= k_range[1]
     ):
-        raise ValueError(f"parameter 'k_range' is {k_range!r}; use [min, max] with 2 <= min <= max, e.g. [2, 10]")
+        raise ConfigurationError(f"parameter 'k_range' is {k_range!r}; use [min, max] with 2 <= min <= max, "
+                                 f"e.g. [2, 10] ({PARAMETERS_FILE})")
     distinct = len(np.unique(scaled, axis=0))
     if distinct < 3:
         raise CustomerDataError(
             f"only {distinct} distinct customer(s) ({len(scaled)} rows) passed validation; segmenting needs "
             "at least 3 (2 segments and a customer to spare). Check rejected_customers for what was "
-            "rejected, fix the file or 'column_mapping', and run again"
+            "rejected, fix the file or the feature table (conf/base/parameters.yml), and run again"
         )
     if k_range[1] >= distinct:
         raise CustomerDataError(
@@ -88,20 +90,20 @@ def _score_k(scaled: np.ndarray, k: int, n_init: int, n_bootstrap: int,
 
 
 def sample_customers(
-    customers: pd.DataFrame, features: list[str], sweep_sample_size: int, random_state: int
+    customers: pd.DataFrame, features: dict[str, Any], sweep_sample_size: int, random_state: int
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Draws the seeded random sample that the reports and the k sweep are computed on.
 
     Args:
         customers: Model-ready customers (features in original units, no missing values).
-        features: Feature columns.
+        features: The feature table.
         sweep_sample_size: Most rows to keep; smaller data is used whole.
         random_state: Seed of the sample.
 
     Returns:
         The feature columns of the sampled rows, and ``{rows_total, rows_used}``.
     """
-    features = check_features(features)
+    features = FeatureTable.from_config(features).names
     missing = [f for f in features if f not in customers.columns]
     if missing:
         raise CustomerDataError(
@@ -109,7 +111,8 @@ def sample_customers(
             f"{list(customers.columns)}. Check 'features' or run the data_processing pipeline again"
         )
     if sweep_sample_size < 1:
-        raise ValueError(f"parameter 'sweep_sample_size' is {sweep_sample_size}; use a positive number of rows")
+        raise ConfigurationError(f"parameter 'sweep_sample_size' is {sweep_sample_size}; use a positive number of "
+                                 f"rows ({PARAMETERS_FILE})")
     rows_total = len(customers)
     if rows_total > sweep_sample_size:
         rows = np.random.default_rng(random_state).choice(rows_total, size=sweep_sample_size, replace=False)
@@ -161,7 +164,7 @@ def sweep_k(
     values = scaled.to_numpy(dtype="float64")
     ks = _check_k_range(k_range, values)
     if n_bootstrap < 1 or n_init < 1 or silhouette_sample_size < 2:
-        raise ValueError(f"n_bootstrap={n_bootstrap}, n_init={n_init} and silhouette_sample_size="
+        raise ConfigurationError(f"n_bootstrap={n_bootstrap}, n_init={n_init} and silhouette_sample_size="
                          f"{silhouette_sample_size} should be >= 1, >= 1 and >= 2 ({PARAMETERS_FILE})")
     # Many small fits: threads inside one fit cost more than they save (a 50k-row sweep took 37 s with
     # scikit-learn's default threads against 20 s single-threaded on 2 cores). Instead every core

@@ -47,13 +47,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=plot_feature_correlations,
-                inputs=["eda_sample", "eda_sample_info"],
+                inputs=["eda_sample", "eda_sample_info", "params:features"],
                 outputs="feature_correlation_heatmap",
                 name="plot_feature_correlations_node",
             ),
             Node(
                 func=plot_feature_distributions,
-                inputs=["eda_sample", "eda_sample_info"],
+                inputs=["eda_sample", "eda_sample_info", "params:features"],
                 outputs="feature_distributions_plot",
                 name="plot_feature_distributions_node",
             ),

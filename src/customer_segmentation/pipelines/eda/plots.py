@@ -15,7 +15,8 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from scipy.stats import gaussian_kde
 from sklearn.decomposition import PCA
 
-from customer_segmentation.schema import FEATURE_INFO, feature_label
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.units import axis_label
 
 _K_LABEL = "Number of segments k"
 _CHOSEN = {"color": "tab:red", "linestyle": "--", "linewidth": 1.5}
@@ -33,18 +34,20 @@ def _mark_chosen(ax: Any, k_selection: dict[str, Any]) -> None:
     ax.grid(alpha=0.3)
 
 
-def plot_feature_correlations(sample: pd.DataFrame, sample_info: dict[str, int]) -> Figure:
+def plot_feature_correlations(sample: pd.DataFrame, sample_info: dict[str, int], features: dict[str, Any]) -> Figure:
     """Annotated heatmap of the Pearson correlations between features.
 
     Args:
-        sample: Features in original units.
+        sample: Features in their units.
         sample_info: ``{rows_total, rows_used}``.
+        features: The feature table (labels and units).
 
     Returns:
         The figure.
     """
     corr = sample.corr().to_numpy()
-    labels = [feature_label(f) for f in sample.columns]
+    table = FeatureTable.from_config(features)
+    labels = [axis_label(table[f]) for f in sample.columns]
     fig = Figure(figsize=(7.5, 6), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(corr, cmap="RdBu_r", vmin=-1, vmax=1)
@@ -59,16 +62,18 @@ def plot_feature_correlations(sample: pd.DataFrame, sample_info: dict[str, int])
     return fig
 
 
-def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int]) -> Figure:
+def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int], features: dict[str, Any]) -> Figure:
     """One histogram per feature with its density line (as % of customers per bin); skewness in each title.
 
     Args:
-        sample: Features in original units.
+        sample: Features in their units.
         sample_info: ``{rows_total, rows_used}``.
+        features: The feature table (labels and units).
 
     Returns:
         The figure, one panel per feature.
     """
+    table = FeatureTable.from_config(features)
     ncols = 2
     nrows = -(-sample.shape[1] // ncols)
     fig = Figure(figsize=(11, 3.8 * nrows), layout="constrained")
@@ -83,8 +88,8 @@ def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int]
             density = gaussian_kde(values[:: max(1, len(values) // _KDE_POINTS)])(grid)
             ax.plot(grid, density * (edges[1] - edges[0]) * 100, color="tab:blue", label="density")
         skew = pd.Series(values).skew()
-        ax.set_title(f"{FEATURE_INFO.get(feature, {}).get('label', feature)}: skewness {skew:+.2f}")
-        ax.set_xlabel(feature_label(feature))
+        ax.set_title(f"{table[feature].label}: skewness {skew:+.2f}")
+        ax.set_xlabel(axis_label(table[feature]))
         ax.set_ylabel("Customers per bin (%)")
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.grid(alpha=0.3)

@@ -27,6 +27,8 @@ from typing import Any
 import pandas as pd
 from kneed import KneeLocator
 
+from customer_segmentation.errors import ConfigurationError
+
 def find_elbow(k_sweep: pd.DataFrame) -> int | None:
     """The kneedle elbow of inertia against k, or None when the curve has no knee."""
     if len(k_sweep) < 3:
@@ -145,20 +147,20 @@ def parse_n_clusters(n_clusters: Any, rows_total: int) -> int | None:
     """None for ``auto``, else the override as an int after checking 2 <= k < rows.
 
     Raises:
-        ValueError: the value is neither ``auto`` nor a whole number, or is out of bounds.
+        ConfigurationError: the value is neither ``auto`` nor a whole number, or is out of bounds.
     """
     text = str(n_clusters).strip().lower()
     if text == "auto":
         return None
     if isinstance(n_clusters, bool) or not text.isdigit():
-        raise ValueError(
+        raise ConfigurationError(
             f"parameter 'n_clusters' is {n_clusters!r}; use auto or a whole number of segments, "
-            "e.g. n_clusters: 4, in conf/base/parameters_eda.yml"
+            "e.g. n_clusters: 4, in conf/base/parameters.yml"
         )
     k = int(text)
     if not 2 <= k < rows_total:
-        raise ValueError(
+        raise ConfigurationError(
             f"parameter 'n_clusters' is {k} but there are {rows_total} customers: it must be at least 2 "
-            f"and below the number of customers ({rows_total}); set it in conf/base/parameters_eda.yml or use auto"
+            f"and below the number of customers ({rows_total}); set it in conf/base/parameters.yml or use auto"
         )
     return k

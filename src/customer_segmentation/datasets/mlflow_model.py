@@ -1,0 +1,105 @@
+"""The segmentation model logged to the MLflow run of ``kedro run``, registered when the run succeeds.
+
+Example ``catalog.yml`` entry::
+
+    registered_segmentation_model:
+      type: customer_segmentation.datasets.MlflowSegmentationModelDataset
+      name: segmentation_model
+      registered_model_name: customer_segmentation
+      alias: champion
+      pip_requirements: [mlflow, scikit-learn, numpy, scipy, pandas, skops, pandera]
+
+``save`` logs a pyfunc model (``segmentation/serving.py``): the fitted pipeline as a skops artifact,
+the signature (the feature table's columns in, segment id / name / error out), the package's code
+and requirements pinned to the installed versions (explicit requirements spare MLflow ~14 s of
+inference). Registration waits for the end of the run: ``ModelRegistryHooks`` registers the logged
+model as a new version and moves ``alias`` to it only when the whole pipeline succeeded, so the
+registry never points at a model whose run failed or is still writing its outputs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from kedro.io import AbstractDataset, DatasetError
+from sklearn.pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    """A model logged in this run, to register once the run has succeeded."""
+
+    model_uri: str
+    registered_model_name: str
+    alias: str | None
+    run_id: str | None
+
+
+_pending: list[PendingRegistration] = []
+
+
+def pin_requirements(requirements: list[str]) -> list[str]:
+    """``["scikit-learn"]`` -> ``["scikit-learn==1.9.1"]``; entries with a version stay as they are."""
+    return [r if re.search(r"[=<>~!@ ;]", r) else f"{r}=={version(r)}" for r in requirements]
+
+
+def take_pending_registrations() -> list[PendingRegistration]:
+    """The registrations waiting for the end of the run (and forgets them)."""
+    pending = list(_pending)
+    _pending.clear()
+    return pending
+
+
+class MlflowSegmentationModelDataset(AbstractDataset[Pipeline, Any]):
+    """Logs the segmentation model as a pyfunc model in the active MLflow run; loads the last one logged."""
+
+    def __init__(self, name: str, registered_model_name: str | None = None, alias: str | None = None,
+                 pip_requirements: list[str] | None = None, metadata: dict[str, Any] | None = None) -> None:
+        self._name = name
+        self._registered_model_name = registered_model_name
+        self._alias = alias
+        self._pip_requirements = list(pip_requirements or [])
+        self._model_uri: str | None = None
+        self.metadata = metadata
+
+    def save(self, data: Pipeline) -> None:
+        import mlflow
+
+        from customer_segmentation.segmentation.persistence import save_model
+        from customer_segmentation.segmentation.serving import MODEL_ARTIFACT, SegmentationService, signature
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "segmentation_model.skops"
+            save_model(data, path)
+            info = mlflow.pyfunc.log_model(
+                name=self._name, python_model=SegmentationService(), artifacts={MODEL_ARTIFACT: str(path)},
+                signature=signature(data), pip_requirements=pin_requirements(self._pip_requirements),
+                code_paths=[str(PACKAGE_DIR)],
+            )
+        self._model_uri = info.model_uri
+        if self._registered_model_name:
+            run = mlflow.active_run()
+            _pending.append(PendingRegistration(info.model_uri, self._registered_model_name, self._alias,
+                                                run.info.run_id if run else None))
+        logger.info("logged the segmentation model to MLflow as %s", info.model_uri)
+
+    def load(self) -> Any:
+        import mlflow
+
+        uri = self._model_uri or (f"models:/{self._registered_model_name}@{self._alias}" if self._alias else None)
+        if uri is None:
+            raise DatasetError("no segmentation model was logged in this session and no registry alias is set")
+        return mlflow.pyfunc.load_model(uri)
+
+    def _describe(self) -> dict[str, Any]:
+        return {"name": self._name, "registered_model_name": self._registered_model_name, "alias": self._alias}

@@ -1,0 +1,51 @@
+"""The versioned segmentation model file in ``data/06_models``, in skops format (never a pickle).
+
+Example ``catalog.yml`` entry::
+
+    segmentation_model:
+      type: customer_segmentation.datasets.SegmentationModelDataset
+      filepath: data/06_models/segmentation_model.skops
+      versioned: true
+
+Each version is ``<filepath>/<version>/<file name>``, as Kedro's versioned datasets lay them out;
+loading refuses a file with untrusted types (``segmentation/persistence.py``).
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kedro.io.core import AbstractVersionedDataset, DatasetError, Version
+from sklearn.pipeline import Pipeline
+
+from customer_segmentation.segmentation.persistence import load_model, save_model
+
+
+class SegmentationModelDataset(AbstractVersionedDataset[Pipeline, Pipeline]):
+    """Saves and loads the segmentation model with skops, versioned like Kedro's file datasets."""
+
+    def __init__(self, filepath: str, version: Version | None = None, metadata: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            filepath=PurePosixPath(filepath), version=version,
+            exists_function=lambda path: Path(path).exists(), glob_function=glob.glob,
+        )
+        self.metadata = metadata
+
+    def load(self) -> Pipeline:
+        return load_model(str(self._get_load_path()))
+
+    def save(self, data: Pipeline) -> None:
+        if not isinstance(data, Pipeline):
+            raise DatasetError(f"expected a scikit-learn Pipeline to save, got {type(data).__name__}")
+        save_model(data, str(self._get_save_path()))
+
+    def _exists(self) -> bool:
+        try:
+            return Path(str(self._get_load_path())).is_file()
+        except DatasetError:
+            return False
+
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": str(self._filepath), "version": self._version}

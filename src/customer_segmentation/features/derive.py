@@ -1,0 +1,119 @@
+"""Computing each feature's values from its source columns, with a small fixed vocabulary.
+
+A plain feature is its column read as a number. ``derive`` builds one from others:
+
+* ``sum``: the total of ``columns`` (an empty cell counts as 0; all empty is missing);
+* ``ratio``: ``columns[0] / columns[1]``; a zero denominator rejects the row;
+* ``years_since``: whole years from ``column`` (a year such as ``1957`` or a date) to ``reference``;
+* ``days_since``: days from the date in ``column`` to ``reference``;
+* ``count``: how many of ``columns`` are non-zero (empty counts as zero; all empty is missing).
+
+``reference`` defaults to the day of the run. ``scale`` then multiplies the result (once, here).
+Source cells that cannot be read (``'abc'`` in a number column, ``'31/02/2014'`` as a date) are
+recorded as problems naming the source column, and the row is rejected by validation. Nothing in
+the configuration is ever evaluated: the kinds are functions of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from customer_segmentation.features.table import Feature, FeatureTable
+from customer_segmentation.validation.parsing import parse_dates, parse_numbers
+from customer_segmentation.validation.problems import ProblemLog
+
+_YEARS = (1000, 9999)
+
+
+def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timestamp | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every feature of ``table`` computed from ``frame``'s source columns.
+
+    Args:
+        frame: Rows whose headers went through :func:`validation.columns.resolve_columns`.
+        table: The feature table.
+        today: The reference date when a feature sets none (default: today).
+
+    Returns:
+        The features (float64, one column per feature, indexed like ``frame``; NaN where missing
+        or unreadable) and the problems found in source cells (row, column, value, reason).
+    """
+    problems = ProblemLog(frame.index)
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    values = {}
+    for feature in table:
+        derived = _DERIVATIONS[feature.derive](frame, feature, problems, today)
+        values[feature.name] = derived * feature.scale if feature.scale != 1.0 else derived
+    features = pd.DataFrame({name: pd.Series(column, index=frame.index, copy=False, dtype="float64")
+                             for name, column in values.items()}, copy=False)
+    return features, problems.to_frame()
+
+
+def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Series:
+    numbers, not_a_number = parse_numbers(frame[column])
+    problems.add(not_a_number, column, frame[column], "not a number")
+    return numbers
+
+
+def _plain(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
+    return _numbers(frame, feature.column, problems)
+
+
+def _sum(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
+    parts = pd.concat([_numbers(frame, column, problems) for column in feature.sources], axis=1)
+    return parts.sum(axis=1, min_count=1)
+
+
+def _count(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
+    parts = pd.concat([_numbers(frame, column, problems) for column in feature.sources], axis=1)
+    counted = (parts.fillna(0) != 0).sum(axis=1).astype("float64")
+    return counted.where(parts.notna().any(axis=1))
+
+
+def _ratio(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
+    numerator, denominator = (_numbers(frame, column, problems) for column in feature.sources)
+    zero = (denominator == 0).to_numpy()
+    problems.add(zero, feature.sources[1], frame[feature.sources[1]],
+                 f"zero, so {feature.name} ({feature.sources[0]} / {feature.sources[1]}) is undefined")
+    return (numerator / denominator.where(~zero)).astype("float64")
+
+
+def _reference(feature: Feature, today: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(feature.reference) if feature.reference else today
+
+
+def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
+    cells = frame[feature.column]
+    reference = _reference(feature, today)
+    numbers, _ = parse_numbers(cells) if not pd.api.types.is_datetime64_any_dtype(cells) else (
+        pd.Series(np.nan, index=cells.index), None)
+    is_year = numbers.between(*_YEARS) & (numbers == numbers.round())
+    from_years = reference.year - numbers.where(is_year)
+    dates, not_a_date = parse_dates(cells.where(~is_year), feature.date_format)
+    problems.add(not_a_date & ~is_year, feature.column, cells, "not a year or a date")
+    before_birthday = (dates.dt.month > reference.month) | (
+        (dates.dt.month == reference.month) & (dates.dt.day > reference.day))
+    from_dates = reference.year - dates.dt.year - before_birthday.astype("float64")
+    return from_years.fillna(from_dates.where(dates.notna())).astype("float64")
+
+
+def _days_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
+    cells = frame[feature.column]
+    dates, not_a_date = parse_dates(cells, feature.date_format)
+    problems.add(not_a_date, feature.column, cells, "not a date")
+    return ((_reference(feature, today) - dates).dt.days).astype("float64")
+
+
+_DERIVATIONS: dict[str | None, Callable[[pd.DataFrame, Feature, ProblemLog, pd.Timestamp], pd.Series]] = {
+    None: _plain,
+    "sum": _sum,
+    "ratio": _ratio,
+    "years_since": _years_since,
+    "days_since": _days_since,
+    "count": _count,
+}
+
+__all__ = ["compute_features"]

@@ -1,0 +1,65 @@
+"""Values in their feature's unit, the way people read them: "$26k", "79/100", "34 days".
+
+Used by segment descriptions, report axes, the app's forms, profile tables and downloads, so a
+unit is written the same way everywhere. Units are free text; these get special treatment:
+
+* a currency code (``USD``, ``EUR``, ``GBP``, ``JPY``): ``$26k``, ``€1.5k``, ``£850``;
+* ``score`` with a finite range: ``79/100`` (the axis reads "score 0-100");
+* ``years``: the number alone ("age 46"); any other unit follows the number ("34 days").
+"""
+
+from __future__ import annotations
+
+import math
+
+from customer_segmentation.features.table import Feature
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def currency_symbol(feature: Feature) -> str | None:
+    return CURRENCY_SYMBOLS.get(feature.unit.upper())
+
+
+def unit_text(feature: Feature) -> str:
+    """The unit as shown after a label: ``USD``, ``score 0-100``, ``days``."""
+    if feature.unit.lower() == "score" and feature.minimum is not None and feature.maximum is not None:
+        return f"score {_plain(feature.minimum)}-{_plain(feature.maximum)}"
+    return feature.unit
+
+
+def axis_label(feature: Feature) -> str:
+    """``'Annual income (USD)'`` for axes, form fields and table headers."""
+    unit = unit_text(feature)
+    return f"{feature.label} ({unit})" if unit else feature.label
+
+
+def format_value(feature: Feature, value: float) -> str:
+    """One value in the feature's unit, rounded as a person would say it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    value = float(value)
+    symbol = currency_symbol(feature)
+    if symbol is not None:
+        sign, magnitude = ("-" if value < 0 else ""), abs(value)
+        if magnitude >= 10_000:
+            return f"{sign}{symbol}{magnitude / 1000:,.0f}k"
+        return f"{sign}{symbol}{magnitude / 1000:.1f}k" if magnitude >= 1000 else f"{sign}{symbol}{magnitude:.0f}"
+    unit = feature.unit.lower()
+    if unit == "score":
+        return f"{value:.0f}/{_plain(feature.maximum)}" if feature.maximum is not None else f"{value:.0f}"
+    if unit == "years":
+        return f"{value:.0f}"
+    number = _plain(round(value)) if abs(value) >= 10 else f"{value:.2g}"
+    return f"{number} {feature.unit}" if feature.unit else number
+
+
+def form_step(feature: Feature) -> float:
+    """A sensible +/- step for a number field: 1,000 for incomes and savings, else 1."""
+    large = feature.maximum is None or feature.maximum >= 100_000
+    return 1000.0 if currency_symbol(feature) is not None and large else 1.0
+
+
+def _plain(value: float) -> str:
+    """``100`` not ``100.0``; thousands separated."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"

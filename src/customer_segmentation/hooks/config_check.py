@@ -1,0 +1,58 @@
+"""The configuration checked before any node runs: a wrong feature table costs seconds, not a k sweep.
+
+Every problem of the feature table (and of the naming rules) is listed in one message; when the
+input's headers can be read cheaply (a CSV's first bytes, a Parquet schema), the table's columns are
+checked against them too.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+from kedro.pipeline import Pipeline
+
+from customer_segmentation.features import FeatureTable
+
+logger = logging.getLogger(__name__)
+
+INPUT_DATASET = "customers"
+
+
+def peek_columns(dataset: Any) -> list[str] | None:
+    """The column names of a dataset without loading its rows, or None when that is not cheap."""
+    columns = getattr(dataset, "columns", None)
+    if callable(columns):
+        return columns()
+    filepath = (dataset._describe() or {}).get("filepath") if hasattr(dataset, "_describe") else None
+    if filepath and str(filepath).endswith(".parquet") and Path(str(filepath)).exists():
+        import pyarrow.dataset as ds
+
+        return list(ds.dataset(str(filepath), format="parquet").schema.names)
+    return None
+
+
+class ConfigCheckHooks:
+    """Checks the feature table, the naming rules and the input's headers before the first node."""
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow opens an MLflow run for a run that cannot start
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+        inputs = pipeline.inputs()
+        if "params:features" not in inputs:
+            return
+        table = FeatureTable.from_config(catalog.load("params:features"))
+        if "params:clustering.naming" in inputs:
+            from customer_segmentation.pipelines.clustering.naming import NamingRules
+
+            NamingRules.from_config(catalog.load("params:clustering.naming"))
+        if INPUT_DATASET in inputs:
+            try:
+                headers = peek_columns(catalog[INPUT_DATASET])
+            except Exception as error:  # noqa: BLE001 - the first node reads the file and reports properly
+                logger.debug("could not peek at the headers of %s: %s", INPUT_DATASET, error)
+                headers = None
+            if headers is not None:
+                table.check_columns(headers)
+        logger.info("feature table: %s", ", ".join(f"{f.name} ({f.derive or f.column})" for f in table))

@@ -1,0 +1,101 @@
+"""Report figures of the clustering pipeline: the segment map, the profile heatmap, segment sizes.
+
+Built with ``matplotlib.figure.Figure`` (no pyplot state); labels and units come from the feature table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.units import axis_label
+
+
+def _colours(k: int) -> list:
+    palette = colormaps["tab10" if k <= 10 else "tab20"]
+    return [palette(i % palette.N) for i in range(k)]
+
+
+def _segment_labels(segment_profiles: pd.DataFrame) -> list[str]:
+    return [f"{i}: {name}" for i, name in zip(segment_profiles["segment_id"], segment_profiles["segment_name"])]
+
+
+def plot_segment_map(
+    customer_segments: pd.DataFrame, segment_profiles: pd.DataFrame, sample_size: int, random_state: int
+) -> Figure:
+    """Customers on the first two principal components, coloured by segment, centres marked.
+
+    Args:
+        customer_segments: Output of ``assign_segments``.
+        segment_profiles: Output of ``profile_segments``.
+        sample_size: Most customers drawn (a seeded sample when there are more).
+        random_state: Seed of the sample.
+    """
+    # numpy's Generator draws the sample without shuffling every row, as DataFrame.sample would.
+    total = len(customer_segments)
+    rows = np.random.default_rng(random_state).choice(total, size=min(sample_size, total), replace=False)
+    shown = customer_segments.iloc[np.sort(rows)]
+    figure = Figure(figsize=(9, 6.5), layout="constrained")
+    ax = figure.subplots()
+    colours = _colours(len(segment_profiles))
+    for segment, label, colour in zip(segment_profiles["segment_id"], _segment_labels(segment_profiles), colours):
+        members = shown[shown["segment_id"] == segment]
+        ax.scatter(members["map_x"], members["map_y"], s=8, alpha=0.5, color=colour, label=label, linewidths=0)
+    ax.scatter(segment_profiles["map_x"], segment_profiles["map_y"], marker="X", s=220, c=colours, edgecolors="black")
+    for segment, x, y in zip(segment_profiles["segment_id"], segment_profiles["map_x"], segment_profiles["map_y"]):
+        ax.annotate(str(segment), (x, y), xytext=(8, 8), textcoords="offset points", fontweight="bold")
+    shown_of = f"all {total:,}" if len(shown) == total else f"{len(shown):,} of {total:,}"
+    ax.set(
+        xlabel="Map x (principal component 1)",
+        ylabel="Map y (principal component 2)",
+        title=f"Segment map: {shown_of} customers, centres marked X",
+    )
+    ax.legend(loc="best", fontsize="small", markerscale=2, framealpha=0.9)
+    return figure
+
+
+def plot_profile_heatmap(segment_profiles: pd.DataFrame, features: dict[str, Any]) -> Figure:
+    """Centre z-score of every feature per segment: how each segment differs from the population.
+
+    Args:
+        segment_profiles: Output of ``profile_segments``.
+        features: The feature table (labels and units).
+    """
+    table = FeatureTable.from_config(features)
+    z_columns = [f"{name}_z" for name in table.names]
+    z = segment_profiles[z_columns].to_numpy()
+    limit = max(1.0, float(np.abs(z).max()))
+    figure = Figure(figsize=(2.2 * len(z_columns) + 4, 0.6 * len(z) + 2), layout="constrained")
+    ax = figure.subplots()
+    image = ax.imshow(z, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    for (row, column), value in np.ndenumerate(z):
+        colour = "white" if abs(value) > limit / 2 else "black"
+        ax.text(column, row, f"{value:+.1f}", ha="center", va="center", color=colour)
+    ax.set_xticks(range(len(z_columns)), [axis_label(feature) for feature in table])
+    ax.set_yticks(range(len(z)), _segment_labels(segment_profiles))
+    ax.set_title("Segment centres vs the whole population (z-score: sd from the mean)")
+    figure.colorbar(image, ax=ax, label="z-score")
+    return figure
+
+
+def plot_segment_sizes(segment_profiles: pd.DataFrame) -> Figure:
+    """Number of customers and share per segment.
+
+    Args:
+        segment_profiles: Output of ``profile_segments``.
+    """
+    figure = Figure(figsize=(9, 0.6 * len(segment_profiles) + 2), layout="constrained")
+    ax = figure.subplots()
+    labels = _segment_labels(segment_profiles)
+    bars = ax.barh(labels, segment_profiles["size"], color=_colours(len(segment_profiles)))
+    counts = [f"{n:,} ({s:.0%})" for n, s in zip(segment_profiles["size"], segment_profiles["share"])]
+    ax.bar_label(bars, counts, padding=4)
+    ax.invert_yaxis()
+    ax.margins(x=0.2)
+    ax.set(xlabel="Customers", title="Segment sizes")
+    return figure

@@ -1,0 +1,46 @@
+"""What a trained model carries besides its numbers: the feature table it was trained with and its segment names.
+
+Stored as plain attributes of the fitted ``Pipeline`` (``feature_table_``: the table as configuration,
+``segment_names_``: one name per segment id), so they travel with the model wherever it is saved
+(the versioned file in ``data/06_models``, the MLflow registry) and use only built-in types. The app
+validates uploads and builds its form from this table, not from the project's current parameters.
+"""
+
+from __future__ import annotations
+
+from sklearn.pipeline import Pipeline
+
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.segmentation.scoring import model_features
+
+TABLE_ATTRIBUTE = "feature_table_"
+NAMES_ATTRIBUTE = "segment_names_"
+
+
+def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[str] | None = None) -> Pipeline:
+    """Stores ``table`` (and the segment names, if given) in ``model``; returns the model."""
+    if table.names != model_features(model):
+        raise ValueError(f"the feature table {table.names} does not match the model's features {model_features(model)}")
+    setattr(model, TABLE_ATTRIBUTE, table.to_config())
+    if segment_names is not None:
+        k = model[-1].n_clusters
+        if len(segment_names) != k:
+            raise ValueError(f"{len(segment_names)} segment names for a model with {k} segments")
+        setattr(model, NAMES_ATTRIBUTE, [str(name) for name in segment_names])
+    return model
+
+
+def model_table(model: Pipeline) -> FeatureTable:
+    """The feature table the model was trained with.
+
+    A model saved before models carried their table gets one built from its feature names
+    (labels from the names, no units or ranges).
+    """
+    config = getattr(model, TABLE_ATTRIBUTE, None)
+    return FeatureTable.from_config(config if config is not None else model_features(model), where="the model")
+
+
+def model_segment_names(model: Pipeline) -> list[str] | None:
+    """One name per segment id, or None when the model was saved without them."""
+    names = getattr(model, NAMES_ATTRIBUTE, None)
+    return None if names is None else [str(name) for name in names]

@@ -1,0 +1,79 @@
+"""Customers as a file holds them, validated and placed in segments by a trained model.
+
+The one path from "rows as read" to "rows with a segment" outside training: the app's Score page and
+Predict form, the served MLflow model and the monitoring of new batches all call
+:func:`segment_customers`. It uses the model's own feature table (its contract), so a file is read
+the way the model was trained, whatever the project's configuration says today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from customer_segmentation.segmentation.contract import model_segment_names, model_table
+from customer_segmentation.segmentation.scoring import score
+from customer_segmentation.validation.columns import resolve_columns
+from customer_segmentation.validation.problems import reasons_by_row
+from customer_segmentation.validation.rules import validate_customers
+
+OUTPUT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "problem")
+
+
+@dataclass(frozen=True)
+class SegmentedCustomers:
+    """Every row of the input with its segment (or its problem), and the details behind it.
+
+    ``rows``: the input's columns as read, plus ``segment_id`` (empty for rejected rows),
+    ``segment_name``, ``distance_to_centre`` and ``problem`` (empty for scored rows). An input column
+    with one of those names is kept as ``<name> (uploaded)``.
+    ``valid``: the scored rows with their features as numbers; ``scores``: :func:`score` of them;
+    ``problems``: one record per problem (``row`` is the input's 0-based position).
+    """
+
+    rows: pd.DataFrame
+    valid: pd.DataFrame
+    scores: pd.DataFrame
+    problems: pd.DataFrame
+
+    @property
+    def scored_rows(self) -> int:
+        return len(self.valid)
+
+
+def segment_names(model: Pipeline) -> list[str]:
+    """One name per segment id: the model's own, else ``Segment <id>``."""
+    return model_segment_names(model) or [f"Segment {i}" for i in range(model[-1].n_clusters)]
+
+
+def segment_customers(model: Pipeline, frame: pd.DataFrame, reject_missing: bool = True,
+                      today: pd.Timestamp | None = None) -> SegmentedCustomers:
+    """Validates ``frame`` with the model's feature table and scores its valid rows.
+
+    Args:
+        model: A trained segmentation model (with its contract).
+        frame: Customers as read (text or numbers), any column order, extra columns kept.
+        reject_missing: A missing feature is a problem (there are no training medians to impute with here).
+        today: Reference date for ``years_since``/``days_since`` features that set none.
+
+    Raises:
+        CustomerDataError: the frame lacks a column the model's feature table reads.
+    """
+    frame = frame.reset_index(drop=True)
+    table = model_table(model)
+    resolved = resolve_columns(frame, table, trained=True)
+    result = validate_customers(resolved, table, reject_missing=reject_missing, today=today)
+    scores = score(model, result.valid)
+    names = np.array(segment_names(model), dtype=object)
+
+    rows = frame.rename(columns={c: f"{c} (uploaded)" for c in frame.columns if c in OUTPUT_COLUMNS})
+    segment_id = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    segment_id.loc[scores.index] = scores["segment_id"].astype("Int64")
+    rows["segment_id"] = segment_id
+    rows["segment_name"] = pd.Series(names[scores["segment_id"].to_numpy()], index=scores.index).reindex(frame.index)
+    rows["distance_to_centre"] = scores["distance_to_centre"].reindex(frame.index)
+    rows["problem"] = reasons_by_row(result.problems).reindex(frame.index)
+    return SegmentedCustomers(rows=rows, valid=result.valid, scores=scores, problems=result.problems)

@@ -1,0 +1,66 @@
+"""How well a fitted model separates customers: silhouette on a sample, Calinski-Harabasz, Davies-Bouldin.
+
+All in the model's (standardized) space. The two indices come from per-segment sums in one chunked
+pass over the rows and equal scikit-learn's; the silhouette (quadratic in rows) uses a seeded sample.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn import config_context
+from sklearn.metrics import silhouette_score
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+
+from customer_segmentation.segmentation.scoring import coordinates_in_chunks, model_features
+
+
+def silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sample_size: int,
+               random_state: int) -> float:
+    """scikit-learn's silhouette on the sample ``silhouette_score(sample_size=, random_state=)`` draws.
+
+    The sample is taken before the transform: only the sampled rows are projected.
+    """
+    rows = check_random_state(random_state).permutation(len(labels))[:sample_size]
+    coordinates = model[:-1].transform(customers.iloc[rows][model_features(model)])
+    # Distances in 64 MB chunks: scikit-learn's default (1 GB) would hold the whole 10k x 10k matrix.
+    with config_context(working_memory=64):
+        return float(silhouette_score(coordinates, labels[rows]))
+
+
+def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray) -> tuple[float, float]:
+    """Calinski-Harabasz and Davies-Bouldin indices in the model space, as scikit-learn computes them.
+
+    One chunked pass instead of scikit-learn's copies per segment. The model's transform is affine,
+    so each segment's mean in the model space is the transform of its mean in original units.
+    """
+    occupancy = np.bincount(labels)
+    segments = np.flatnonzero(occupancy)  # segments that have customers
+    if not 2 <= len(segments) <= len(labels) - 1:
+        raise ValueError(f"{len(segments)} segment(s) with customers among {len(labels)}; the indices need "
+                         "from 2 to n_customers - 1")
+    counts = occupancy[segments]
+    means = pd.DataFrame({feature: np.bincount(labels, weights=customers[feature].to_numpy())[segments] / counts
+                          for feature in model_features(model)})
+    centroids = model[:-1].transform(means)
+    slot = np.full(len(occupancy), -1)
+    slot[segments] = np.arange(len(segments))
+    spread = np.zeros(len(segments))  # sum of distances to the segment mean
+    within = 0.0  # sum of squared distances to the segment mean
+    for rows, coordinates in coordinates_in_chunks(model, customers):
+        members = slot[labels[rows]]
+        distances = np.linalg.norm(coordinates - centroids[members], axis=1)
+        spread += np.bincount(members, weights=distances, minlength=len(segments))
+        within += float(np.sum(distances**2))
+    n, k = len(labels), len(segments)
+    overall = counts @ centroids / n
+    between = float(np.sum(counts * np.sum((centroids - overall) ** 2, axis=1)))
+    calinski_harabasz = 1.0 if within == 0.0 else between * (n - k) / (within * (k - 1.0))
+    intra = spread / counts
+    separation = np.linalg.norm(centroids[:, None, :] - centroids[None, :, :], axis=2)
+    if np.allclose(intra, 0) or np.allclose(separation, 0):
+        return float(calinski_harabasz), 0.0
+    separation[separation == 0] = np.inf
+    davies_bouldin = np.mean(np.max((intra[:, None] + intra) / separation, axis=1))
+    return float(calinski_harabasz), float(davies_bouldin)

@@ -1,0 +1,72 @@
+"""Numbers and dates from the text that people and spreadsheets write.
+
+``"58773"``, ``"-12.5"``, ``"1e6"``, ``"$58,773.50"``, ``"58 773 €"`` are numbers: currency symbols
+and spaces are noise; commas are thousands separators only in groups of three (``"1,234,567"``), so
+``"1,5"`` is ambiguous and not a number. Text that means "no value" (``NA``, ``null``, ...) is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# Text that means "no value" in exported spreadsheets.
+MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
+_CURRENCY = re.compile(r"[\s$€£¥\u00a0\u202f]")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def missing_cells(values: pd.Series) -> pd.Series:
+    """True where a cell holds no value (empty, ``NA``, ``null``, ...)."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return values.isna()
+    text = values.astype("string").str.strip()
+    return (text.isna() | text.str.lower().isin(MISSING_TOKENS)).astype(bool)
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parses a column of numbers written by people or spreadsheets.
+
+    Returns:
+        The values as float64 (NaN where missing or unparseable) and a boolean mask
+        of the cells that held text which is not a number.
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip()
+    missing = text.isna() | text.str.lower().isin(MISSING_TOKENS)
+    cleaned = text.str.replace(_CURRENCY, "", regex=True)
+    grouped = cleaned.str.match(_THOUSANDS).fillna(False).astype(bool)
+    cleaned = cleaned.where(~grouped, cleaned.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype("float64")
+    not_a_number = numbers.isna() & ~missing
+    return numbers, not_a_number.astype(bool)
+
+
+def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parses a column of dates: ISO 8601 (``2014-03-05``) unless ``date_format`` says otherwise.
+
+    Args:
+        values: Text cells, or a datetime column (Parquet) used as it is.
+        date_format: A ``strftime`` pattern such as ``"%d-%m-%Y"``; without it, ISO 8601 first and
+            then pandas' per-cell inference (month first when ambiguous).
+
+    Returns:
+        The dates (NaT where missing or unparseable) and a mask of the cells that are not dates.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
+        return dates.astype("datetime64[ns]"), pd.Series(False, index=values.index)
+    missing = missing_cells(values)
+    text = values.astype("string").str.strip().where(~missing)
+    if date_format:
+        dates = pd.to_datetime(text, format=date_format, errors="coerce")
+    else:
+        dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        retry = dates.isna() & ~missing
+        if retry.any():
+            dates = dates.astype("datetime64[ns]")
+            dates[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce")
+    dates = dates.astype("datetime64[ns]")
+    return dates, (dates.isna() & ~missing).astype(bool)

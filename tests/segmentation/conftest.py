@@ -1,0 +1,1 @@
+from tests.pipelines.clustering.conftest import customers, model  # noqa: F401 - shared fixtures

@@ -147,8 +147,13 @@ def describe_segment(centre: Mapping[str, float], z: Mapping[str, float], table:
     """
     position = _positions(table, rules or NamingRules())
     ordered = sorted(z, key=lambda f: (-abs(z[f]), position(f)))
-    text = ", ".join(f"{table[f].label.lower()} {format_value(table[f], centre[f])} ({z[f]:+.1f} sd)" for f in ordered)
+    text = ", ".join(f"{table[f].label.lower()} {format_value(table[f], centre[f])} ({_sd(z[f])} sd)" for f in ordered)
     return text[0].upper() + text[1:]
+
+
+def _sd(z: float) -> str:
+    """``+1.2``; a value that rounds to zero reads ``+0.0``, never ``-0.0``."""
+    return f"{z + 0.0 if round(z, 1) != 0 else 0.0:+.1f}"
 
 
 def _positions(table: FeatureTable, rules: NamingRules):

@@ -1,36 +1,65 @@
-"""Reading customer files the way people export them.
+"""Reading customer files the way people export them, without losing or inventing a row.
 
 One reader for the pipeline (through ``CustomerCSVDataset``) and the app's uploads:
-UTF-8 with or without a byte-order mark, else Latin-1; ``,`` ``;`` tab or ``|`` as
-delimiter, sniffed from the first lines; every cell read as text so nothing is
-silently converted before validation.
+
+* encodings: UTF-8 (with or without a byte-order mark), UTF-16 and UTF-32 with a byte-order mark
+  (Excel's "Unicode Text"), and lines that are not UTF-8 read as Windows-1252/Latin-1 one line at a
+  time (so one stray byte never turns a whole UTF-8 file into mojibake);
+* ``,`` ``;`` tab or ``|`` as delimiter, sniffed from the first lines; Windows, Unix and old Mac
+  line endings;
+* every cell read as text, so nothing is converted before validation.
+
+Each row gets ``source_row``: its line in the file counted from the line under the header, so
+row 5 is the sixth line of the file even after blank lines or cells that span lines. A row that
+does not fit the header (more or fewer fields) is kept with a problem in ``READ_PROBLEM_COLUMN``,
+which validation turns into the row's rejection reason; a delimiter at the end of every line is
+recognised as such. Files are parsed by pandas' C parser when they are regular, which is almost
+always; only irregular files go through the slower line-by-line reader.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import logging
+import re
 from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from customer_segmentation.errors import CustomerDataError
 
+logger = logging.getLogger(__name__)
+
+ROW_COLUMN = "source_row"
+# Set on rows that do not fit the header; read by validation, never written to an output.
+READ_PROBLEM_COLUMN = "__read_problem__"
+MAX_COLUMNS = 1_000
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_TRAILING_FIELD = re.compile(r"^Unnamed: \d+$")
+_FALLBACK = "customer_segmentation.windows_1252"
 
 
-def read_customer_csv(source: str | Path | bytes | BinaryIO, name: str | None = None) -> pd.DataFrame:
-    """Reads a customer CSV into a frame of strings.
+def read_customer_csv(source: str | Path | bytes | BinaryIO, name: str | None = None,
+                      max_columns: int = MAX_COLUMNS) -> pd.DataFrame:
+    """Reads a customer CSV into a frame of strings, with ``source_row`` first.
 
     Args:
         source: A path, the file's bytes, or a binary file object (e.g. an upload).
         name: How to call the file in messages (defaults to the path).
+        max_columns: Most columns read; a wider file is refused with a message.
 
     Raises:
-        CustomerDataError: the file is empty, not text, or has duplicate header names.
+        CustomerDataError: the file is empty, not text, too wide, or has duplicate header names.
     """
     if isinstance(source, (str, Path)):
         name = name or str(source)
@@ -40,46 +69,169 @@ def read_customer_csv(source: str | Path | bytes | BinaryIO, name: str | None = 
     else:
         data = source.read()
     name = name or "the uploaded file"
-    text = _decode(data, name)
+    text = _normalise_newlines(_decode(data, name))
     if not text.strip():
         raise CustomerDataError(f"{name} is empty: it needs a header line and at least one customer row")
-    sample = text[:_SNIFF_BYTES]
-    delimiter = _sniff_delimiter(sample)
-    header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    counts = Counter(h.strip().lower() for h in header)
-    repeated = [h for h, n in counts.items() if n > 1]
-    if repeated:
-        raise CustomerDataError(
-            f"{name} has duplicate column names {repeated} in its header {header}; "
-            "rename or remove the repeated columns and upload again"
-        )
-    return pd.read_csv(
-        io.StringIO(text),
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        skipinitialspace=True,
-    )
+    delimiter = _sniff_delimiter(text[:_SNIFF_BYTES])
+    first_line = text[: text.find("\n") + 1] if "\n" in text else text
+    header = _check_header(next(csv.reader(io.StringIO(first_line), delimiter=delimiter)), name, max_columns)
+    if ROW_COLUMN in (h.strip() for h in header):
+        raise CustomerDataError(f"{name} already has a column named '{ROW_COLUMN}' in its header; rename it "
+                                "(the pipeline numbers the rows in that column)")
+    frame = _read_regular(text, delimiter, len(header))
+    if frame is None:
+        frame = _read_irregular(text, delimiter, header, name)
+    return frame
 
 
 def read_customer_header(path: str | Path) -> list[str]:
     """The header names of a customer CSV, read from its first bytes only (for early checks)."""
     with open(path, "rb") as handle:
         sample = handle.read(_SNIFF_BYTES)
-    text = _decode(sample, str(path), partial=True)
+    text = _normalise_newlines(_decode(sample, str(path), partial=True))
     if not text.strip():
         return []
     return [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))]
 
 
-def _decode(data: bytes, name: str, partial: bool = False) -> str:
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise CustomerDataError(f"{name} is not a text CSV file (it contains binary data); export it as CSV")
+def _check_header(header: list[str], name: str, max_columns: int) -> list[str]:
+    if len(header) > max_columns:
+        raise CustomerDataError(
+            f"{name} has {len(header):,} columns; at most {max_columns:,} are read. Keep the columns you need "
+            "(the features' columns and any ids) and try again"
+        )
+    counts = Counter(h.strip().lower() for h in header if h.strip())
+    repeated = [h for h, n in counts.items() if n > 1]
+    if repeated:
+        shown = header if len(header) <= 40 else [*header[:40], "..."]
+        raise CustomerDataError(
+            f"{name} has duplicate column names {repeated} in its header {shown}; "
+            "rename or remove the repeated columns and upload again"
+        )
+    return header
+
+
+def _read_regular(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
+    """The file through pandas' C parser, or None when it is not regular (then read line by line).
+
+    Regular: one record per line, no blank lines, every record as wide as the header. pandas would
+    otherwise fill short rows, turn a first column into the index, or skip blank lines and shift
+    the row numbers; each of those shows in the result and sends the file to the careful reader.
+    """
     try:
-        return data.decode("utf-8-sig", errors="ignore" if partial else "strict")
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skipinitialspace=True)
+    except (pd.errors.ParserError, csv.Error, ValueError):
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    regular = (isinstance(frame.index, pd.RangeIndex) and len(frame) == lines - 1
+               and not frame.isna().to_numpy().any())
+    if not regular:
+        return None
+    frame = _drop_empty_trailing_column(frame)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.insert(0, ROW_COLUMN, np.arange(1, len(frame) + 1))
+    return frame
+
+
+def _drop_empty_trailing_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """A header ending in the delimiter gives a last column without a name and without values: not data."""
+    if len(frame.columns) and _TRAILING_FIELD.match(str(frame.columns[-1])) and frame.iloc[:, -1].eq("").all():
+        return frame.iloc[:, :-1]
+    return frame
+
+
+def _read_irregular(text: str, delimiter: str, header: list[str], name: str) -> pd.DataFrame:
+    """Line by line: blank lines skipped but counted, rows that do not fit the header kept with a problem."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    next(reader)
+    header_lines = reader.line_num
+    records, starts, previous = [], [], header_lines
+    for record in reader:
+        if record:  # a blank line is an empty record: skipped, its line still counted
+            records.append(record)
+            starts.append(previous + 1 - header_lines)
+        previous = reader.line_num
+    width = len(header)
+    if header and header[-1].strip() == "" and all(len(r) <= width and (len(r) < width or r[-1] == "")
+                                                   for r in records):
+        header, width = header[:-1], width - 1  # a header ending in the delimiter: an empty last column
+        records = [r[:width] for r in records]
+    if records and all(len(r) == width + 1 and r[-1].strip() == "" for r in records):
+        logger.info("%s: every line ends with the delimiter; the empty last field is ignored", name)
+        records = [r[:width] for r in records]
+    problems = [None if len(r) == width else _width_problem(len(r), width, delimiter) for r in records]
+    cells = [(r + [""] * width)[:width] for r in records]
+    columns = list(zip(*cells)) if cells else [()] * width
+    frame = pd.DataFrame({h.strip() or f"Unnamed: {i}": pd.array(list(c), dtype="str")
+                          for i, (h, c) in enumerate(zip(header, columns))})
+    frame.insert(0, ROW_COLUMN, np.asarray(starts, dtype="int64"))
+    bad = sum(p is not None for p in problems)
+    if bad:
+        frame[READ_PROBLEM_COLUMN] = pd.array(problems, dtype="str")
+        logger.warning("%s: %d row(s) do not have as many fields as the header (%d); they are rejected with "
+                       "the line number", name, bad, width)
+    return frame
+
+
+def _width_problem(fields: int, width: int, delimiter: str) -> str:
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
+    if fields > width:
+        return (f"the line has {fields} fields but the header has {width}: a {shown} inside a cell that is not "
+                "quoted? Put the cell in double quotes or remove the extra delimiter")
+    return (f"the line has {fields} fields but the header has {width}: a cell with a line break that is not "
+            "quoted, or cells left out? Put such cells in double quotes, or fill in the missing cells")
+
+
+def _normalise_newlines(text: str) -> str:
+    """Windows (CRLF) and old Mac (CR) line endings as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _decode(data: bytes, name: str, partial: bool = False) -> str:
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding, errors="ignore" if partial else "strict")
+            except UnicodeDecodeError as error:
+                raise CustomerDataError(f"{name} starts like {encoding.upper()} text but is not ({error.reason} "
+                                        f"at byte {error.start}); export it again as CSV") from error
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise CustomerDataError(f"{name} is not a text CSV file (it contains binary data); export it as CSV "
+                                "(UTF-8, or Excel's 'Unicode Text')")
+    try:
+        return data.decode("utf-8", errors="ignore" if partial else "strict")
     except UnicodeDecodeError:
-        # Spreadsheets on Windows still export Latin-1; every byte sequence decodes, so it is the fallback.
-        return data.decode("latin-1")
+        return _decode_line_by_line(data, name)
+
+
+def _decode_line_by_line(data: bytes, name: str) -> str:
+    """UTF-8, except the bytes that are not: each read as Windows-1252 (else Latin-1), where it stands.
+
+    So a UTF-8 file with one stray byte keeps every other accent, and a Latin-1 file reads as Latin-1.
+    """
+    positions: list[int] = []
+
+    def as_windows_1252(error: UnicodeDecodeError) -> tuple[str, int]:
+        positions.append(error.start)
+        byte = error.object[error.start:error.start + 1]
+        try:
+            return byte.decode("cp1252"), error.start + 1
+        except UnicodeDecodeError:
+            return byte.decode("latin-1"), error.start + 1  # every byte decodes
+
+    codecs.register_error(_FALLBACK, as_windows_1252)
+    text = data.decode("utf-8", errors=_FALLBACK)
+    octets = np.frombuffer(data, dtype=np.uint8)
+    if len(positions) == int(np.count_nonzero(octets >= 0x80)):  # not one UTF-8 sequence: a Windows-1252 file
+        logger.info("%s is not UTF-8: read as Windows-1252/Latin-1", name)
+        return text
+    newlines = np.flatnonzero(octets == ord("\n"))
+    lines = np.unique(np.searchsorted(newlines, positions) + 1).tolist()
+    shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+    logger.warning("%s: %d line(s) are not UTF-8 (lines %s); those bytes were read as Windows-1252/Latin-1",
+                   name, len(lines), shown)
+    return text
 
 
 def _sniff_delimiter(sample: str) -> str:

@@ -7,6 +7,7 @@ The rules are the project's one input contract, with the model's own feature tab
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,15 +15,19 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
-from customer_segmentation.app_support.export import spreadsheet_safe_csv
+from customer_segmentation.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.errors import CustomerDataError
-from customer_segmentation.io import read_customer_csv
+from customer_segmentation.io import ROW_COLUMN, read_customer_csv
 from customer_segmentation.segmentation import score
 from customer_segmentation.segmentation.customers import segment_customers
-from customer_segmentation.validation.problems import PROBLEM_COLUMNS
+from customer_segmentation.validation.problems import PROBLEM_COLUMNS, counts_by_reason
 from customer_segmentation.validation.rules import validate_customers
 
 PREVIEW_ROWS = 20
+# Uploads are scored this many rows at a time; past MAX_REJECTED_ROWS rejected rows, a file more than
+# half of whose rows fail is refused with its most common problems (see _stop_when_mostly_unreadable).
+UPLOAD_CHUNK_ROWS = 100_000
+MAX_REJECTED_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -51,11 +56,11 @@ class FileScore:
     csv: bytes
 
 
-def problems_table(problems: pd.DataFrame, first_row: int = 1) -> pd.DataFrame:
-    """Problem records for people: row number (``first_row`` = the first data row), column, value as read, reason."""
+def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problem records for people: row number (1 = the first line under the header), column, value as read, reason."""
     table = problems[list(PROBLEM_COLUMNS)].copy()
-    table["row"] = table["row"].astype("int64") + first_row
-    table["value"] = table["value"].map(_show)
+    table["row"] = table["row"].astype("int64")
+    table["value"] = [_plain(value) for value in table["value"].tolist()]
     return table.reset_index(drop=True)
 
 
@@ -128,16 +133,35 @@ def score_file(data: bytes, name: str, bundle: ModelBundle) -> FileScore:
     raw = read_customer_csv(data, name=name).reset_index(drop=True)
     if raw.empty:
         raise CustomerDataError(f"{name} has a header but no customer rows")
-    segmented = segment_customers(bundle.model, raw)
-    scored = segmented.rows.drop(columns="distance_to_centre")
+    parts = []
+    for start in range(0, len(raw), UPLOAD_CHUNK_ROWS):
+        parts.append(segment_customers(bundle.model, raw.iloc[start:start + UPLOAD_CHUNK_ROWS]))
+        _stop_when_mostly_unreadable(parts, start + len(parts[-1].rows), name)
+    scored = pd.concat([part.rows for part in parts], ignore_index=True)
+    problems = pd.concat([part.problems for part in parts], ignore_index=True)
+    scored = scored.drop(columns=["distance_to_centre", ROW_COLUMN])
     return FileScore(
         rows=len(raw),
-        preview=raw.head(PREVIEW_ROWS),
-        problems=problems_table(segmented.problems),
+        preview=raw.drop(columns=ROW_COLUMN).head(PREVIEW_ROWS),
+        problems=problems_table(problems),
         scored=scored,
-        scored_rows=segmented.scored_rows,
+        scored_rows=sum(part.scored_rows for part in parts),
         csv=spreadsheet_safe_csv(scored),
     )
+
+
+def _stop_when_mostly_unreadable(parts: list, rows_done: int, name: str) -> None:
+    """Refuses a file most of whose rows fail once many have: explaining millions of bad rows helps no one
+    and would tie the server up (each rejected row costs ~15 times a valid one)."""
+    rejected = rows_done - sum(part.scored_rows for part in parts)
+    if rejected >= MAX_REJECTED_ROWS and rejected > rows_done / 2:
+        counts = counts_by_reason(pd.concat([part.problems for part in parts], ignore_index=True))
+        common = "; ".join(f"{reason} ({n:,} rows)" for reason, n in list(counts.items())[:3])
+        raise CustomerDataError(
+            f"{name}: {rejected:,} of the first {rows_done:,} rows cannot be scored, so the file was not scored. "
+            f"Most common problems: {common}. Check that it is the right file, or fix these columns, and upload it "
+            "again"
+        )
 
 
 def chart_sample(bundle: ModelBundle, max_points: int = 4000, seed: int = 0) -> pd.DataFrame:
@@ -161,6 +185,13 @@ def _typical_distance(bundle: ModelBundle, segment_id: int) -> float | None:
     return float(members.median()) if len(members) else None
 
 
+def _plain(value: object) -> str:
+    try:
+        return _plain_cached(value)
+    except TypeError:  # unhashable (a list cell)
+        return _show(value)
+
+
 def _show(value: object) -> str:
     """A cell as a person would read it: ``7`` not ``7.0``, empty for missing."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -168,3 +199,6 @@ def _show(value: object) -> str:
     if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
         return str(int(value))
     return str(value)
+
+
+_plain_cached = functools.lru_cache(maxsize=65_536)(_show)

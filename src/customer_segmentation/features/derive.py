@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.features.table import Feature, FeatureTable
-from customer_segmentation.validation.parsing import parse_dates, parse_numbers
+from customer_segmentation.validation.parsing import is_formula, parse_dates, parse_numbers
 from customer_segmentation.validation.problems import ProblemLog
 
 _YEARS = (1000, 9999)
@@ -52,9 +52,15 @@ def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timesta
     return features, problems.to_frame()
 
 
+FORMULA_REASON = ("a formula whose value was never saved: open the file in its spreadsheet program, save it "
+                  "and export it again")
+
+
 def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Series:
     numbers, not_a_number = parse_numbers(frame[column])
-    problems.add(not_a_number, column, frame[column], "not a number")
+    formula = not_a_number & is_formula(frame[column])
+    problems.add(formula, column, frame[column], FORMULA_REASON)
+    problems.add(not_a_number & ~formula, column, frame[column], "not a number")
     return numbers
 
 

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from customer_segmentation.io import ROW_COLUMN
 from customer_segmentation.segmentation.contract import model_segment_names, model_table
 from customer_segmentation.segmentation.scoring import score
 from customer_segmentation.validation.columns import resolve_columns
-from customer_segmentation.validation.problems import reasons_by_row
-from customer_segmentation.validation.rules import validate_customers
+from customer_segmentation.validation.rules import REASON_COLUMN, validate_customers
 
 OUTPUT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "problem")
 
@@ -31,7 +31,8 @@ class SegmentedCustomers:
     ``segment_name``, ``distance_to_centre`` and ``problem`` (empty for scored rows). An input column
     with one of those names is kept as ``<name> (uploaded)``.
     ``valid``: the scored rows with their features as numbers; ``scores``: :func:`score` of them;
-    ``problems``: one record per problem (``row`` is the input's 0-based position).
+    ``problems``: one record per problem, ``row`` being the row's ``source_row`` (its line under the
+    header, as the reader numbers it) or else its 1-based position.
     """
 
     rows: pd.DataFrame
@@ -75,5 +76,7 @@ def segment_customers(model: Pipeline, frame: pd.DataFrame, reject_missing: bool
     rows["segment_id"] = segment_id
     rows["segment_name"] = pd.Series(names[scores["segment_id"].to_numpy()], index=scores.index).reindex(frame.index)
     rows["distance_to_centre"] = scores["distance_to_centre"].reindex(frame.index)
-    rows["problem"] = reasons_by_row(result.problems).reindex(frame.index)
-    return SegmentedCustomers(rows=rows, valid=result.valid, scores=scores, problems=result.problems)
+    rows["problem"] = result.rejected[REASON_COLUMN].reindex(frame.index)
+    numbers = frame[ROW_COLUMN] if ROW_COLUMN in frame.columns else pd.Series(frame.index + 1, index=frame.index)
+    problems = result.problems.assign(row=numbers.reindex(result.problems["row"]).to_numpy())
+    return SegmentedCustomers(rows=rows, valid=result.valid, scores=scores, problems=problems)

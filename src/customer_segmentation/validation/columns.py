@@ -7,10 +7,13 @@ spelling; every other header is kept as it is (trimmed) and its column carried a
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features.table import FeatureTable, normalise_header
+from customer_segmentation.io import READ_PROBLEM_COLUMN, ROW_COLUMN
 
 
 def resolve_columns(frame: pd.DataFrame, table: FeatureTable, trained: bool = False) -> pd.DataFrame:
@@ -30,12 +33,12 @@ def resolve_columns(frame: pd.DataFrame, table: FeatureTable, trained: bool = Fa
     wanted = {normalise_header(source): source for source in table.source_columns}
     wanted.update({normalise_header(name): name for name in table.names if normalise_header(name) not in wanted})
     renamed = [wanted.get(normalise_header(header), header.strip().lstrip("\ufeff")) for header in headers]
-    repeated = sorted({name for name in renamed if renamed.count(name) > 1})
+    repeated = sorted(name for name, count in Counter(renamed).items() if count > 1)
     if repeated:
         raise CustomerDataError(
             f"column(s) {repeated} appear more than once (headers found: {headers}); keep one column per name"
         )
-    table.check_columns(renamed, trained=trained)
+    table.check_columns([name for name in renamed if name not in (ROW_COLUMN, READ_PROBLEM_COLUMN)], trained=trained)
     resolved = frame.copy(deep=False)
     resolved.columns = renamed
     return resolved

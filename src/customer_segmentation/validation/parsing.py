@@ -1,8 +1,10 @@
 """Numbers and dates from the text that people and spreadsheets write.
 
 ``"58773"``, ``"-12.5"``, ``"1e6"``, ``"$58,773.50"``, ``"58 773 €"`` are numbers: currency symbols
-and spaces are noise; commas are thousands separators only in groups of three (``"1,234,567"``), so
-``"1,5"`` is ambiguous and not a number. Text that means "no value" (``NA``, ``null``, ...) is missing.
+and surrounding spaces are noise; commas and spaces inside a number are thousands separators only in
+groups of three (``"1,234,567"``, ``"72 000"``), so ``"1,5"`` is ambiguous and ``"30 40"`` is two
+numbers: neither is a number. Text that means "no value" (``NA``, ``null``, ...) is missing. A cell
+holding a formula (``=SUM(B2:B4)``: a spreadsheet formula whose value was never saved) is not a number.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import pandas as pd
 
 # Text that means "no value" in exported spreadsheets.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?"})
-_CURRENCY = re.compile(r"[\s$€£¥\u00a0\u202f]")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_CURRENCY = re.compile(r"[$€£¥]")
+_SPACES = "[ \u00a0\u202f]"
+_GROUPED = re.compile(rf"^[+-]?\d{{1,3}}((,\d{{3}})+|({_SPACES}\d{{3}})+)(\.\d+)?$")
 
 
 def missing_cells(values: pd.Series) -> pd.Series:
@@ -36,12 +39,19 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return values.astype("float64"), pd.Series(False, index=values.index)
     text = values.astype("string").str.strip()
     missing = text.isna() | text.str.lower().isin(MISSING_TOKENS)
-    cleaned = text.str.replace(_CURRENCY, "", regex=True)
-    grouped = cleaned.str.match(_THOUSANDS).fillna(False).astype(bool)
-    cleaned = cleaned.where(~grouped, cleaned.str.replace(",", "", regex=False))
+    cleaned = text.str.replace(_CURRENCY, "", regex=True).str.strip(" \u00a0\u202f")
+    grouped = cleaned.str.match(_GROUPED).fillna(False).astype(bool)
+    cleaned = cleaned.where(~grouped, cleaned.str.replace(rf"[,{_SPACES[1:-1]}]", "", regex=True))
     numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype("float64")
     not_a_number = numbers.isna() & ~missing
     return numbers, not_a_number.astype(bool)
+
+
+def is_formula(values: pd.Series) -> pd.Series:
+    """True where a text cell holds a spreadsheet formula (``=SUM(B2:B4)``) instead of its value."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return pd.Series(False, index=values.index)
+    return values.astype("string").str.strip().str.startswith("=").fillna(False).astype(bool)
 
 
 def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:

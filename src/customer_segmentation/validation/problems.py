@@ -8,6 +8,7 @@ problem list and the quality report's counts are all derived from the same recor
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,7 +67,7 @@ def combine(*frames: pd.DataFrame, order: pd.Index, columns: list[str] | None = 
     combined = pd.concat(frames, ignore_index=True)
     rank = {column: position for position, column in enumerate(columns or [])}
     keys = pd.DataFrame({"row": order.get_indexer(combined["row"]),
-                         "column": combined["column"].map(lambda c: rank.get(c, len(rank)))})
+                         "column": combined["column"].map(rank).fillna(len(rank)).to_numpy()})
     combined = combined.iloc[keys.sort_values(["row", "column"], kind="stable").index]
     return combined.reset_index(drop=True)
 
@@ -76,18 +77,22 @@ def problem_text(problems: pd.DataFrame) -> pd.Series:
 
     A record without a column is about the whole row; its reason is the sentence.
     """
-    shown = problems["value"].map(show_value)
-    column = problems["column"].fillna("").astype(str)
-    reason = problems["reason"].astype(str)
-    about_cell = (column + ": " + shown + " is " + reason).to_numpy()
-    return pd.Series(np.where(column.to_numpy() == "", reason.to_numpy(), about_cell), index=problems.index)
+    texts = [reason if not column else f"{column}: {_cached_show(value)} is {reason}"
+             for column, value, reason in zip(problems["column"].fillna("").tolist(), problems["value"].tolist(),
+                                              problems["reason"].astype(str).tolist())]
+    return pd.Series(texts, index=problems.index, dtype="object")
 
 
 def reasons_by_row(problems: pd.DataFrame) -> pd.Series:
     """The ``rejection_reason`` of every row with problems: its sentences joined by ``"; "``."""
     if problems.empty:
         return pd.Series(dtype="object")
-    return problem_text(problems).groupby(problems["row"].to_numpy(), sort=False).agg("; ".join)
+    texts, rows = problem_text(problems).tolist(), problems["row"].to_numpy()
+    # Records of a row are consecutive (``combine`` orders them by row): join each run of equal rows.
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    ends = np.r_[starts[1:], len(rows)]
+    return pd.Series(["; ".join(texts[s:e]) for s, e in zip(starts.tolist(), ends.tolist())], index=rows[starts],
+                     dtype="object")
 
 
 def counts_by_reason(problems: pd.DataFrame) -> dict[str, int]:
@@ -99,6 +104,14 @@ def counts_by_reason(problems: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in pd.Series(key).value_counts().items()}
 
 
+def _cached_show(value: object) -> str:
+    """``show_value`` for the values files repeat (the same bad text or number on many rows)."""
+    try:
+        return _show_cached(value)
+    except TypeError:  # unhashable (a list cell)
+        return show_value(value)
+
+
 def show_value(value: object) -> str:
     """A value as it appears in a message: text quoted (``'abc'``), numbers plain (``7``), missing as ``empty``."""
     if isinstance(value, str):
@@ -108,3 +121,6 @@ def show_value(value: object) -> str:
     if isinstance(value, (float, int, np.number)) and float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
+
+
+_show_cached = functools.lru_cache(maxsize=65_536)(show_value)

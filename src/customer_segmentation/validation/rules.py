@@ -16,9 +16,10 @@ import pandera.pandas as pa
 
 from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features.table import FeatureTable
+from customer_segmentation.io import READ_PROBLEM_COLUMN, ROW_COLUMN
 from customer_segmentation.validation.problems import ProblemLog, combine, reasons_by_row, show_value
 
-ROW_COLUMN = "source_row"
+__all__ = ["REASON_COLUMN", "ROW_COLUMN", "ValidationResult", "check_features", "split_rows", "validate_customers"]
 REASON_COLUMN = "rejection_reason"
 
 
@@ -104,12 +105,28 @@ def check_features(
             shown = frame[feature.column] if feature.derive is None else None
             log.add(missing, feature.name, shown, "missing")
     columns = [column for feature in table for column in (*feature.sources, feature.name)]
-    return combine(source_problems, log.to_frame(), order=frame.index, columns=columns)
+    problems = combine(source_problems, log.to_frame(), order=frame.index, columns=columns)
+    return _read_problems_first(frame, problems)
+
+
+def _read_problems_first(frame: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    """A row that did not fit the header (``io.READ_PROBLEM_COLUMN``) has that one problem: its cells are shifted,
+    so what the other rules say about them is noise."""
+    if READ_PROBLEM_COLUMN not in frame.columns:
+        return problems
+    misread = frame[READ_PROBLEM_COLUMN].notna()
+    log = ProblemLog(frame.index)
+    log.add(misread.to_numpy(), "", frame[READ_PROBLEM_COLUMN], "")
+    records = log.to_frame().assign(reason=lambda r: r["value"], value=None)
+    kept = problems.loc[~problems["row"].isin(frame.index[misread])]
+    return combine(records, kept, order=frame.index)
 
 
 def split_rows(frame: pd.DataFrame, features: pd.DataFrame, problems: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Valid rows (every column, features as floats) and rejected rows (cells as read, plus their reason)."""
     bad = frame.index.isin(problems["row"])
+    if READ_PROBLEM_COLUMN in frame.columns:  # its text is in the problems; the outputs do not carry it
+        frame = frame.drop(columns=READ_PROBLEM_COLUMN)
     # Features replace or join the cells as read; the other columns are shared, not copied.
     valid = frame.copy(deep=False)
     for name in features.columns:

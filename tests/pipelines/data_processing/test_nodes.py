@@ -19,6 +19,12 @@ from tests.helpers import default_features
 FEATURES = default_features()
 
 
+def _dedupe(mapped, features=FEATURES, id_column="auto"):
+    """engineer_features then remove_duplicate_rows, as the pipeline chains them."""
+    values, source_problems = engineer_features(mapped, features)
+    return remove_duplicate_rows(mapped, values, source_problems, features, id_column)
+
+
 def _validate(unique, strategy="median", features=FEATURES):
     """engineer_features then validate_records, as the pipeline chains them: (valid, rejected, problems)."""
     values, source_problems = engineer_features(unique, features)
@@ -68,7 +74,7 @@ def test_standardize_columns_rejects_a_single_feature():
 
 def test_remove_duplicate_rows_keeps_first_and_counts():
     raw = pd.concat([_raw(), _raw().iloc[[0]]], ignore_index=True)
-    unique, summary = remove_duplicate_rows(standardize_columns(raw, FEATURES))
+    unique, summary = _dedupe(standardize_columns(raw, FEATURES))
     assert len(unique) == 3
     assert summary["rows_read"] == 4 and summary["duplicates_removed"] == 1
     assert unique["source_row"].tolist() == [1, 2, 3]
@@ -76,7 +82,7 @@ def test_remove_duplicate_rows_keeps_first_and_counts():
 
 def test_remove_duplicate_rows_keeps_near_duplicates():
     raw = pd.concat([_raw(), _raw(customer_id=["D", "E", "F"])], ignore_index=True)
-    unique, summary = remove_duplicate_rows(standardize_columns(raw, FEATURES))
+    unique, summary = _dedupe(standardize_columns(raw, FEATURES))
     assert summary["duplicates_removed"] == 0 and len(unique) == 6
 
 
@@ -126,7 +132,7 @@ def test_impute_missing_values_fails_on_an_empty_column():
 
 
 def _report_inputs(raw):
-    unique, summary = remove_duplicate_rows(standardize_columns(raw, FEATURES))
+    unique, summary = _dedupe(standardize_columns(raw, FEATURES))
     valid, rejected, problems = _validate(unique, "median")
     out, counts = impute_missing_values(valid, FEATURES, "median")
     return summary, rejected, problems, out, counts, FEATURES
@@ -166,7 +172,7 @@ def _dirty_frame(rows: int = 2000, seed: int = 0) -> pd.DataFrame:
 def test_remove_duplicate_rows_matches_dataframe_duplicated():
     mapped = _dirty_frame()
     expected = mapped.drop(columns="source_row").duplicated(keep="first")
-    unique, summary = remove_duplicate_rows(mapped)
+    unique, summary = _dedupe(mapped)
     assert summary["duplicates_removed"] == int(expected.sum()) > 0
     pd.testing.assert_frame_equal(unique, mapped.loc[~expected])
 
@@ -175,7 +181,7 @@ def test_remove_duplicate_rows_is_exact_when_every_hash_collides(monkeypatch):
     mapped = _dirty_frame()
     real = hashing.row_hashes
     monkeypatch.setattr(hashing, "row_hashes", lambda frame: (np.zeros(len(frame), dtype="uint64"), real(frame)[1]))
-    unique, summary = remove_duplicate_rows(mapped)
+    unique, summary = _dedupe(mapped)
     expected = mapped.drop(columns="source_row").duplicated(keep="first")
     pd.testing.assert_frame_equal(unique, mapped.loc[~expected])
 
@@ -186,7 +192,7 @@ def test_remove_duplicate_rows_treats_any_nan_and_minus_zero_as_pandas_does():
         "annual_income": [np.nan, other_nan, 0.0, -0.0, 1.0],
         "spending_score": [5.0, 5.0, 5.0, 5.0, 5.0], "savings": [1.0] * 5, "age": [30.0] * 5,
     }), FEATURES)
-    unique, summary = remove_duplicate_rows(frame)
+    unique, summary = _dedupe(frame)
     assert summary["duplicates_removed"] == 2 == int(frame.drop(columns="source_row").duplicated().sum())
     assert unique["source_row"].tolist() == [1, 3, 5]
 
@@ -203,13 +209,13 @@ def test_row_hashes_of_distinct_rows_do_not_collide():
 
 def test_remove_duplicate_rows_passes_the_frame_on_when_nothing_is_dropped():
     mapped = standardize_columns(_raw(), FEATURES)
-    unique, summary = remove_duplicate_rows(mapped)
+    unique, summary = _dedupe(mapped)
     assert unique is mapped and summary["duplicates_removed"] == 0
 
 
 def test_input_fingerprint_covers_text_and_numbers_and_ignores_row_numbers():
     def sha(frame):
-        return remove_duplicate_rows(standardize_columns(frame, FEATURES))[1]["input_sha256"]
+        return _dedupe(standardize_columns(frame, FEATURES))[1]["input_sha256"]
 
     numbers = _raw().astype({f: float for f in FEATURE_LIST})
     assert sha(numbers) == sha(numbers.copy())
@@ -240,10 +246,45 @@ def test_data_processing_nodes_leave_their_inputs_unchanged():
     before = raw.copy()
     mapped = standardize_columns(raw, FEATURES)
     mapped_before = mapped.copy()
-    unique, _ = remove_duplicate_rows(mapped)
+    unique, _ = _dedupe(mapped)
     unique_before = unique.copy()
     valid, _ = _validate(unique, "median")[:2]
     valid_before = valid.copy()
     impute_missing_values(valid, FEATURES, "median")
     for frame, copy in ((raw, before), (mapped, mapped_before), (unique, unique_before), (valid, valid_before)):
         pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_rows_that_differ_only_in_number_formatting_are_duplicates():
+    raw = _raw(annual_income=["$12,345", "72000", "31000"], age=["30", "45.0", "61"])
+    again = _raw(annual_income=["12345", "72000", "31000"], age=["30.0", "45", "61"])
+    unique, summary = _dedupe(standardize_columns(pd.concat([raw, again], ignore_index=True), FEATURES))
+    assert summary["duplicates_removed"] == 3 and unique["source_row"].tolist() == [1, 2, 3]
+
+
+def test_two_different_unreadable_rows_are_not_taken_for_duplicates():
+    raw = _raw(customer_id=["A", "A", "A"], annual_income=["abc", "xyz", "abc"], spending_score=["40"] * 3,
+               savings=["1000"] * 3, age=["30"] * 3)
+    _, summary = _dedupe(standardize_columns(raw, FEATURES))
+    assert summary["duplicates_removed"] == 1, "only the third, which repeats the first exactly"
+
+
+def test_an_id_on_two_different_records_is_reported_and_both_are_kept():
+    raw = _raw(customer_id=["A", "A", "B"])
+    unique, summary = _dedupe(standardize_columns(raw, FEATURES))
+    assert len(unique) == 3
+    assert summary["conflicting_ids"] == {"column": "customer_id", "ids": 1, "examples": ["A"]}
+
+
+def test_the_id_column_is_found_by_its_header_or_named_or_switched_off():
+    raw = _raw().rename(columns={"customer_id": "CustomerID"})
+    mapped = standardize_columns(raw.assign(CustomerID=["A", "A", "B"]), FEATURES)
+    assert _dedupe(mapped)[1]["conflicting_ids"]["column"] == "CustomerID"
+    assert _dedupe(mapped, id_column="none")[1]["conflicting_ids"] is None
+
+
+def test_list_cells_from_parquet_are_compared_by_their_text():
+    raw = _raw().astype({f: float for f in FEATURE_LIST}).assign(tags=[["a"], ["b"], ["a"]])
+    raw = pd.concat([raw, raw.iloc[[0]]], ignore_index=True)
+    unique, summary = _dedupe(standardize_columns(raw, FEATURES))
+    assert summary["duplicates_removed"] == 1 and len(unique) == 3

@@ -14,7 +14,7 @@ import pandas as pd
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.derive import compute_features
-from customer_segmentation.pipelines.data_processing import hashing
+from customer_segmentation.pipelines.data_processing import duplicates, hashing
 from customer_segmentation.validation.columns import resolve_columns
 from customer_segmentation.validation.problems import counts_by_reason, show_value
 from customer_segmentation.validation.rules import ROW_COLUMN, check_features, split_rows
@@ -46,42 +46,25 @@ def standardize_columns(customers: pd.DataFrame, features: dict[str, Any]) -> pd
 
     Returns:
         The same rows, the table's source headers in its spelling, and a 1-based ``source_row``
-        column (row 1 is the first line under the header).
+        column: the reader's line numbers for a CSV (row 1 is the first line under the header),
+        else the rows' positions.
     """
-    if ROW_COLUMN in customers.columns:
-        raise CustomerDataError(f"the input already has a column named '{ROW_COLUMN}'; rename it")
     mapped = resolve_columns(customers, FeatureTable.from_config(features))
-    mapped.insert(0, ROW_COLUMN, pd.RangeIndex(1, len(mapped) + 1))
+    if ROW_COLUMN in mapped.columns:
+        numbers = mapped[ROW_COLUMN]
+        if not (pd.api.types.is_integer_dtype(numbers) and numbers.is_unique and (numbers >= 1).all()):
+            raise CustomerDataError(f"the input already has a column named '{ROW_COLUMN}' that does not number "
+                                    "its rows; rename it")
+    else:
+        mapped.insert(0, ROW_COLUMN, pd.RangeIndex(1, len(mapped) + 1))
     return mapped.reset_index(drop=True)
-
-
-def remove_duplicate_rows(customers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Drops exact duplicate records, keeping the first.
-
-    Args:
-        customers: Output of ``standardize_columns``.
-
-    Returns:
-        The unique rows and ``{rows_read, duplicates_removed, input_sha256}``.
-    """
-    content = customers.drop(columns=ROW_COLUMN)
-    hashes, hashed = hashing.row_hashes(content)
-    duplicated = hashing.exact_duplicates(content, hashes)
-    summary = {
-        "rows_read": len(customers),
-        "duplicates_removed": int(duplicated.sum()),
-        "input_sha256": hashing.fingerprint(content, hashes, hashed),
-    }
-    logger.info("read %d rows, %d exact duplicates removed", len(customers), summary["duplicates_removed"])
-    # Without duplicates the frame is passed on as it is: no copy of millions of rows.
-    return (customers.loc[~duplicated] if summary["duplicates_removed"] else customers), summary
 
 
 def engineer_features(customers: pd.DataFrame, features: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Computes every feature of the table from its source columns (plain, or derived: sum, ratio, ...).
 
     Args:
-        customers: Unique rows with the table's headers.
+        customers: Rows with the table's headers.
         features: The feature table.
 
     Returns:
@@ -96,6 +79,43 @@ def engineer_features(customers: pd.DataFrame, features: dict[str, Any]) -> tupl
     return values, problems
 
 
+def remove_duplicate_rows(
+    customers: pd.DataFrame, customer_features: pd.DataFrame, source_problems: pd.DataFrame,
+    features: dict[str, Any], id_column: str | None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Drops duplicate records, keeping the first: the same features (as numbers) and the same other cells.
+
+    Args:
+        customers: Output of ``standardize_columns``.
+        customer_features: Output of ``engineer_features``.
+        source_problems: The source cells that could not be read (they are compared as text).
+        features: The feature table.
+        id_column: The column of customer ids (``auto``: found from its header; ``none``: no ids).
+
+    Returns:
+        The unique rows and ``{rows_read, duplicates_removed, input_sha256, conflicting_ids}``.
+    """
+    table = FeatureTable.from_config(features)
+    key = duplicates.duplicate_key(customers, customer_features, source_problems, table)
+    hashes, hashed = hashing.row_hashes(key)
+    duplicated = hashing.exact_duplicates(key, hashes)
+    # Without duplicates the frame is passed on as it is: no copy of millions of rows.
+    unique = customers.loc[~duplicated] if duplicated.any() else customers
+    conflicts = duplicates.conflicting_ids(unique, duplicates.find_id_column(customers, id_column, table))
+    summary = {
+        "rows_read": len(customers),
+        "duplicates_removed": int(duplicated.sum()),
+        "input_sha256": hashing.fingerprint(key, hashes, hashed),
+        "conflicting_ids": conflicts,
+    }
+    logger.info("read %d rows, %d duplicates removed", len(customers), summary["duplicates_removed"])
+    if conflicts and conflicts["ids"]:
+        logger.warning("%d %s value(s) are on more than one different record, e.g. %s: the records are kept; "
+                       "check whether they are one customer", conflicts["ids"], conflicts["column"],
+                       conflicts["examples"][:5])
+    return unique, summary
+
+
 def validate_records(
     customers: pd.DataFrame,
     customer_features: pd.DataFrame,
@@ -107,7 +127,7 @@ def validate_records(
 
     Args:
         customers: Unique rows as read.
-        customer_features: Output of ``engineer_features``.
+        customer_features: Output of ``engineer_features`` (for every row read).
         source_problems: Unreadable source cells, from ``engineer_features``.
         features: The feature table.
         missing_values: ``median`` keeps rows with missing cells for imputation; ``drop`` rejects them.
@@ -122,6 +142,9 @@ def validate_records(
             "(conf/base/parameters_data_processing.yml)"
         )
     table = FeatureTable.from_config(features)
+    if len(customer_features) != len(customers):  # duplicates were removed after the features were computed
+        customer_features = customer_features.loc[customers.index]
+        source_problems = source_problems.loc[source_problems["row"].isin(customers.index)]
     problems = check_features(customers, customer_features, source_problems, table, missing_values == "drop")
     valid, rejected = split_rows(customers, customer_features, problems)
     logger.info("%d rows valid, %d rejected", len(valid), len(rejected))
@@ -196,6 +219,7 @@ def build_data_quality_report(
         "rejections_by_reason": counts_by_reason(validation_problems),
         "cells_imputed": cells_imputed,
         "constant_features": _constant_features(model_input_customers, features),
+        "conflicting_ids": deduplication.get("conflicting_ids"),
         "input_sha256": deduplication["input_sha256"],
     }
     accounted = report["rows_out"] + report["rows_rejected"] + report["duplicates_removed"]

@@ -20,16 +20,17 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="standardize_columns_node",
             ),
             Node(
-                func=remove_duplicate_rows,
-                inputs="mapped_customers",
-                outputs=["unique_customers", "deduplication_summary"],
-                name="remove_duplicate_rows_node",
-            ),
-            Node(
                 func=engineer_features,
-                inputs=["unique_customers", "params:features"],
+                inputs=["mapped_customers", "params:features"],
                 outputs=["customer_features", "source_problems"],
                 name="engineer_features_node",
+            ),
+            Node(
+                func=remove_duplicate_rows,
+                inputs=["mapped_customers", "customer_features", "source_problems", "params:features",
+                        "params:id_column"],
+                outputs=["unique_customers", "deduplication_summary"],
+                name="remove_duplicate_rows_node",
             ),
             Node(
                 func=validate_records,

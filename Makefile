@@ -55,7 +55,7 @@ test: install-test
 	$(BIN)/python -m pytest
 
 app: install
-	$(BIN)/streamlit run streamlit_app/app.py --server.address $(HOST) --server.port $(APP_PORT) \
+	$(BIN)/streamlit run streamlit_app/serve.py --server.address $(HOST) --server.port $(APP_PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 viz: install

@@ -114,7 +114,7 @@ def bench_cold_start(project: Path) -> dict:
     env.pop("CUSTOMER_SEGMENTATION_PROJECT", None)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "streamlit_app/app.py", "--server.port", str(port),
+        [str(Path(sys.executable).parent / "streamlit"), "run", "streamlit_app/serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )

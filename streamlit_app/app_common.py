@@ -20,10 +20,12 @@ from customer_segmentation.app_support import (
     find_project_root,
     latest_model_version,
     load_bundle,
+    load_last_complete,
     open_project,
     version_time,
 )
 from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectNotFoundError, legacy_model_files
+from customer_segmentation.hooks.snapshot import MANIFEST, SNAPSHOT_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,12 @@ def get_bundle(root: str, version: str, generation: float) -> ModelBundle:
     # ``generation`` (the project handle's opened_at) ties the bundle to the parameters it was read with,
     # and keeps a served bundle apart from a reload of the same version next to newer files.
     return load_bundle(get_project(root), version)
+
+
+@st.cache_resource(show_spinner="Loading the last complete run...", max_entries=2)
+def get_last_complete(root: str, generation: float, manifest_time: float) -> ModelBundle | None:
+    # ``manifest_time`` (the manifest's mtime) re-reads the set when a newer run has completed.
+    return load_last_complete(get_project(root))
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -125,6 +133,11 @@ def _session_bundle(handle: ProjectHandle) -> ModelBundle | None:
             st.warning(f"The newest model ({version}) cannot be served yet: {error} "
                        f"Still serving the model trained in run {previous.version}.", icon=":material/history:")
             return previous
+        complete = _last_complete_bundle(handle, generation)
+        if complete is not None and complete.version != version:
+            st.warning(f"The newest run ({version}) did not complete: {error} Showing the last complete run "
+                       f"({complete.version}) instead.", icon=":material/history:")
+            return complete
         st.error(str(error), icon=":material/error:")
         st.caption("Train a model that fits the current configuration with:")
         st.code(TRAIN_COMMAND, language="bash")
@@ -138,6 +151,15 @@ def _session_bundle(handle: ProjectHandle) -> ModelBundle | None:
                     icon=":material/info:")
         return bundle
     return None
+
+
+def _last_complete_bundle(handle: ProjectHandle, generation: float) -> ModelBundle | None:
+    manifest = handle.root / SNAPSHOT_DIR / MANIFEST
+    try:
+        manifest_time = manifest.stat().st_mtime
+    except OSError:
+        return None
+    return get_last_complete(str(handle.root), generation, manifest_time)
 
 
 def _previous_bundle(handle: ProjectHandle, failed_version: str) -> ModelBundle | None:

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from customer_segmentation.hooks import (
     BackgroundWriteHooks,
+    CompleteRunSnapshotHooks,
     ConfigCheckHooks,
     DataFingerprintHooks,
     MlflowStoreCheckHooks,
     ModelRegistryHooks,
     NodeTimingHooks,
     ProcessTuningHooks,
+    RunGuardHooks,
+    RunTagHooks,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +34,12 @@ if "mlflow.telemetry" in sys.modules:
 
     set_telemetry_client()
 
-HOOKS = (MlflowStoreCheckHooks(), ConfigCheckHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
-         ModelRegistryHooks())
+# Outputs, reports, model files and the MLflow store hold customer data: whatever this process creates
+# (a run, the app, a notebook) is readable by its user only.
+os.umask(0o077)
+
+HOOKS = (RunGuardHooks(), MlflowStoreCheckHooks(), ConfigCheckHooks(), RunTagHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
+         ModelRegistryHooks(), CompleteRunSnapshotHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -37,7 +37,7 @@ RENDER_TIMEOUT_MS = 90_000
 
 @pytest.fixture(scope="module")
 def app_url(trained_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run streamlit_app/app.py` from the trained copy's root, as `make app` does."""
+    """`streamlit run streamlit_app/serve.py` from the trained copy's root, as `make app` does."""
     if not CHROMIUM.exists():
         subprocess.run(["bash", str(PROJECT_ROOT / "scripts" / "ensure_chromium.sh")], check=False)
     if not CHROMIUM.exists():
@@ -49,7 +49,7 @@ def app_url(trained_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     env = dict(os.environ, PYTHONPATH=str(trained_project / "src"), KEDRO_DISABLE_TELEMETRY="1",
                DO_NOT_TRACK="1", MLFLOW_DISABLE_TELEMETRY="true")
     env.pop("CUSTOMER_SEGMENTATION_PROJECT", None)
-    command = [str(VENV_BIN / "streamlit"), "run", "streamlit_app/app.py", "--server.port", str(port),
+    command = [str(VENV_BIN / "streamlit"), "run", "streamlit_app/serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with background_server(command, cwd=trained_project, env=env, log_path=log, ready_url=f"{url}/_stcore/health"):
         yield url

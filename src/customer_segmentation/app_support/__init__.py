@@ -3,7 +3,7 @@
 The app's pages stay short scripts; everything they compute lives here so that pytest can
 test it directly: opening the Kedro project (:mod:`.project`), loading one coherent set of
 pipeline outputs (:mod:`.bundle`), validating and scoring customers (:mod:`.scoring`),
-spreadsheet-safe CSV export (:mod:`.export`), charts (:mod:`.charts`) and MLflow runs
+spreadsheet-safe CSV export (``customer_segmentation.spreadsheets``), charts (:mod:`.charts`) and MLflow runs
 (:mod:`.runs`, which imports MLflow only when called).
 """
 
@@ -14,9 +14,10 @@ from customer_segmentation.app_support.bundle import (
     NoTrainedModelError,
     UnreadableModelError,
     load_bundle,
+    load_last_complete,
     version_time,
 )
-from customer_segmentation.app_support.export import spreadsheet_safe_csv
+from customer_segmentation.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.app_support.project import ProjectHandle, find_project_root, latest_model_version, open_project
 from customer_segmentation.app_support.scoring import (
     FileScore,
@@ -40,6 +41,7 @@ __all__ = [
     "find_project_root",
     "latest_model_version",
     "load_bundle",
+    "load_last_complete",
     "open_project",
     "predict_customer",
     "problems_table",

@@ -7,9 +7,11 @@ reload, and a bundle whose files disagree with its model is refused.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +19,7 @@ import pandas as pd
 
 from customer_segmentation.app_support.project import MODEL_DATASET, TRAIN_COMMAND, ProjectHandle
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.hooks.snapshot import MANIFEST, SNAPSHOT_DIR
 from customer_segmentation.segmentation.contract import model_table
 from customer_segmentation.segmentation.customers import segment_names
 
@@ -105,27 +108,30 @@ def load_bundle(project: ProjectHandle, version: str) -> ModelBundle:
         IncompleteOutputsError: profiles, segments or metrics missing or from another run.
     """
     model = _load_model(project, version)
-    table = model_table(model)
     outputs = {name: _load_output(project, name, required=True) for name in REQUIRED_OUTPUTS}
-    optional = {name: _load_output(project, name, required=False) for name in OPTIONAL_OUTPUTS}
-    profiles = outputs["segment_profiles"].sort_values("segment_id").reset_index(drop=True)
-    bundle = ModelBundle(
+    outputs.update({name: _load_output(project, name, required=False) for name in OPTIONAL_OUTPUTS})
+    bundle = _bundle(project, version, model, outputs)
+    _check_coherent(bundle, project)
+    logger.info("loaded model %s: k=%d, %d customers", version, bundle.k, len(bundle.segments))
+    return bundle
+
+
+def _bundle(project: ProjectHandle, version: str, model: Any, outputs: dict[str, Any]) -> ModelBundle:
+    table = model_table(model)
+    return ModelBundle(
         version=version,
         model=model,
         table=table,
-        profiles=profiles,
+        profiles=outputs["segment_profiles"].sort_values("segment_id").reset_index(drop=True),
         segments=outputs["customer_segments"],
         metrics=dict(outputs["clustering_metrics"]),
-        k_sweep=optional["k_sweep"],
-        k_selection=optional["k_selection"],
-        quality_report=optional["data_quality_report"],
+        k_sweep=outputs.get("k_sweep"),
+        k_selection=outputs.get("k_selection"),
+        quality_report=outputs.get("data_quality_report"),
         tracking_uri=project.tracking_uri,
         experiment_name=project.experiment_name,
         configuration_changed=_configuration_changed(table, project.features),
     )
-    _check_coherent(bundle, project)
-    logger.info("loaded model %s: k=%d, %d customers", version, bundle.k, len(bundle.segments))
-    return bundle
 
 
 def _load_model(project: ProjectHandle, version: str) -> Any:
@@ -149,6 +155,44 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
             f"Pipeline with steps {list(MODEL_STEPS)} (missing: {missing}). Retrain with `{TRAIN_COMMAND}`."
         )
     return model
+
+
+def load_last_complete(project: ProjectHandle) -> ModelBundle | None:
+    """The bundle of the last run that finished (``hooks/snapshot.py``), or None when there is none.
+
+    Its outputs are the files kept aside when that run ended, not the ones a later run may have
+    half-replaced; they are checked to belong to its model like any bundle.
+    """
+    folder = project.root / SNAPSHOT_DIR
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        version = str(manifest["model_version"])
+        files = {name: folder / filename for name, filename in manifest["files"].items()}
+    except (OSError, ValueError, KeyError):
+        return None
+    if any(name not in files for name in REQUIRED_OUTPUTS):
+        return None
+    try:
+        model = _load_model(project, version)
+        outputs = {name: _read_snapshot_file(path) for name, path in files.items()}
+    except Exception as error:  # noqa: BLE001 - no usable last complete run: the caller says so
+        logger.warning("the last complete run %s cannot be served: %s", version, error)
+        return None
+    bundle = _bundle(project, version, model, outputs)
+    try:
+        _check_coherent(bundle, project)
+    except IncompleteOutputsError as error:
+        logger.warning("the last complete run %s cannot be served: %s", version, error)
+        return None
+    return bundle
+
+
+def _read_snapshot_file(path: Path) -> Any:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".csv":
+        return pd.read_csv(path)
+    return json.loads(path.read_text())
 
 
 def _configuration_changed(table: FeatureTable, configured: Any) -> bool:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sklearn.pipeline import Pipeline
 
+from customer_segmentation.errors import write_error
+
 # Types trusted beyond skops' own safe list (scikit-learn estimators, NumPy arrays, built-ins): none.
 TRUSTED_TYPES: list[str] = []
 
@@ -35,8 +37,11 @@ def save_model(model: Pipeline, path: str | Path) -> None:
         sio.dump(model, temporary)
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        failure = write_error(error, path)
+        if failure is not None:
+            raise failure from error
         raise
 
 

@@ -1,0 +1,78 @@
+"""The last complete, consistent set of outputs, kept aside for the app.
+
+A training run that ends well records which model version and which output files belong together:
+``data/07_model_output/last_complete_run/`` holds a hard link to each output the app reads (no copy:
+outputs are replaced by rename, so a link keeps the finished run's file) and ``manifest.json`` naming
+the model version. When a later run is killed or fails half-way, the app serves this set, with a
+notice, instead of a mix of two runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_DIR = Path("data/07_model_output/last_complete_run")
+MANIFEST = "manifest.json"
+MODEL_DATASET = "segmentation_model"
+# What the app loads beside the model (app_support/bundle.py).
+SNAPSHOT_DATASETS = ("customer_segments", "segment_profiles", "clustering_metrics", "k_sweep", "k_selection",
+                     "data_quality_report")
+
+
+def _filepath(catalog: Any, name: str) -> Path | None:
+    try:
+        described = catalog[name]._describe()
+    except Exception:  # noqa: BLE001 - not in this catalog
+        return None
+    path = described.get("filepath") or (described.get("dataset") or {}).get("filepath")
+    return Path(str(path)) if path else None
+
+
+def write_snapshot(project: Path, version: str, files: dict[str, Path]) -> Path:
+    """Links ``files`` into a fresh snapshot folder with its manifest, then swaps it into place."""
+    target = project / SNAPSHOT_DIR
+    fresh = target.with_name(f".{target.name}.{os.getpid()}.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    names = {}
+    for name, path in files.items():
+        kept = fresh / f"{name}{path.suffix}"
+        try:
+            os.link(path, kept)
+        except OSError:  # another file system: a copy
+            shutil.copy2(path, kept)
+        names[name] = kept.name
+    manifest = {"model_version": version, "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "files": names}
+    (fresh / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    previous = target.with_name(f".{target.name}.{os.getpid()}.old")
+    if target.exists():
+        os.replace(target, previous)
+    os.replace(fresh, target)
+    shutil.rmtree(previous, ignore_errors=True)
+    return target
+
+
+class CompleteRunSnapshotHooks:
+    """After a run that trained a model and ended well, keeps its outputs aside as the last complete set."""
+
+    @hook_impl(trylast=True)  # after the background writes have been waited for (BackgroundWriteHooks, tryfirst)
+    def after_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
+        if MODEL_DATASET not in pipeline.all_outputs():
+            return
+        files = {name: _filepath(catalog, name) for name in SNAPSHOT_DATASETS}
+        present = {name: path for name, path in files.items() if path is not None and path.is_file()}
+        project = Path(run_params["project_path"])
+        target = write_snapshot(project, run_params["run_id"], present)
+        logger.info("kept the outputs of run %s as the last complete set (%s)", run_params["run_id"],
+                    target.relative_to(project))

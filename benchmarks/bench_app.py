@@ -89,7 +89,7 @@ def bench_predict_page(project: Path, repeats: int) -> dict:
     started = time.perf_counter()
     at.run()
     first = time.perf_counter() - started
-    at.switch_page("pages/predict.py").run()
+    at.switch_page("app_pages/predict.py").run()
     at.form_submit_button[0].click().run()
     assert at.success, "the predict page did not answer"
 
@@ -150,7 +150,7 @@ def bench_cold_start(project: Path) -> dict:
                 result[f"{session}_first_paint_s"] = time.perf_counter() - origin
                 page.get_by_text("Segment profiles").wait_for(timeout=120_000)  # the page script has finished
                 result[f"{session}_page_complete_s"] = time.perf_counter() - origin
-                page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+                page.locator(".vega-embed canvas.marks").first.wait_for(timeout=120_000)
                 result[f"{session}_chart_drawn_s"] = time.perf_counter() - origin
                 page.close()
             browser.close()

@@ -19,10 +19,11 @@ st.set_page_config(page_title="Customer segments", page_icon=":material/donut_sm
 
 page = st.navigation(
     [
-        st.Page("pages/segments.py", title="Segments", icon=":material/scatter_plot:", default=True),
-        st.Page("pages/predict.py", title="Predict a customer", icon=":material/person_search:"),
-        st.Page("pages/score_file.py", title="Score a file", icon=":material/upload_file:"),
-        st.Page("pages/model_runs.py", title="Model & runs", icon=":material/monitoring:"),
+        st.Page("app_pages/segments.py", title="Segments", icon=":material/scatter_plot:", default=True),
+        st.Page("app_pages/predict.py", title="Predict a customer", icon=":material/person_search:"),
+        st.Page("app_pages/score_file.py", title="Score a file", icon=":material/upload_file:"),
+        st.Page("app_pages/monitoring.py", title="Monitoring", icon=":material/monitor_heart:"),
+        st.Page("app_pages/model_runs.py", title="Model & runs", icon=":material/monitoring:"),
     ]
 )
 page.run()

@@ -12,5 +12,6 @@ def register_pipelines() -> dict[str, Pipeline]:
         A mapping from pipeline names to ``Pipeline`` objects.
     """
     pipelines = find_pipelines(raise_errors=True)
-    pipelines["__default__"] = sum(pipelines.values())
+    # `kedro run` trains: monitoring scores a new batch and runs on its own (--pipelines monitoring).
+    pipelines["__default__"] = sum(p for name, p in pipelines.items() if name != "monitoring")
     return pipelines

@@ -19,6 +19,7 @@ from customer_segmentation.hooks import (
     NodeTimingHooks,
     ProcessTuningHooks,
     RunGuardHooks,
+    RunNameHooks,
     RunTagHooks,
 )
 
@@ -38,7 +39,7 @@ if "mlflow.telemetry" in sys.modules:
 # (a run, the app, a notebook) is readable by its user only.
 os.umask(0o077)
 
-HOOKS = (RunGuardHooks(), MlflowStoreCheckHooks(), ConfigCheckHooks(), RunTagHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
+HOOKS = (RunGuardHooks(), MlflowStoreCheckHooks(), ConfigCheckHooks(), RunTagHooks(), RunNameHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
          ModelRegistryHooks(), CompleteRunSnapshotHooks())
 
 CONFIG_LOADER_ARGS = {

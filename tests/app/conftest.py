@@ -16,10 +16,11 @@ from tests.conftest import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
 PAGES = {
-    "segments": "pages/segments.py",
-    "predict": "pages/predict.py",
-    "score": "pages/score_file.py",
-    "runs": "pages/model_runs.py",
+    "segments": "app_pages/segments.py",
+    "predict": "app_pages/predict.py",
+    "score": "app_pages/score_file.py",
+    "monitoring": "app_pages/monitoring.py",
+    "runs": "app_pages/model_runs.py",
 }
 
 

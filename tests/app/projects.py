@@ -47,6 +47,7 @@ def variant(base: Path, name: str) -> Path:
     - ``reconfigured``: the feature table in parameters.yml no longer matches what the model was trained on.
     - ``unreadable``: the newest model version is not a model file.
     - ``tampered``: the newest model version names a type outside the trusted list (a pickle-style attack).
+    - ``monitored``: two batches of new customers scored by the monitoring pipeline.
     - ``missing_segments``: customer_segments.parquet was deleted.
     - ``mixed``: customer_segments.parquet holds other assignments than the model makes.
     - ``retrain...``: a plain copy, for a test that adds a newer model while the app is open.
@@ -66,6 +67,12 @@ def variant(base: Path, name: str) -> Path:
         path.write_bytes(b"this is not a model file\n")
     elif name == "tampered":
         write_tampered_model(model_path(project, NEWER_VERSION))
+    elif name == "monitored":  # two batches scored: an unchanged one, then one with older customers
+        from tests.pipelines.monitoring.conftest import batch
+
+        for file_name, frame in (("march.csv", batch(600, seed=41)), ("april.csv", batch(600, seed=42, shift={"age": 1}))):
+            frame.to_csv(project / "data/01_raw" / file_name, index=False)
+            run_kedro(project, "run", "--pipelines", "monitoring", "--params", f"batch_path=data/01_raw/{file_name}")
     elif name == "missing_segments":
         (project / "data/07_model_output/customer_segments.parquet").unlink()
     elif name == "mixed":  # segments rewritten by another run: assignments no longer match the model

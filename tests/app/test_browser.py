@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.app import projects
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 from tests.servers import background_server, free_port
 
@@ -36,8 +37,14 @@ RENDER_TIMEOUT_MS = 90_000
 
 
 @pytest.fixture(scope="module")
-def app_url(trained_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run streamlit_app/serve.py` from the trained copy's root, as `make app` does."""
+def served_project(projects_dir: Path) -> Path:
+    """A trained copy of the project that has also monitored two batches."""
+    return projects.variant(projects_dir, "monitored")
+
+
+@pytest.fixture(scope="module")
+def app_url(served_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run streamlit_app/serve.py` from the project copy's root, as `make app` does."""
     if not CHROMIUM.exists():
         subprocess.run(["bash", str(PROJECT_ROOT / "scripts" / "ensure_chromium.sh")], check=False)
     if not CHROMIUM.exists():
@@ -46,12 +53,12 @@ def app_url(trained_project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = dict(os.environ, PYTHONPATH=str(trained_project / "src"), KEDRO_DISABLE_TELEMETRY="1",
+    env = dict(os.environ, PYTHONPATH=str(served_project / "src"), KEDRO_DISABLE_TELEMETRY="1",
                DO_NOT_TRACK="1", MLFLOW_DISABLE_TELEMETRY="true")
     env.pop("CUSTOMER_SEGMENTATION_PROJECT", None)
     command = [str(VENV_BIN / "streamlit"), "run", "streamlit_app/serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with background_server(command, cwd=trained_project, env=env, log_path=log, ready_url=f"{url}/_stcore/health"):
+    with background_server(command, cwd=served_project, env=env, log_path=log, ready_url=f"{url}/_stcore/health"):
         yield url
 
 
@@ -72,6 +79,14 @@ def tab(chromium_browser, app_url):
     page.set_default_timeout(RENDER_TIMEOUT_MS)
     yield page
     context.close()
+
+
+def chart_drawn(tab, index: int = 0) -> None:
+    """Waits until the page's ``index``-th Vega-Lite chart is drawn (charts below the fold draw once scrolled to)."""
+    chart = tab.locator(".vega-embed").nth(index)
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas.marks, svg.marks").first.wait_for()
 
 
 def open_page(tab, app_url: str, path: str, ready_text: str) -> None:
@@ -107,7 +122,7 @@ def upload(tab, app_url: str) -> None:
 
 def test_segments_page_renders_the_chart_and_profiles(tab, app_url):
     open_page(tab, app_url, "", "Segment chart")
-    tab.locator(".js-plotly-plot").first.wait_for()
+    chart_drawn(tab, 0)
     assert tab.get_by_text("Trained by MLflow run").count() == 1
     assert screenshot(tab, "segments").stat().st_size > 20_000
 
@@ -118,7 +133,7 @@ def test_predict_one_customer(tab, app_url):
     age.fill("35")
     tab.get_by_role("button", name="Predict segment").click()
     tab.get_by_text("This customer belongs to").wait_for()
-    tab.locator(".js-plotly-plot").nth(1).wait_for()
+    chart_drawn(tab, 1)
     assert "Suggested action" in tab.locator("[data-testid=stMain]").inner_text()
     screenshot(tab, "predict")
 
@@ -161,5 +176,25 @@ def test_downloaded_scored_file_has_segments_and_is_spreadsheet_safe(tab, app_ur
 def test_model_and_runs_page_compares_mlflow_runs(tab, app_url):
     open_page(tab, app_url, "model_runs", "Recent MLflow runs")
     tab.get_by_text("Compare runs by").wait_for()
-    tab.locator(".js-plotly-plot").nth(1).wait_for()
+    chart_drawn(tab, 1)
     screenshot(tab, "model_runs")
+
+
+def test_an_audience_is_downloaded_for_a_campaign(tab, app_url, served_project):
+    open_page(tab, app_url, "", "Audiences for campaigns")
+    with tab.expect_download() as download_info:
+        tab.get_by_role("button", name="Download the audience (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename == "audience_segments_0.csv"
+    audience = pd.read_csv(io.BytesIO(Path(download.path()).read_bytes()), encoding="utf-8-sig")
+    segments = pd.read_parquet(served_project / "data/07_model_output/customer_segments.parquet")
+    assert len(audience) == int((segments["segment_id"] == 0).sum()) and set(audience["segment_id"]) == {0}
+    assert {"customer_id", "runner_up_name", "borderline", "imputed_features"} <= set(audience.columns)
+
+
+def test_monitoring_page_shows_the_latest_alert_and_the_history(tab, app_url):
+    open_page(tab, app_url, "monitoring", "Segment shares, batch after batch")
+    chart_drawn(tab, 0)
+    main = tab.locator("[data-testid=stMain]").inner_text()
+    assert "Latest batch april.csv" in main and "Features, latest batch" in main
+    assert screenshot(tab, "monitoring").stat().st_size > 20_000

@@ -28,9 +28,16 @@ def table_with(at, column: str) -> pd.DataFrame:
     return next(frame.value for frame in at.dataframe if column in frame.value.columns)
 
 
-def plotly_spec(at, index: int) -> dict:
-    """The figure of the page's ``index``-th plotly chart, as sent to the browser."""
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+def vega_spec(at, index: int) -> dict:
+    """The Vega-Lite specification of the page's ``index``-th chart, as sent to the browser."""
+    return json.loads(at.get("vega_lite_chart")[index].proto.spec)
+
+
+def vega_data(at, index: int) -> pd.DataFrame:
+    """The rows of the ``index``-th chart's main layer (Streamlit sends them as Arrow, beside the spec)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(at.get("vega_lite_chart")[index].proto.data.data).read_all().to_pandas()
 
 
 def metric_values(at) -> dict[str, str]:
@@ -70,9 +77,10 @@ def test_segments_profile_table_lists_every_segment_with_its_action(open_app, tr
 def test_segments_chart_shows_every_segment_and_the_centres_on_the_map(open_app, trained_project):
     profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
     at = open_app(trained_project)
-    chart = plotly_spec(at, 0)
-    assert sorted(trace["name"] for trace in chart["data"]) == sorted([*profiles["segment_name"], "Segment centres"])
-    assert chart["layout"]["xaxis"]["title"]["text"] == "Segment map, axis 1 (PCA)"
+    points, centres, labels = vega_spec(at, 0)["layer"]
+    assert points["encoding"]["color"]["scale"]["domain"] == profiles["segment_name"].tolist()
+    assert sorted(c["segment_name"] for c in centres["data"]["values"]) == sorted(profiles["segment_name"])
+    assert points["encoding"]["x"]["title"] == "Segment map, axis 1 (PCA)"
 
 
 def test_segments_chart_can_show_two_chosen_features(open_app, trained_project):
@@ -80,9 +88,26 @@ def test_segments_chart_can_show_two_chosen_features(open_app, trained_project):
     at.radio(key="segments_view").set_value("Two features").run()
     at.selectbox(key="segments_x").set_value("age").run()
     assert not at.exception
-    layout = plotly_spec(at, 0)["layout"]
-    assert (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]) == (
-        "Age (years)", "Spending score (score 0-100)")
+    encoding = vega_spec(at, 0)["layer"][0]["encoding"]
+    assert (encoding["x"]["title"], encoding["y"]["title"]) == ("Age (years)", "Spending score (score 0-100)")
+
+
+def test_segments_page_offers_the_audience_of_chosen_segments_for_download(open_app, trained_project):
+    segments = pd.read_parquet(trained_project / "data/07_model_output/customer_segments.parquet")
+    at = open_app(trained_project)
+    at.multiselect(key="audience_segments").set_value([1, 2]).run()
+    assert not at.exception
+    count = int(segments["segment_id"].isin([1, 2]).sum())
+    assert any(c.startswith(f"{count:,} customers, with every column") for c in texts(at.caption))
+    assert at.download_button(key="audience_csv").label == "Download the audience (CSV)"
+    assert at.download_button(key="audience_parquet").label == "Download the audience (Parquet)"
+
+
+def test_segments_page_compares_two_segments_feature_by_feature(open_app, trained_project):
+    at = open_app(trained_project)
+    at.selectbox(key="compare_second").set_value(3).run()
+    table = table_with(at, "effect size d")
+    assert len(table) == 4 and set(table["difference"]) <= {"negligible", "small", "medium", "large"}
 
 
 # ---------- Predict a customer ----------
@@ -104,10 +129,21 @@ def test_predict_places_the_customer_on_the_map_and_ranks_segment_distances(open
     profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
     at = open_app(trained_project, "predict")
     at.form_submit_button[0].click().run()
-    distances, segment_map = plotly_spec(at, 0), plotly_spec(at, 1)
-    assert sorted(distances["data"][0]["y"]) == sorted(profiles["segment_name"])
-    (customer,) = [t for t in segment_map["data"] if t["name"] == "This customer"]
-    assert len(customer["x"]) == len(customer["y"]) == 1
+    distances, segment_map = vega_spec(at, 0), vega_spec(at, 1)
+    assert sorted(vega_data(at, 0)["segment_name"]) == sorted(profiles["segment_name"])
+    (customer,) = [layer for layer in segment_map["layer"] if layer["mark"].get("shape") == "diamond"]
+    assert len(customer["data"]["values"]) == 1
+
+
+def test_predict_puts_the_customer_beside_the_segment_and_says_how_to_reach_the_runner_up(open_app, trained_project):
+    at = open_app(trained_project, "predict")
+    at.form_submit_button[0].click().run()
+    table = table_with(at, "this customer")
+    assert table["feature"].tolist() == ["Annual income", "Spending score", "Savings", "Age"]
+    assert table["this customer"].str.startswith("$").tolist() == [True, False, True, False]
+    (heading,) = [h for h in texts(at.subheader) if h.startswith("To move to ")]
+    assert any("would bring the customer to the border" in m for m in texts(at.markdown)) or any(
+        "No single feature" in c for c in texts(at.caption))
 
 
 def test_predict_out_of_range_age_gets_a_message_next_to_the_field(open_app, trained_project):
@@ -143,6 +179,20 @@ def test_score_file_lists_row_problems_and_scores_the_other_rows(open_app, train
         {"Row": 3, "Column": "age", "Value": "7", "Reason": "outside the allowed range [18, 100]"},
         {"Row": 4, "Column": "annual_income", "Value": "abc", "Reason": "not a number"},
     ]
+
+
+def test_score_file_shows_every_row_with_its_segment_and_problem_and_filters_them(open_app, trained_project):
+    at = open_app(trained_project, "score")
+    at.file_uploader(key="score_upload").set_value(("customers.csv", GOOD_AND_BAD_CSV, "text/csv"))
+    at.run()
+    rows = table_with(at, "runner_up_name")
+    assert len(rows) == 4 and rows["segment_name"].notna().sum() == 2 and rows["problem"].notna().sum() == 2
+    at.toggle(key="score_filter_problems").set_value(True).run()
+    assert table_with(at, "runner_up_name")["problem"].notna().all() and len(table_with(at, "runner_up_name")) == 2
+    at.toggle(key="score_filter_problems").set_value(False).run()
+    first = rows["segment_name"].dropna().iloc[0]
+    at.multiselect(key="score_filter_segments").set_value([first]).run()
+    assert set(table_with(at, "runner_up_name")["segment_name"]) == {first}
 
 
 def test_score_file_offers_the_scored_file_for_download(open_app, trained_project):
@@ -191,12 +241,44 @@ def test_model_runs_shows_the_data_quality_report(open_app, trained_project):
 
 def test_model_runs_lists_the_mlflow_run_behind_the_served_model(open_app, trained_project):
     at = open_app(trained_project, "runs")
-    runs = table_with(at, "mlflow_run_id")
-    served = runs.loc[runs["serving"]]
+    runs, ids = table_with(at, "serving"), table_with(at, "kedro_run_id")
     assert len(runs) == 2  # the fixture trains twice
-    assert served["kedro_run_id"].tolist() == [projects.model_version(trained_project)]
+    served = runs.loc[runs["serving"], "run_name"].tolist()
+    assert ids.loc[ids["run_name"].isin(served), "kedro_run_id"].tolist() == [projects.model_version(trained_project)]
     assert "metrics.silhouette" in runs.columns
     assert at.selectbox(key="runs_metric").value == "silhouette"
+
+
+def test_runs_are_named_after_their_data_and_settings(open_app, trained_project):
+    rows = len(pd.read_csv(trained_project / "data/01_raw/segmentation_data.csv"))
+    names = table_with(open_app(trained_project, "runs"), "serving")["run_name"].tolist()
+    assert sorted(names) == sorted(f"segmentation_data.csv · {rows:,} rows · 4 features · k={k}" for k in (3, 4))
+
+
+# ---------- Monitoring ----------
+
+
+def test_monitoring_before_any_batch_shows_the_command_to_run(open_app, trained_project):
+    at = open_app(trained_project, "monitoring")
+    assert not at.exception
+    assert any(i.startswith("No batch has been monitored yet") for i in texts(at.info))
+    assert any("kedro run --pipelines monitoring --params batch_path=" in c for c in texts(at.code))
+
+
+def test_monitoring_shows_the_alert_the_history_and_the_latest_report(open_app, projects_dir):
+    project = projects.variant(projects_dir, "monitored")
+    report = json.loads((project / "data/08_reporting/drift_report.json").read_text())
+    at = open_app(project, "monitoring")
+    assert not at.exception
+    shown = texts(at.warning) + texts(at.error) + texts(at.success)
+    assert any(m.startswith("Latest batch **april.csv**") and report["reason"] in m for m in shown)
+    assert report["alert"] in ("watch", "retrain")
+    history = vega_data(at, 0)
+    assert history["batch_label"].str.startswith("march.csv (").any() and history["batch_label"].str.startswith(
+        "april.csv (").any()
+    features = table_with(at, "Drifted").set_index("Feature")
+    assert bool(features.loc["Age", "Drifted"]) and metric_values(at)["Rows in the batch"] == "600"
+    assert len(table_with(at, "In the batch")) == 4
 
 
 # ---------- States without a usable model ----------

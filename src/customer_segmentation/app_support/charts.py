@@ -1,28 +1,48 @@
-"""Interactive plotly charts for the app and the notebook (no Streamlit here)."""
+"""Interactive charts for the app and the notebook, as Vega-Lite specifications (no Streamlit here).
+
+Vega-Lite draws on a canvas in the browser, fast without a GPU, and its data travels as Arrow; a
+chart is a :class:`Chart`: the frame of its large layer (``data``, may be None) and the specification,
+whose small layers (segment centres, one customer) carry their rows inline. Pages show it with
+``st.vega_lite_chart(chart.data, chart.spec)``. Colours are fixed per segment id, the same in
+every chart.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.colors import qualitative
-from plotly.subplots import make_subplots
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.units import axis_label as feature_axis_label
 
 MAP_AXES = ("map_x", "map_y")
 MAP_LABELS = {"map_x": "Segment map, axis 1 (PCA)", "map_y": "Segment map, axis 2 (PCA)"}
-_PALETTE = qualitative.Safe
-# No template: Streamlit applies its own theme, and resolving a named template costs ~30 ms per figure.
-_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend=dict(title=None))
+# Colour-blind-safe qualitative palette (Paul Tol's "muted"), then its bright variant.
+PALETTE = ("#88CCEE", "#CC6677", "#DDCC77", "#117733", "#332288", "#AA4499", "#44AA99", "#999933", "#882255",
+           "#661100", "#6699CC", "#888888")
+_CHOSEN_COLOUR = "#d62728"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite chart: ``spec`` and the frame its main layer draws (None when every layer is inline)."""
+
+    data: pd.DataFrame | None
+    spec: dict[str, Any]
 
 
 def segment_colours(profiles: pd.DataFrame) -> dict[str, str]:
     """One colour per segment name, stable across charts (by segment id)."""
     ordered = profiles.sort_values("segment_id")
-    return {str(name): _PALETTE[int(i) % len(_PALETTE)] for i, name in zip(ordered["segment_id"], ordered["segment_name"])}
+    return {str(name): PALETTE[int(i) % len(PALETTE)] for i, name in zip(ordered["segment_id"], ordered["segment_name"])}
+
+
+def _colour_scale(profiles: pd.DataFrame) -> dict[str, Any]:
+    colours = segment_colours(profiles)
+    return {"domain": list(colours), "range": list(colours.values())}
 
 
 def axis_label(column: str, table: FeatureTable) -> str:
@@ -33,143 +53,138 @@ def axis_label(column: str, table: FeatureTable) -> str:
     return feature_axis_label(feature) if feature is not None else column
 
 
-def segment_map(
-    points: pd.DataFrame,
-    profiles: pd.DataFrame,
-    table: FeatureTable,
-    x: str = "map_x",
-    y: str = "map_y",
-    customer: dict[str, float] | None = None,
-    hover: Sequence[str] = (),
-) -> go.Figure:
-    """Customers coloured by segment, segment centres as large markers, optionally one customer.
+def segment_map(points: pd.DataFrame, profiles: pd.DataFrame, table: FeatureTable, x: str = "map_x",
+                y: str = "map_y", customer: dict[str, float] | None = None, hover: Sequence[str] = ()) -> Chart:
+    """Customers coloured by segment, segment centres as crosses with their names, optionally one customer.
 
     Args:
         points: Customers with ``segment_name`` and the ``x``/``y`` columns.
         profiles: ``segment_profiles``; centres are ``map_x``/``map_y`` or ``<feature>_mean``.
         table: The model's feature table (axis labels and units).
-        x, y: ``map_x``/``map_y`` (PCA map) or two feature columns (original units).
+        x, y: ``map_x``/``map_y`` (PCA map) or two feature columns (their units).
         customer: ``{x: ..., y: ...}`` of a customer to highlight.
         hover: Extra columns shown on hover.
     """
-    colours = segment_colours(profiles)
-    figure = go.Figure()
-    for name, group in points.groupby("segment_name", sort=False):
-        hover_cols = [c for c in hover if c in group.columns]
-        figure.add_trace(
-            go.Scatter(  # numpy arrays: plotly converts pandas columns slowly
-                x=group[x].to_numpy(), y=group[y].to_numpy(), mode="markers", name=str(name), legendgroup=str(name),
-                marker=dict(color=colours.get(str(name), "#888"), size=5, opacity=0.55),
-                customdata=group[hover_cols].to_numpy() if hover_cols else None,
-                hovertemplate=_hover(hover_cols, x, y, table) + f"<extra>{name}</extra>",
-            )
-        )
-    centre_x = (profiles[x] if x in MAP_AXES else profiles[f"{x}_mean"]).to_numpy()
-    centre_y = (profiles[y] if y in MAP_AXES else profiles[f"{y}_mean"]).to_numpy()
-    figure.add_trace(
-        go.Scatter(
-            x=centre_x, y=centre_y, mode="markers", name="Segment centres", text=profiles["segment_name"].tolist(),
-            marker=dict(symbol="x", size=16, color=[colours[str(n)] for n in profiles["segment_name"]],
-                        line=dict(width=2, color="#222")),
-            hovertemplate="%{text}<br>centre<extra></extra>",
-        )
-    )
-    labels = [dict(x=cx, y=cy, text=str(name), showarrow=False, yshift=18, font=dict(size=12, color="#222"),
-                   bgcolor="rgba(255,255,255,0.85)", borderpad=2)
-              for name, cx, cy in zip(profiles["segment_name"], centre_x, centre_y)]
-    if customer is not None:
-        figure.add_trace(
-            go.Scatter(
-                x=[customer[x]], y=[customer[y]], mode="markers", name="This customer",
-                marker=dict(symbol="star", size=22, color="#111", line=dict(width=2, color="#fff")),
-                hovertemplate="This customer<extra></extra>",
-            )
-        )
-    figure.update_layout(xaxis_title=axis_label(x, table), yaxis_title=axis_label(y, table), height=520,
-                         annotations=labels,
-                         **_LAYOUT)
-    return figure
-
-
-def segment_sizes(profiles: pd.DataFrame) -> go.Figure:
-    """Customers per segment, with their share."""
-    colours = segment_colours(profiles)
-    ordered = profiles.sort_values("size")
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["size"], y=ordered["segment_name"], orientation="h",
-            marker_color=[colours[str(n)] for n in ordered["segment_name"]],
-            text=[f"{s:,} ({p:.0%})" for s, p in zip(ordered["size"], ordered["share"])],
-            textposition="auto", hovertemplate="%{y}: %{x:,} customers<extra></extra>",
-        )
-    )
-    figure.update_layout(xaxis_title="Customers", height=80 + 45 * len(profiles), **_LAYOUT)
-    return figure
-
-
-def distance_chart(distances: pd.DataFrame, profiles: pd.DataFrame) -> go.Figure:
-    """How far one customer is from every segment centre (shorter = closer)."""
-    colours = segment_colours(profiles)
-    ordered = distances.sort_values("distance", ascending=False)
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["distance"], y=ordered["segment_name"], orientation="h",
-            marker_color=[colours.get(str(n), "#888") for n in ordered["segment_name"]],
-            marker_line=dict(width=[3 if a else 0 for a in ordered["assigned"]], color="#111"),
-            text=[f"{d:.2f}" for d in ordered["distance"]], textposition="auto",
-            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        xaxis_title="Distance (shorter = closer)",
-        height=80 + 45 * len(distances), **_LAYOUT,
-    )
-    return figure
-
-
-def k_sweep_chart(k_sweep: pd.DataFrame, chosen_k: int | None) -> go.Figure:
-    """The k sweep: one small chart per quality measure, the chosen k marked."""
-    measures = [
-        (c, t) for c, t in (
-            ("silhouette", "Silhouette (higher is better)"),
-            ("stability", "Stability (higher is better)"),
-            ("inertia", "Inertia (look for the elbow)"),
-            ("davies_bouldin", "Davies-Bouldin (lower is better)"),
-        ) if c in k_sweep.columns and k_sweep[c].notna().any()
+    hover = [c for c in hover if c in points.columns and c not in (x, y)]
+    shown = points[list(dict.fromkeys(["segment_name", x, y, *hover]))].copy()
+    shown["segment_name"] = shown["segment_name"].astype(str)
+    colour = {"field": "segment_name", "type": "nominal", "scale": _colour_scale(profiles),
+              "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 400}}
+    position = {"x": {"field": x, "type": "quantitative", "title": axis_label(x, table), "scale": {"zero": False}},
+                "y": {"field": y, "type": "quantitative", "title": axis_label(y, table), "scale": {"zero": False}}}
+    centres = [{x: float(row[x] if x in MAP_AXES else row[f"{x}_mean"]),
+                y: float(row[y] if y in MAP_AXES else row[f"{y}_mean"]), "segment_name": str(row["segment_name"])}
+               for _, row in profiles.iterrows()]
+    tooltip = [{"field": "segment_name", "title": "Segment"},
+               *({"field": c, "title": axis_label(c, table), "format": ",.4~g" if c in table.names or c in MAP_AXES
+                  else None} for c in [x, y, *hover])]
+    layers: list[dict[str, Any]] = [
+        {"mark": {"type": "circle", "size": 22, "opacity": 0.55},
+         "encoding": {**position, "color": colour, "tooltip": [{k: v for k, v in t.items() if v is not None}
+                                                             for t in tooltip]}},
+        {"data": {"values": centres}, "mark": {"type": "point", "shape": "cross", "size": 320, "filled": True,
+                                               "stroke": "#222", "strokeWidth": 1.5},
+         "encoding": {**position, "color": {**colour, "legend": None},
+                      "tooltip": [{"field": "segment_name", "title": "Centre of"}]}},
+        {"data": {"values": centres}, "mark": {"type": "text", "dy": -18, "fontSize": 12, "fontWeight": "bold"},
+         "encoding": {**position, "text": {"field": "segment_name"}}},
     ]
-    figure = make_subplots(rows=1, cols=max(1, len(measures)), subplot_titles=[t for _, t in measures])
-    for position, (column, _) in enumerate(measures, start=1):
-        figure.add_trace(
-            go.Scatter(x=k_sweep["k"], y=k_sweep[column], mode="lines+markers", name=column, showlegend=False,
-                       line=dict(color=_PALETTE[0])),
-            row=1, col=position,
-        )
+    if customer is not None:
+        layers.append({"data": {"values": [{x: float(customer[x]), y: float(customer[y]), "label": "This customer"}]},
+                       "mark": {"type": "point", "shape": "diamond", "size": 480, "filled": True, "color": "#111",
+                                "opacity": 1, "stroke": "#fff", "strokeWidth": 2},
+                       "encoding": {**position, "tooltip": [{"field": "label", "title": ""}]}})
+    return Chart(shown, {"width": "container", "height": 480, "layer": layers})
+
+
+def segment_sizes(profiles: pd.DataFrame) -> Chart:
+    """Customers per segment, with their share."""
+    rows = [{"segment_name": str(r.segment_name), "size": int(r.size), "label": f"{int(r.size):,} ({r.share:.0%})"}
+            for r in profiles.sort_values("size", ascending=False).itertuples()]
+    largest = max((row["size"] for row in rows), default=1)
+    encoding = {"y": {"field": "segment_name", "type": "nominal", "sort": None, "title": None,
+                      "axis": {"labelLimit": 300}},
+                "x": {"field": "size", "type": "quantitative", "title": "Customers",
+                      "scale": {"domainMax": largest * 1.35}}}  # room for the labels
+    return Chart(None, {"width": "container", "height": 45 * len(rows) + 40, "data": {"values": rows}, "layer": [
+        {"mark": "bar", "encoding": {**encoding, "color": {"field": "segment_name", "scale": _colour_scale(profiles),
+                                                           "legend": None},
+                                     "tooltip": [{"field": "segment_name"}, {"field": "label", "title": "Customers"}]}},
+        {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {**encoding, "text": {"field": "label"}}},
+    ]})
+
+
+def distance_chart(distances: pd.DataFrame, profiles: pd.DataFrame) -> Chart:
+    """How far one customer is from every segment centre (shorter = closer); their segment outlined."""
+    rows = [{"segment_name": str(r.segment_name), "distance": round(float(r.distance), 3), "assigned": bool(r.assigned)}
+            for r in distances.sort_values("distance").itertuples()]
+    farthest = max((row["distance"] for row in rows), default=1.0)
+    encoding = {"y": {"field": "segment_name", "type": "nominal", "sort": None, "title": None,
+                      "axis": {"labelLimit": 300}},
+                "x": {"field": "distance", "type": "quantitative", "title": "Distance (shorter = closer)",
+                      "scale": {"domainMax": farthest * 1.25}}}
+    return Chart(None, {"width": "container", "height": 45 * len(rows) + 40, "data": {"values": rows}, "layer": [
+        {"mark": {"type": "bar", "stroke": "#111"},
+         "encoding": {**encoding, "color": {"field": "segment_name", "scale": _colour_scale(profiles), "legend": None},
+                      "strokeWidth": {"condition": {"test": "datum.assigned", "value": 3}, "value": 0},
+                      "tooltip": [{"field": "segment_name"}, {"field": "distance"}]}},
+        {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {**encoding, "text": {"field": "distance"}}},
+    ]})
+
+
+def k_sweep_chart(k_sweep: pd.DataFrame, chosen_k: int | None) -> Chart:
+    """The k sweep: one small chart per quality measure, the chosen k marked."""
+    measures = [(c, t) for c, t in (("silhouette", "Silhouette (higher is better)"),
+                                    ("stability", "Stability (higher is better)"),
+                                    ("inertia", "Inertia (look for the elbow)"),
+                                    ("davies_bouldin", "Davies-Bouldin (lower is better)"))
+                if c in k_sweep.columns and k_sweep[c].notna().any()]
+    rows = k_sweep[["k", *(c for c, _ in measures)]].to_dict("records")
+    panels = []
+    for column, title in measures:
+        layers = [{"mark": {"type": "line", "point": True, "color": PALETTE[4]},
+                   "encoding": {"x": {"field": "k", "type": "quantitative", "title": "k (segments)",
+                                      "axis": {"tickMinStep": 1}},
+                                "y": {"field": column, "type": "quantitative", "title": None, "scale": {"zero": False}},
+                                "tooltip": [{"field": "k"}, {"field": column, "format": ".4~g"}]}}]
         if chosen_k is not None:
-            figure.add_vline(x=chosen_k, line=dict(dash="dash", color="#d62728"), row=1, col=position)
-        figure.update_xaxes(title_text="k (segments)", dtick=1, row=1, col=position)
-    figure.update_layout(height=320, **_LAYOUT)
-    return figure
+            layers.append({"data": {"values": [{"k": chosen_k}]}, "mark": {"type": "rule", "strokeDash": [6, 4],
+                                                                          "color": _CHOSEN_COLOUR},
+                           "encoding": {"x": {"field": "k", "type": "quantitative"}}})
+        panels.append({"title": title, "width": 180, "height": 220, "layer": layers})
+    return Chart(None, {"data": {"values": rows}, "hconcat": panels})
 
 
-def runs_chart(runs: pd.DataFrame, metric: str, current_run: str | None = None) -> go.Figure:
-    """One metric across MLflow runs, oldest first; the run behind the served model highlighted."""
-    label = metric.removeprefix("metrics.")
+def runs_chart(runs: pd.DataFrame, metric: str, label: str, current_run: str | None = None) -> Chart:
+    """One metric across MLflow runs, oldest first; the run behind the served model in red."""
     ordered = runs.dropna(subset=[metric]).sort_values("start_time")
-    ks = ordered["metrics.k"] if "metrics.k" in ordered.columns else [None] * len(ordered)
-    labels = [" · ".join([f"{start:%m-%d %H:%M:%S}", *([f"k={k:.0f}"] if pd.notna(k) else []), str(rid)[:8]])
-              for start, k, rid in zip(ordered["start_time"], ks, ordered["mlflow_run_id"])]
-    colours = [("#d62728" if rid == current_run else _PALETTE[0]) for rid in ordered["mlflow_run_id"]]
-    figure = go.Figure(
-        go.Bar(x=labels, y=ordered[metric], marker_color=colours, width=0.5 if len(ordered) <= 3 else None,
-               customdata=ordered["start_time"].astype(str),
-               hovertemplate="%{x}<br>started %{customdata}<br>" + label + " %{y:.4g}<extra></extra>")
-    )
-    figure.update_layout(yaxis_title=label, xaxis_title="MLflow run, oldest to newest (UTC start · k · run id)",
-                         height=340, **_LAYOUT)
-    return figure
+    rows = [{"run": f"{start:%m-%d %H:%M} · {name}", "value": float(value),
+             "serving": run_id == current_run, "started": str(start)}
+            for start, name, value, run_id in zip(ordered["start_time"], ordered["run_name"], ordered[metric],
+                                                  ordered["mlflow_run_id"])]
+    return Chart(None, {"width": "container", "height": 320, "data": {"values": rows},
+                        "mark": {"type": "bar", "size": 28},
+                        "encoding": {"x": {"field": "run", "type": "nominal", "sort": None, "title": None,
+                                           "axis": {"labelAngle": -30, "labelLimit": 260}},
+                                     "y": {"field": "value", "type": "quantitative", "title": label},
+                                     "color": {"condition": {"test": "datum.serving", "value": _CHOSEN_COLOUR},
+                                               "value": PALETTE[4]},
+                                     "tooltip": [{"field": "run"}, {"field": "started"},
+                                                 {"field": "value", "title": label, "format": ".4~g"}]}})
 
 
-def _hover(columns: Sequence[str], x: str, y: str, table: FeatureTable) -> str:
-    lines = [f"{axis_label(x, table)}: %{{x:,.4g}}", f"{axis_label(y, table)}: %{{y:,.4g}}"]
-    lines += [f"{c}: %{{customdata[{i}]}}" for i, c in enumerate(columns)]
-    return "<br>".join(lines)
+def history_chart(history: pd.DataFrame, profiles: pd.DataFrame) -> Chart:
+    """Each segment's share of the customers in every scored batch, oldest first."""
+    shown = history.assign(batch_label=history["batch"].astype(str) + " (" +
+                           history["scored_at"].astype(str).str[:16].str.replace("T", " ") + ")",
+                           segment_name=history["segment_name"].astype(str))
+    return Chart(shown[["batch_label", "segment_name", "share", "size", "rows"]], {
+        "width": "container", "height": 300, "mark": {"type": "line", "point": {"size": 60}, "strokeWidth": 2.5},
+        "encoding": {"x": {"field": "batch_label", "type": "ordinal", "sort": None, "title": "Batch (file, scored at)",
+                           "axis": {"labelAngle": 0, "labelLimit": 220}},
+                     "y": {"field": "share", "type": "quantitative", "title": "Share of the batch",
+                           "axis": {"format": "%"}},
+                     "color": {"field": "segment_name", "type": "nominal", "scale": _colour_scale(profiles),
+                               "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 400}},
+                     "tooltip": [{"field": "segment_name", "title": "Segment"}, {"field": "batch_label", "title": "Batch"},
+                                 {"field": "share", "format": ".1%"}, {"field": "size", "title": "Customers"}]}})

@@ -9,7 +9,11 @@ import pandas as pd
 logger = logging.getLogger(__name__)
 
 KEDRO_RUN_TAG = "run_id"  # kedro-mlflow tags each run with the Kedro session id = the model version
-RUN_COLUMNS = ("mlflow_run_id", "run_name", "status", "start_time", "kedro_run_id")
+FEATURES_TAG, KIND_TAG = "customer_segmentation.features", "customer_segmentation.kind"  # hooks/run_name.py
+RUN_COLUMNS = ("mlflow_run_id", "run_name", "status", "start_time", "kedro_run_id", "kind", "features")
+# What people call the metrics the runs log.
+METRIC_NAMES = {"k": "Segments (k)", "silhouette": "Silhouette", "calinski_harabasz": "Calinski-Harabasz",
+                "davies_bouldin": "Davies-Bouldin", "inertia": "Inertia", "chosen_k": "Chosen k (eda)"}
 
 
 class TrackingStoreError(RuntimeError):
@@ -46,6 +50,8 @@ def recent_runs(tracking_uri: str, experiment_name: str, max_results: int = 20) 
             "status": run.info.status,
             "start_time": pd.to_datetime(run.info.start_time, unit="ms", utc=True),
             "kedro_run_id": run.data.tags.get(KEDRO_RUN_TAG),
+            "kind": run.data.tags.get(KIND_TAG, "training"),
+            "features": run.data.tags.get(FEATURES_TAG),
         }
         row.update({f"metrics.{k}": v for k, v in sorted(run.data.metrics.items())})
         rows.append(row)
@@ -86,3 +92,13 @@ def find_run(tracking_uri: str, experiment_name: str, version: str) -> dict | No
         "start_time": pd.to_datetime(run.info.start_time, unit="ms", utc=True),
         "metrics": dict(run.data.metrics),
     }
+
+
+def training_runs(runs: pd.DataFrame, features: list[str] | None) -> pd.DataFrame:
+    """The training runs among ``runs``; with ``features``, only those trained on that feature set
+    (runs from before runs were tagged with their features are kept)."""
+    training = runs.loc[runs["kind"].fillna("training") != "monitoring"]
+    if features is None:
+        return training
+    same = training["features"].isna() | (training["features"] == ",".join(features))
+    return training.loc[same]

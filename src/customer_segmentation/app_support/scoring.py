@@ -19,7 +19,9 @@ from customer_segmentation.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.io import ROW_COLUMN, read_customer_csv
 from customer_segmentation.segmentation import score
+from customer_segmentation.segmentation.contract import model_borderline_ratio
 from customer_segmentation.segmentation.customers import segment_customers
+from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.validation.problems import PROBLEM_COLUMNS, counts_by_reason
 from customer_segmentation.validation.rules import validate_customers
 
@@ -42,6 +44,9 @@ class Prediction:
     map_x: float
     map_y: float
     typical_distance: float | None
+    runner_up_id: int
+    runner_up_name: str
+    borderline: bool
 
 
 @dataclass(frozen=True)
@@ -98,9 +103,11 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], va
     if messages:
         raise CustomerDataError("; ".join(f"{f}: {m}" for f, m in messages.items()))
     customer = pd.DataFrame([{f: float(values[f]) for f in bundle.features}])
-    scores = score(bundle.model, customer, all_distances=True).iloc[0]
-    segment_id = int(scores["segment_id"])
+    scored = score(bundle.model, customer, all_distances=True)
     names = bundle.segment_names
+    flags = explain(scored, list(names.values()), model_borderline_ratio(bundle.model)).iloc[0]
+    scores = scored.iloc[0]
+    segment_id = int(scores["segment_id"])
     table = pd.DataFrame({
         "segment_id": list(names),
         "segment_name": list(names.values()),
@@ -117,6 +124,9 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], va
         map_x=float(scores["map_x"]),
         map_y=float(scores["map_y"]),
         typical_distance=_typical_distance(bundle, segment_id),
+        runner_up_id=int(flags["runner_up_id"]),
+        runner_up_name=str(flags["runner_up_name"]),
+        borderline=bool(flags["borderline"]),
     )
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path, PurePosixPath
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kedro.io import AbstractDataset
@@ -43,19 +45,9 @@ class AtomicDataset(AbstractDataset):
         return self._dataset.load()
 
     def save(self, data: Any) -> None:
-        target = Path(str(self._filepath))
-        temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dataset_class(**{**self._config, "filepath": str(temporary)}).save(data)
-            _owner_only(temporary)
-            _replace(temporary, target)
-        except BaseException as error:
-            _remove(temporary)
-            failure = write_error(error, target)
-            if failure is not None:
-                raise failure from error
-            raise
+            with written_in_place(Path(str(self._filepath))) as temporary:
+                self._dataset_class(**{**self._config, "filepath": str(temporary)}).save(data)
         finally:
             self._dataset.release()
 
@@ -69,7 +61,26 @@ class AtomicDataset(AbstractDataset):
         return {"filepath": str(self._filepath), "dataset": self._dataset_class.__name__}
 
 
-def _owner_only(path: Path) -> None:
+@contextmanager
+def written_in_place(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write; renamed over ``target`` (owner-only) when the block ends
+    well, removed when it does not. A full disk or a missing permission raises ``OutputWriteError``."""
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_path(temporary)
+        yield temporary
+        owner_only(temporary)
+        replace_path(temporary, target)
+    except BaseException as error:
+        remove_path(temporary)
+        failure = write_error(error, target)
+        if failure is not None:
+            raise failure from error
+        raise
+
+
+def owner_only(path: Path) -> None:
     if path.is_dir():
         for child in path.rglob("*"):
             os.chmod(child, 0o700 if child.is_dir() else 0o600)
@@ -78,18 +89,18 @@ def _owner_only(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
-def _replace(temporary: Path, target: Path) -> None:
+def replace_path(temporary: Path, target: Path) -> None:
     """Renames ``temporary`` over ``target``; a folder (a Parquet dataset written by Spark) is swapped whole."""
     if temporary.is_dir() and target.exists():
         previous = target.with_name(f".{target.name}.{os.getpid()}.old")
         os.replace(target, previous)
         os.replace(temporary, target)
-        _remove(previous)
+        remove_path(previous)
     else:
         os.replace(temporary, target)
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
     else:

@@ -54,6 +54,16 @@ def format_value(feature: Feature, value: float) -> str:
     return f"{number} {feature.unit}" if feature.unit else number
 
 
+def format_change(feature: Feature, change: float) -> str:
+    """A difference in the feature's unit, without sign: ``$18k``, ``7 points`` (a score), ``9 years``."""
+    unit = feature.unit.lower()
+    if unit == "score":
+        return f"{abs(change):.0f} points"
+    if unit == "years":
+        return f"{abs(change):.0f} years"
+    return format_value(feature, abs(change))
+
+
 def form_step(feature: Feature) -> float:
     """A sensible +/- step for a number field: 1,000 for incomes and savings, else 1."""
     large = feature.maximum is None or feature.maximum >= 100_000

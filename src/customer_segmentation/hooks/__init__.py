@@ -4,6 +4,7 @@
 * :mod:`.mlflow_store`: the MLflow store checked before kedro-mlflow connects; the input's fingerprint as tags.
 * :mod:`.run_guard`: one run at a time per project, owner-only files, runs a killed process left marked FAILED.
 * :mod:`.registry`: the trained model registered (and aliased) only when the whole run succeeded.
+* :mod:`.run_name`: MLflow runs named from their input, rows, features and k.
 * :mod:`.snapshot`: the outputs of the last complete run kept aside for the app.
 * :mod:`.timing`: start-up, node and dataset timings in the log.
 * :mod:`.process`: background writes finished before a run ends; process tuning.
@@ -19,6 +20,7 @@ from customer_segmentation.hooks.mlflow_store import (
 )
 from customer_segmentation.hooks.registry import ModelRegistryHooks
 from customer_segmentation.hooks.run_guard import RunGuardHooks, RunTagHooks
+from customer_segmentation.hooks.run_name import RunNameHooks
 from customer_segmentation.hooks.snapshot import CompleteRunSnapshotHooks
 from customer_segmentation.hooks.process import BackgroundWriteHooks, ProcessTuningHooks, use_jemalloc_for_arrow
 from customer_segmentation.hooks.timing import NodeTimingHooks
@@ -34,6 +36,7 @@ __all__ = [
     "NodeTimingHooks",
     "ProcessTuningHooks",
     "RunGuardHooks",
+    "RunNameHooks",
     "RunTagHooks",
     "check_tracking_uri",
     "load_mlflow_config",

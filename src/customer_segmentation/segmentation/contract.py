@@ -1,7 +1,7 @@
 """What a trained model carries besides its numbers: the feature table it was trained with and its segment names.
 
 Stored as plain attributes of the fitted ``Pipeline`` (``feature_table_``: the table as configuration,
-``segment_names_``: one name per segment id), so they travel with the model wherever it is saved
+``segment_names_``: one name per segment id, ``borderline_ratio_``: see ``explain.py``), so they travel with the model wherever it is saved
 (the versioned file in ``data/06_models``, the MLflow registry) and use only built-in types. The app
 validates uploads and builds its form from this table, not from the project's current parameters.
 """
@@ -15,10 +15,12 @@ from customer_segmentation.segmentation.scoring import model_features
 
 TABLE_ATTRIBUTE = "feature_table_"
 NAMES_ATTRIBUTE = "segment_names_"
+BORDERLINE_ATTRIBUTE = "borderline_ratio_"
 
 
-def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[str] | None = None) -> Pipeline:
-    """Stores ``table`` (and the segment names, if given) in ``model``; returns the model."""
+def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[str] | None = None,
+                    borderline_ratio: float | None = None) -> Pipeline:
+    """Stores ``table`` (and the segment names and borderline ratio, if given) in ``model``; returns the model."""
     if table.names != model_features(model):
         raise ValueError(f"the feature table {table.names} does not match the model's features {model_features(model)}")
     setattr(model, TABLE_ATTRIBUTE, table.to_config())
@@ -27,6 +29,8 @@ def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[st
         if len(segment_names) != k:
             raise ValueError(f"{len(segment_names)} segment names for a model with {k} segments")
         setattr(model, NAMES_ATTRIBUTE, [str(name) for name in segment_names])
+    if borderline_ratio is not None:
+        setattr(model, BORDERLINE_ATTRIBUTE, float(borderline_ratio))
     return model
 
 
@@ -44,3 +48,10 @@ def model_segment_names(model: Pipeline) -> list[str] | None:
     """One name per segment id, or None when the model was saved without them."""
     names = getattr(model, NAMES_ATTRIBUTE, None)
     return None if names is None else [str(name) for name in names]
+
+
+def model_borderline_ratio(model: Pipeline) -> float:
+    """Own / runner-up distance from which a customer is borderline (``segmentation/explain.py``)."""
+    from customer_segmentation.segmentation.explain import DEFAULT_BORDERLINE_RATIO
+
+    return float(getattr(model, BORDERLINE_ATTRIBUTE, DEFAULT_BORDERLINE_RATIO))

@@ -8,6 +8,7 @@ the way the model was trained, whatever the project's configuration says today.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,12 +16,14 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.io import ROW_COLUMN
-from customer_segmentation.segmentation.contract import model_segment_names, model_table
+from customer_segmentation.segmentation.contract import model_borderline_ratio, model_segment_names, model_table
+from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.scoring import score
 from customer_segmentation.validation.columns import resolve_columns
 from customer_segmentation.validation.rules import REASON_COLUMN, validate_customers
 
-OUTPUT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "problem")
+OUTPUT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "runner_up_id", "runner_up_name", "borderline",
+                  "imputed_features", "problem")
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,9 @@ class SegmentedCustomers:
     """Every row of the input with its segment (or its problem), and the details behind it.
 
     ``rows``: the input's columns as read, plus ``segment_id`` (empty for rejected rows),
-    ``segment_name``, ``distance_to_centre`` and ``problem`` (empty for scored rows). An input column
-    with one of those names is kept as ``<name> (uploaded)``.
+    ``segment_name``, ``distance_to_centre``, ``runner_up_id``, ``runner_up_name``, ``borderline``
+    (``explain.py``), ``imputed_features`` (the features filled from ``medians``) and ``problem`` (empty for scored rows). An input column with one of those names is
+    kept as ``<name> (uploaded)``.
     ``valid``: the scored rows with their features as numbers; ``scores``: :func:`score` of them;
     ``problems``: one record per problem, ``row`` being the row's ``source_row`` (its line under the
     header, as the reader numbers it) or else its 1-based position.
@@ -50,14 +54,15 @@ def segment_names(model: Pipeline) -> list[str]:
     return model_segment_names(model) or [f"Segment {i}" for i in range(model[-1].n_clusters)]
 
 
-def segment_customers(model: Pipeline, frame: pd.DataFrame, reject_missing: bool = True,
+def segment_customers(model: Pipeline, frame: pd.DataFrame, medians: Mapping[str, float] | None = None,
                       today: pd.Timestamp | None = None) -> SegmentedCustomers:
     """Validates ``frame`` with the model's feature table and scores its valid rows.
 
     Args:
         model: A trained segmentation model (with its contract).
         frame: Customers as read (text or numbers), any column order, extra columns kept.
-        reject_missing: A missing feature is a problem (there are no training medians to impute with here).
+        medians: Training medians to fill a missing feature with, as training did (named in
+            ``imputed_features``); without them a missing feature is the row's problem.
         today: Reference date for ``years_since``/``days_since`` features that set none.
 
     Raises:
@@ -66,8 +71,9 @@ def segment_customers(model: Pipeline, frame: pd.DataFrame, reject_missing: bool
     frame = frame.reset_index(drop=True)
     table = model_table(model)
     resolved = resolve_columns(frame, table, trained=True)
-    result = validate_customers(resolved, table, reject_missing=reject_missing, today=today)
-    scores = score(model, result.valid)
+    result = validate_customers(resolved, table, reject_missing=medians is None, today=today)
+    valid, imputed = _impute(result.valid, table.names, medians)
+    scores = score(model, valid)
     names = np.array(segment_names(model), dtype=object)
 
     rows = frame.rename(columns={c: f"{c} (uploaded)" for c in frame.columns if c in OUTPUT_COLUMNS})
@@ -76,7 +82,26 @@ def segment_customers(model: Pipeline, frame: pd.DataFrame, reject_missing: bool
     rows["segment_id"] = segment_id
     rows["segment_name"] = pd.Series(names[scores["segment_id"].to_numpy()], index=scores.index).reindex(frame.index)
     rows["distance_to_centre"] = scores["distance_to_centre"].reindex(frame.index)
+    explained = explain(scores, list(names), model_borderline_ratio(model))
+    rows["runner_up_id"] = explained["runner_up_id"].astype("Int64").reindex(frame.index)
+    rows["runner_up_name"] = explained["runner_up_name"].astype("object").reindex(frame.index)
+    rows["borderline"] = explained["borderline"].astype("boolean").reindex(frame.index)
+    rows["imputed_features"] = imputed.reindex(frame.index)
     rows["problem"] = result.rejected[REASON_COLUMN].reindex(frame.index)
     numbers = frame[ROW_COLUMN] if ROW_COLUMN in frame.columns else pd.Series(frame.index + 1, index=frame.index)
     problems = result.problems.assign(row=numbers.reindex(result.problems["row"]).to_numpy())
-    return SegmentedCustomers(rows=rows, valid=result.valid, scores=scores, problems=problems)
+    return SegmentedCustomers(rows=rows, valid=valid, scores=scores, problems=problems)
+
+
+def _impute(valid: pd.DataFrame, features: list[str], medians: Mapping[str, float] | None
+            ) -> tuple[pd.DataFrame, pd.Series]:
+    """The valid rows with missing features filled from ``medians``, and per row the features filled."""
+    names = pd.Series("", index=valid.index, dtype="object")
+    if medians is None:
+        return valid, names
+    missing = valid[features].isna()
+    if not missing.to_numpy().any():
+        return valid, names
+    filled = valid.fillna({f: float(medians[f]) for f in features if missing[f].any()})
+    names[:] = [", ".join(f for f, gap in zip(features, row) if gap) for row in missing.to_numpy()]
+    return filled, names

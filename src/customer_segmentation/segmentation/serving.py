@@ -4,8 +4,10 @@
 it reads the columns of the model's feature table (the same headers a customer file has), validates
 them with the pipeline's rules and answers one record per row::
 
-    {"segment_id": 3, "segment_name": "High income, high spenders", "error": null}
-    {"segment_id": null, "segment_name": null, "error": "age: -500 is outside the allowed range [18, 100]"}
+    {"segment_id": 3, "segment_name": "High income, high spenders", "runner_up_name": "...", "borderline": false,
+     "error": null}
+    {"segment_id": null, "segment_name": null, "runner_up_name": null, "borderline": null,
+     "error": "age: -500 is outside the allowed range [18, 100]"}
 
 The model itself is an artifact in skops format (``persistence.py``), loaded with the trusted-types
 check; the package's code travels with the logged model (``code_paths``), so serving needs no
@@ -30,15 +32,18 @@ from customer_segmentation.segmentation.contract import model_table
 from customer_segmentation.segmentation.customers import segment_customers
 
 MODEL_ARTIFACT = "model"
-PREDICTION_COLUMNS = ("segment_id", "segment_name", "error")
+PREDICTION_COLUMNS = ("segment_id", "segment_name", "runner_up_name", "borderline", "error")
 
 
 def predictions(model: Pipeline, frame: pd.DataFrame) -> pd.DataFrame:
-    """One record per row: ``segment_id`` and ``segment_name``, or ``error`` for a row that fails validation."""
+    """One record per row: ``segment_id``, ``segment_name``, the runner-up and ``borderline``, or ``error`` for
+    a row that fails validation."""
     segmented = segment_customers(model, frame).rows
     answer = pd.DataFrame({
         "segment_id": segmented["segment_id"].astype("object"),
         "segment_name": segmented["segment_name"].astype("object"),
+        "runner_up_name": segmented["runner_up_name"].astype("object"),
+        "borderline": segmented["borderline"].astype("object"),
         "error": segmented["problem"].astype("object"),
     })
     return answer.where(answer.notna(), None)
@@ -54,6 +59,7 @@ def signature(model: Pipeline) -> ModelSignature:
     table = model_table(model)
     inputs = Schema([ColSpec(AnyType(), column, required=False) for column in table.source_columns])
     outputs = Schema([ColSpec("long", "segment_id", required=False), ColSpec("string", "segment_name", required=False),
+                      ColSpec("string", "runner_up_name", required=False), ColSpec("boolean", "borderline", required=False),
                       ColSpec("string", "error", required=False)])
     return ModelSignature(inputs=inputs, outputs=outputs)
 

@@ -78,7 +78,7 @@ def test_model_does_not_store_a_label_per_training_customer(model):
 
 def test_the_model_carries_its_feature_table_and_after_packaging_its_segment_names(model, segment_names):
     assert model_table(model).to_config() == model_table(model).from_config(TABLE).to_config()
-    saved, registered = package_segmentation_model(model, segment_names)
+    saved, registered = package_segmentation_model(model, segment_names, 0.9)
     assert saved is registered and saved is not model, "packaging leaves its input alone"
     assert model_segment_names(saved) == segment_names["segment_name"].tolist()
     assert model_segment_names(model) is None
@@ -192,7 +192,8 @@ def test_names_are_unique_when_centres_look_alike(customers):
 def test_assign_keeps_every_row_and_column(customers, customer_segments):
     assert len(customer_segments) == len(customers)
     pd.testing.assert_frame_equal(customer_segments[customers.columns], customers)
-    added = ["segment_id", "segment_name", "distance_to_centre", "map_x", "map_y"]
+    added = ["segment_id", "segment_name", "distance_to_centre", "runner_up_id", "runner_up_name", "borderline",
+             "map_x", "map_y"]
     assert list(customer_segments.columns) == [*customers.columns, *added]
     assert customer_segments["segment_id"].dtype == "int64"
     assert customer_segments["distance_to_centre"].dtype == "float64"

@@ -19,7 +19,8 @@ from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.pipelines.eda.selection import parse_n_clusters
 from customer_segmentation.segmentation import build_segmentation_model, centres, fit_segmentation_model, score
-from customer_segmentation.segmentation.contract import attach_contract, model_table
+from customer_segmentation.segmentation.contract import attach_contract, model_borderline_ratio, model_table
+from customer_segmentation.segmentation.explain import EXPLANATION_COLUMNS, explain
 from customer_segmentation.segmentation.metrics import silhouette, validity_indices
 from customer_segmentation.segmentation.scoring import model_features
 
@@ -116,14 +117,23 @@ def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame
     )
 
 
-def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame) -> tuple[Pipeline, Pipeline]:
-    """Adds the segment names to the model's contract, so every reader of the model can name its segments.
+def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame,
+                               borderline_ratio: float) -> tuple[Pipeline, Pipeline]:
+    """Adds the segment names and the borderline ratio to the model's contract, for every reader of the model.
+
+    Args:
+        model: The fitted model.
+        segment_names: Output of ``name_segments``.
+        borderline_ratio: Own / runner-up distance from which a customer is borderline (0 < ratio <= 1).
 
     Returns:
         The model, twice: for the versioned file in ``data/06_models`` and for the MLflow registry.
     """
+    if not 0 < borderline_ratio <= 1:
+        raise ConfigurationError(f"parameter 'clustering.borderline_ratio' is {borderline_ratio!r}; use a number "
+                                 "above 0 and at most 1, e.g. 0.9 (conf/base/parameters_clustering.yml)")
     names = segment_names.sort_values("segment_id")["segment_name"].astype(str).tolist()
-    packaged = attach_contract(copy.deepcopy(model), model_table(model), names)
+    packaged = attach_contract(copy.deepcopy(model), model_table(model), names, borderline_ratio)
     return packaged, packaged
 
 
@@ -136,21 +146,43 @@ def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.
         segment_names: Output of ``name_segments``.
 
     Returns:
-        The customers plus ``segment_id``, ``segment_name``, ``distance_to_centre``
-        (standardized units) and ``map_x``/``map_y`` (first two principal components).
+        The customers plus ``segment_id``, ``segment_name``, ``distance_to_centre`` (standardized
+        units), ``runner_up_id``, ``runner_up_name``, ``borderline`` (``segmentation/explain.py``) and
+        ``map_x``/``map_y`` (first two principal components).
     """
     scores = score(model, customers)
     names = segment_names.sort_values("segment_id")["segment_name"].tolist()
+    explained = explain(scores, names, model_borderline_ratio(model))
     added = {
         "segment_id": scores["segment_id"],
         # A categorical: one small code per customer instead of a string (and Parquet stores it as such).
         "segment_name": pd.Series(pd.Categorical.from_codes(scores["segment_id"].to_numpy(), categories=names),
                                   index=customers.index, copy=False),
         "distance_to_centre": scores["distance_to_centre"],
+        **{column: explained[column] for column in EXPLANATION_COLUMNS},
         "map_x": scores["map_x"],
         "map_y": scores["map_y"],
     }
     return customers.assign(**added)
+
+
+def build_segment_audiences(customer_segments: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One audience per segment, for campaigns: its customers with every column they carry and their flags.
+
+    Args:
+        customer_segments: Output of ``assign_segments``.
+
+    Returns:
+        ``{"segment_<id>_<name>": customers}``, without the segment-map coordinates.
+    """
+    audiences = customer_segments.drop(columns=["map_x", "map_y"])
+    names = audiences.groupby("segment_id", observed=True)["segment_name"].first()
+    return {f"segment_{int(segment)}_{_slug(str(name))}": group
+            for (segment, group), name in zip(audiences.groupby("segment_id", sort=True), names)}
+
+
+def _slug(name: str) -> str:
+    return "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:

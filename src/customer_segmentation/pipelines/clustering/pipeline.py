@@ -2,6 +2,7 @@ from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
     assign_segments,
+    build_segment_audiences,
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
@@ -37,7 +38,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=package_segmentation_model,
-                inputs=["fitted_segmentation_model", "segment_names"],
+                inputs=["fitted_segmentation_model", "segment_names", "params:clustering.borderline_ratio"],
                 outputs=["segmentation_model", "registered_segmentation_model"],
                 name="package_segmentation_model_node",
             ),
@@ -46,6 +47,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["model_input_customers", "segmentation_model", "segment_names"],
                 outputs="customer_segments",
                 name="assign_segments_node",
+            ),
+            Node(
+                func=build_segment_audiences,
+                inputs="customer_segments",
+                outputs="segment_audiences",
+                name="build_segment_audiences_node",
             ),
             Node(
                 func=profile_segments,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
@@ -22,6 +23,7 @@ from customer_segmentation.validation.rules import ROW_COLUMN, check_features, s
 logger = logging.getLogger(__name__)
 
 MISSING_STRATEGIES = ("median", "drop")
+IMPUTED_COLUMN = "imputed_features"
 
 
 class NoValidRowsError(CustomerDataError):
@@ -164,11 +166,13 @@ def impute_missing_values(
         missing_values: ``median`` or ``drop`` (nothing left to fill).
 
     Returns:
-        Model-ready rows in original units and the number of cells filled per feature.
+        Model-ready rows in their units, with ``imputed_features`` naming the features filled in on each
+        row (empty when none), and the number of cells filled per feature.
     """
     features = FeatureTable.from_config(features).names
     missing = customers[features].isna()
     counts = {f: int(n) for f, n in missing.sum().items()}
+    customers = customers.assign(**{IMPUTED_COLUMN: _imputed_names(missing)})
     if not any(counts.values()):
         return customers, counts
     if missing_values != "median":
@@ -184,6 +188,18 @@ def impute_missing_values(
     filled = customers.fillna(customers[incomplete].median().to_dict())
     logger.info("imputed missing cells with the median: %s", counts)
     return filled, counts
+
+
+def _imputed_names(missing: pd.DataFrame) -> pd.Series:
+    """Per row, the features that were missing (``"annual_income, age"``), as a categorical: one small code
+    per row, whatever the number of rows."""
+    codes = np.zeros(len(missing), dtype="int64")
+    for bit, feature in enumerate(missing.columns):
+        codes |= missing[feature].to_numpy().astype("int64") << bit
+    present = np.unique(codes)
+    names = [", ".join(f for bit, f in enumerate(missing.columns) if code >> bit & 1) for code in present]
+    return pd.Series(pd.Categorical.from_codes(np.searchsorted(present, codes), categories=names),
+                     index=missing.index, copy=False)
 
 
 def build_data_quality_report(

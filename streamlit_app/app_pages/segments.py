@@ -1,11 +1,12 @@
-"""Segments: headline numbers, the segment chart, sizes and the profile table."""
+"""Segments: headline numbers, the segment chart, sizes, profiles, two segments compared, audiences to download."""
 
 import streamlit as st
 
 import app_common
-from customer_segmentation.app_support import charts
+from customer_segmentation.app_support import charts, insights
 from customer_segmentation.app_support.scoring import chart_sample
 from customer_segmentation.features.units import axis_label, currency_symbol
+from customer_segmentation.spreadsheets import spreadsheet_safe_csv
 
 st.title("Customer segments")
 bundle = app_common.bundle_or_message()
@@ -37,17 +38,16 @@ if view == "Two features":
 else:
     x, y = charts.MAP_AXES
 points = chart_sample(bundle)
-st.plotly_chart(
-    charts.segment_map(points, bundle.profiles, bundle.table, x, y, hover=["customer_id", *bundle.features]),
-    key="segments_map",
-)
+chart = charts.segment_map(points, bundle.profiles, bundle.table, x, y, hover=["customer_id", *bundle.features])
+st.vega_lite_chart(chart.data, chart.spec, key="segments_map")
 if len(points) < len(bundle.segments):
     st.caption(f"A random {len(points):,} of {len(bundle.segments):,} customers are drawn; centres use everyone.")
 
 left, right = st.columns([2, 3])
 with left:
     st.subheader("Segment sizes")
-    st.plotly_chart(charts.segment_sizes(bundle.profiles), key="segments_sizes")
+    sizes = charts.segment_sizes(bundle.profiles)
+    st.vega_lite_chart(sizes.data, sizes.spec, key="segments_sizes")
 with right:
     st.subheader("What each segment is")
     for row in bundle.profiles.itertuples():
@@ -69,6 +69,37 @@ for feature in bundle.table:
         config[f"{feature.name}_{statistic}"] = st.column_config.NumberColumn(
             f"{axis_label(feature)}, {statistic}", format="dollar" if symbol == "$" else fmt, help=feature.unit)
 st.dataframe(table, hide_index=True, column_config=config, key="segments_profiles")
+
+st.subheader("Compare two segments")
+names = bundle.segment_names
+ids = list(names)
+pair = st.columns(2)
+first = pair[0].selectbox("Segment", ids, index=0, format_func=names.get, key="compare_first")
+second = pair[1].selectbox("with", ids, index=1 if len(ids) > 1 else 0, format_func=names.get, key="compare_second")
+if first == second:
+    st.caption("Pick two different segments.")
+else:
+    st.dataframe(insights.compare_segments(bundle, first, second), hide_index=True, key="compare_table",
+                 column_config={"effect size d": st.column_config.NumberColumn(
+                     "Effect size d", help="Difference of the means in pooled standard deviations (Cohen's d): "
+                     "about 0.2 small, 0.5 medium, 0.8 large")})
+
+st.subheader("Audiences for campaigns")
+chosen = st.multiselect("Customers of the segments", ids, default=ids[:1], format_func=names.get,
+                        key="audience_segments")
+if chosen:
+    crowd = insights.audience(bundle, chosen)
+    st.caption(f"{len(crowd):,} customers, with every column of their record, their segment, runner-up segment, "
+               "whether they are borderline (nearly as close to the runner-up) and which values were filled in.")
+    slug = "_".join(str(i) for i in chosen)
+    buttons = st.columns(2)
+    buttons[0].download_button("Download the audience (CSV)", data=spreadsheet_safe_csv(crowd),
+                               file_name=f"audience_segments_{slug}.csv", mime="text/csv", key="audience_csv",
+                               on_click="ignore", icon=":material/download:",
+                               help="Safe to open in a spreadsheet: cells that would run as formulas start with '.")
+    buttons[1].download_button("Download the audience (Parquet)", data=insights.parquet_bytes(crowd),
+                               file_name=f"audience_segments_{slug}.parquet", mime="application/octet-stream",
+                               key="audience_parquet", on_click="ignore", icon=":material/download:")
 
 # Last, so the page is already on screen while the tracking store is asked.
 if bundle.tracking_uri and bundle.experiment_name:

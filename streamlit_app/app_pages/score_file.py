@@ -67,9 +67,30 @@ if result.scored_rows:
                .rename("customers").reset_index())
     st.dataframe(summary, hide_index=True, key="score_summary")
 
+st.subheader("Every row")
+filters = st.columns([3, 1, 1])
+segments = filters[0].multiselect("Segments", sorted(result.scored["segment_name"].dropna().unique()),
+                                  key="score_filter_segments", placeholder="all segments")
+only_problems = filters[1].toggle("Only rows with problems", key="score_filter_problems")
+only_borderline = filters[2].toggle("Only borderline", key="score_filter_borderline",
+                                    help="Nearly as close to the runner-up segment as to their own.")
+shown = result.scored
+if segments:
+    shown = shown.loc[shown["segment_name"].isin(segments)]
+if only_problems:
+    shown = shown.loc[shown["problem"].notna()]
+if only_borderline:
+    shown = shown.loc[shown["borderline"].fillna(False).astype(bool)]
+st.caption(f"{len(shown):,} of {result.rows:,} rows" + (" (the first 5,000 shown)" if len(shown) > 5000 else ""))
+st.dataframe(shown.head(5000), hide_index=True, key="score_rows",
+             column_config={"segment_id": st.column_config.NumberColumn("Segment id", format="%d"),
+                            "segment_name": "Segment", "runner_up_name": "Runner-up", "borderline": "Borderline",
+                            "problem": "Problem", "runner_up_id": None, "imputed_features": None})
+
 st.download_button(
     "Download the scored file (CSV)", data=result.csv, file_name=f"{Path(upload.name).stem}_scored.csv",
     mime="text/csv", key="score_download", on_click="ignore", type="primary", icon=":material/download:",
-    help="Every row of your file plus segment_id, segment_name and problem. Cells that a spreadsheet would run "
-         "as a formula (starting with = + - @) are prefixed with ' so they open as text.",
+    help="Every row of your file plus segment_id, segment_name, the runner-up segment, borderline and problem. "
+         "Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with ' so they "
+         "open as text.",
 )

@@ -1,9 +1,9 @@
-"""Predict a customer: a form with the features; the segment, closeness to each segment, and the map."""
+"""Predict a customer: a form with the features; the segment and why, the runner-up and what would move them."""
 
 import streamlit as st
 
 import app_common
-from customer_segmentation.app_support import charts, field_messages, predict_customer
+from customer_segmentation.app_support import charts, field_messages, insights, predict_customer
 from customer_segmentation.app_support.scoring import chart_sample, feature_defaults
 from customer_segmentation.features.units import axis_label, form_step, format_value
 
@@ -56,21 +56,38 @@ if messages:
 prediction = predict_customer(bundle, values, validate=False)  # validated just above
 st.success(f"This customer belongs to **{prediction.segment_name}**.", icon=":material/check_circle:")
 st.markdown(f"{prediction.description}  \n**Suggested action:** {prediction.suggested_action}")
+st.caption("The line above describes the segment as a whole; the table below puts this customer beside it.")
+if prediction.borderline:
+    st.info(f"A borderline customer: nearly as close to **{prediction.runner_up_name}** (the runner-up) as to "
+            f"their own segment.", icon=":material/compare_arrows:")
 own = prediction.distances.loc[prediction.distances["assigned"]].iloc[0]
 if prediction.typical_distance:
     closeness = ("closer to the centre than most members" if own.distance <= prediction.typical_distance
-                 else "further from the centre than most members: a borderline customer")
+                 else "further from the centre than most members")
     st.caption(f"Distance to the segment centre {own.distance:.2f}; a typical member is at "
                f"{prediction.typical_distance:.2f}, so this customer is {closeness}.")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("This customer and their segment")
+    st.dataframe(insights.customer_vs_segment(bundle, values, prediction.segment_id), hide_index=True,
+                 key="predict_comparison")
+with right:
+    st.subheader(f"To move to {prediction.runner_up_name}")
+    moves = insights.moves_to_runner_up(bundle, values, prediction.segment_id, prediction.runner_up_id)
+    if moves:
+        st.markdown("Any one of these, the others unchanged, would bring the customer to the border:\n"
+                    + "\n".join(f"- {move}" for move in moves))
+    else:
+        st.caption("No single feature within its allowed range would do it.")
 
 left, right = st.columns([2, 3])
 with left:
     st.subheader("How close to each segment")
-    st.plotly_chart(charts.distance_chart(prediction.distances, bundle.profiles), key="predict_distances")
+    distances = charts.distance_chart(prediction.distances, bundle.profiles)
+    st.vega_lite_chart(distances.data, distances.spec, key="predict_distances")
 with right:
     st.subheader("On the segment map")
-    st.plotly_chart(
-        charts.segment_map(chart_sample(bundle), bundle.profiles, bundle.table,
-                           customer={"map_x": prediction.map_x, "map_y": prediction.map_y}),
-        key="predict_map",
-    )
+    segment_map = charts.segment_map(chart_sample(bundle), bundle.profiles, bundle.table,
+                                     customer={"map_x": prediction.map_x, "map_y": prediction.map_y})
+    st.vega_lite_chart(segment_map.data, segment_map.spec, key="predict_map")

@@ -5,6 +5,9 @@ import streamlit as st
 
 import app_common
 from customer_segmentation.app_support import charts
+from customer_segmentation.app_support.runs import METRIC_NAMES, training_runs
+
+METRIC_COLUMNS = [f"metrics.{name}" for name in METRIC_NAMES]
 
 st.title("Model & runs")
 bundle = app_common.bundle_or_message()
@@ -23,7 +26,8 @@ if bundle is not None:
     if votes:
         st.caption("Votes for k: " + ", ".join(f"{name.replace('_', '-')} {k}" for name, k in votes.items()))
     if bundle.k_sweep is not None and len(bundle.k_sweep):
-        st.plotly_chart(charts.k_sweep_chart(bundle.k_sweep, selection.get("k", bundle.k)), key="runs_sweep")
+        sweep = charts.k_sweep_chart(bundle.k_sweep, selection.get("k", bundle.k))
+        st.vega_lite_chart(sweep.data, sweep.spec, key="runs_sweep")
         with st.expander("k sweep table"):
             st.dataframe(bundle.k_sweep, hide_index=True, key="runs_sweep_table")
     else:
@@ -66,26 +70,39 @@ if runs.empty:
     st.stop()
 
 serving = bundle.version if bundle is not None else None
-table = runs.assign(serving=runs["kedro_run_id"] == serving)
+all_sets = st.toggle("Include runs on other feature sets", key="runs_all_features",
+                     help="Metrics of runs on other features cannot be compared with this model's.")
+shown = training_runs(runs, None if all_sets or bundle is None else bundle.features)
+if shown.empty:
+    st.caption("No training run on this feature set yet.")
+    st.stop()
+table = shown.assign(serving=shown["kedro_run_id"] == serving)
 # Metrics logged as histories under a prefix (k_sweep.silhouette, ...) only show their last step here.
-metric_columns = [c for c in runs.columns if c.startswith("metrics.") and "." not in c.removeprefix("metrics.")]
+metric_columns = [c for c in METRIC_COLUMNS if c in table.columns and table[c].notna().any()]
 st.dataframe(
-    table[["serving", "start_time", "run_name", "status", "kedro_run_id", "mlflow_run_id", *metric_columns]],
-    hide_index=True, key="runs_table",
+    table[["serving", "start_time", "run_name", "status", *metric_columns]],
+    hide_index=True, key="runs_table", width="stretch",
     column_config={
-        "serving": st.column_config.CheckboxColumn("Served", help="The run that trained the model you are using"),
-        "start_time": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm"),
-        "run_name": "Run name", "status": "Status", "kedro_run_id": "Kedro run (model version)",
-        "mlflow_run_id": "MLflow run id",
-        **{c: st.column_config.NumberColumn(c.removeprefix("metrics."), format="%.4g") for c in metric_columns},
+        "serving": st.column_config.CheckboxColumn("Served", help="The run that trained the model you are using",
+                                                   width="small"),
+        "start_time": st.column_config.DatetimeColumn("Started (UTC)", format="YYYY-MM-DD HH:mm", width="small"),
+        "run_name": st.column_config.TextColumn("Run", help="Input file, rows, features and k"),
+        "status": st.column_config.TextColumn("Status", width="small"),
+        **{c: st.column_config.NumberColumn(METRIC_NAMES[c.removeprefix("metrics.")], format="%.4g", width="small")
+           for c in metric_columns},
     },
 )
+with st.expander("Run ids"):
+    st.dataframe(table[["run_name", "kedro_run_id", "mlflow_run_id", "features"]], hide_index=True, key="runs_ids",
+                 column_config={"run_name": "Run", "kedro_run_id": "Kedro run (model version)",
+                                "mlflow_run_id": "MLflow run id", "features": "Features"})
 if metric_columns:
     names = [c.removeprefix("metrics.") for c in metric_columns]
     default = names.index("silhouette") if "silhouette" in names else 0
-    metric = st.selectbox("Compare runs by", names, index=default, key="runs_metric")
+    metric = st.selectbox("Compare runs by", names, index=default, format_func=METRIC_NAMES.get, key="runs_metric")
     current = table.loc[table["serving"], "mlflow_run_id"]
-    st.plotly_chart(charts.runs_chart(runs, f"metrics.{metric}", current.iloc[0] if len(current) else None),
-                    key="runs_chart")
+    chart = charts.runs_chart(table, f"metrics.{metric}", METRIC_NAMES[metric],
+                              current.iloc[0] if len(current) else None)
+    st.vega_lite_chart(chart.data, chart.spec, key="runs_chart")
     st.caption("Red: the run that trained the model you are using.")
 st.caption("Every parameter, metric and artifact: `make mlflow-ui`, then http://127.0.0.1:5000")

@@ -1,0 +1,203 @@
+"""Score a new batch of customers with the served model and tell whether the segments still describe them.
+
+The statistics are in ``drift.py``; the alert rule is :func:`decide_alert`:
+
+* ``retrain`` when the segment mix moved a lot (PSI >= ``psi_retrain``), at least ``drifted_share_retrain``
+  of the features drifted, or customers sit much further from their centres than at training
+  (mean distance ratio >= ``distance_retrain``);
+* ``watch`` when the mix moved some (PSI >= ``psi_watch``), any feature drifted, the distance ratio
+  reached ``distance_watch`` or the silhouette fell by ``silhouette_drop_watch`` or more;
+* ``none`` otherwise. The ``reason`` says which segments and features moved, in plain words.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from customer_segmentation.errors import CustomerDataError
+from customer_segmentation.features.units import format_value
+from customer_segmentation.segmentation.contract import model_table
+from customer_segmentation.segmentation.customers import segment_customers, segment_names
+from customer_segmentation.segmentation.metrics import silhouette
+from customer_segmentation.validation.problems import counts_by_reason
+
+from . import drift
+
+logger = logging.getLogger(__name__)
+
+ALERTS = ("none", "watch", "retrain")
+HISTORY_COLUMNS = ("scored_at", "batch", "rows", "segment_id", "segment_name", "size", "share")
+
+
+def score_batch(batch_customers: pd.DataFrame, served_model: Pipeline, training_segments: pd.DataFrame,
+                batch_path: str) -> tuple[pd.DataFrame, dict]:
+    """Validates and scores the batch with the model the app serves; rejected rows are counted with reasons.
+
+    A missing feature is filled with the training median, as training filled it (named in
+    ``imputed_features`` and counted in the summary).
+
+    Args:
+        batch_customers: The new customers, as read.
+        served_model: The model of the last complete training run (its feature table validates the batch).
+        training_segments: The customers it was trained on (their medians fill missing values).
+        batch_path: Where the batch came from (its file name names it in the report and the history).
+
+    Returns:
+        The scored rows (features, segment, distance, flags) and ``{batch, rows, scored, rejected,
+        rejections_by_reason}``.
+
+    Raises:
+        CustomerDataError: an empty batch, a batch without a feature's column, or one whose rows all fail.
+    """
+    name = PurePath(str(batch_path)).name
+    if batch_customers.empty:
+        raise CustomerDataError(f"the batch {name} has no customer rows; nothing was scored or written")
+    features = model_table(served_model).names
+    segmented = segment_customers(served_model, batch_customers, medians=training_segments[features].median())
+    imputed = segmented.rows["imputed_features"].dropna()
+    summary = {"batch": name, "rows": len(batch_customers), "scored": segmented.scored_rows,
+               "rejected": len(batch_customers) - segmented.scored_rows,
+               "rejections_by_reason": counts_by_reason(segmented.problems),
+               "rows_imputed": int((imputed != "").sum())}
+    if segmented.scored_rows == 0:
+        raise CustomerDataError(f"none of the {len(batch_customers):,} rows of the batch {name} can be scored "
+                                f"({summary['rejections_by_reason']}); nothing was written and the history is "
+                                "unchanged")
+    scored = segmented.scores[["segment_id", "distance_to_centre"]]
+    valid = segmented.valid.drop(columns=[c for c in scored.columns if c in segmented.valid.columns]).join(scored)
+    logger.info("batch %s: %d rows, %d scored, %d rejected", name, summary["rows"], summary["scored"],
+                summary["rejected"])
+    return valid, summary
+
+
+def compare_segment_mix(batch_segments: pd.DataFrame, training_segments: pd.DataFrame,
+                        served_model: Pipeline) -> dict[str, Any]:
+    """Each segment's share at training and in the batch, the PSI and a chi-square test.
+
+    Returns:
+        ``{segments: [{segment_id, segment_name, train_share, batch_share, batch_size, psi}], psi,
+        chi_square_p_value}``.
+    """
+    names = segment_names(served_model)
+    k = len(names)
+    train = np.bincount(training_segments["segment_id"].to_numpy(), minlength=k) / len(training_segments)
+    counts = np.bincount(batch_segments["segment_id"].to_numpy(), minlength=k)
+    batch = counts / counts.sum()
+    terms = drift.population_stability_index(train, batch)
+    return {
+        "segments": [{"segment_id": i, "segment_name": names[i], "train_share": float(train[i]),
+                      "batch_share": float(batch[i]), "batch_size": int(counts[i]), "psi": float(terms[i])}
+                     for i in range(k)],
+        "psi": float(terms.sum()),
+        "chi_square_p_value": drift.chi_square_p_value(counts, train),
+    }
+
+
+def compare_features(batch_segments: pd.DataFrame, training_segments: pd.DataFrame, served_model: Pipeline,
+                     monitoring: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each feature's distribution in the batch against training (``drift.feature_drift``), on seeded samples."""
+    train = drift.sample_rows(training_segments, monitoring["sample_size"], monitoring["random_state"])
+    batch = drift.sample_rows(batch_segments, monitoring["sample_size"], monitoring["random_state"])
+    return {feature.name: {"label": feature.label, **drift.feature_drift(
+                train[feature.name].to_numpy(dtype="float64"), batch[feature.name].to_numpy(dtype="float64"),
+                monitoring["wasserstein_threshold"], monitoring["ks_p_value"], monitoring["reference_rows"])}
+            for feature in model_table(served_model)}
+
+
+def compare_fit(batch_segments: pd.DataFrame, training_segments: pd.DataFrame, served_model: Pipeline,
+                monitoring: dict[str, Any]) -> dict[str, float]:
+    """How well the model still fits: mean distance to the own centre and silhouette, batch against training
+    (both silhouettes on seeded samples of the same size)."""
+    size, seed = monitoring["silhouette_sample_size"], monitoring["random_state"]
+
+    def fit_of(frame: pd.DataFrame) -> tuple[float, float | None]:
+        labels = frame["segment_id"].to_numpy()
+        score = silhouette(served_model, frame, labels, min(size, len(frame)), seed) \
+            if len(np.unique(labels)) > 1 and len(frame) > len(np.unique(labels)) else None
+        return float(frame["distance_to_centre"].mean()), score
+
+    train_distance, train_silhouette = fit_of(training_segments)
+    batch_distance, batch_silhouette = fit_of(batch_segments)
+    return {"train_mean_distance": train_distance, "batch_mean_distance": batch_distance,
+            "distance_ratio": batch_distance / train_distance if train_distance else float("nan"),
+            "train_silhouette": train_silhouette, "batch_silhouette": batch_silhouette}
+
+
+def decide_alert(segment_mix: dict[str, Any], features: dict[str, dict[str, Any]], fit: dict[str, float],
+                 monitoring: dict[str, Any], served_model: Pipeline) -> dict[str, Any]:
+    """``none``, ``watch`` or ``retrain`` (rule in the module docstring) and the reason in plain words."""
+    level, causes = 0, []
+
+    def raise_to(new_level: int, cause: str) -> None:
+        nonlocal level
+        level = max(level, new_level)
+        causes.append(cause)
+
+    psi = segment_mix["psi"]
+    if psi >= monitoring["psi_watch"]:
+        moved = sorted(segment_mix["segments"], key=lambda s: -abs(s["batch_share"] - s["train_share"]))[:3]
+        words = ", ".join(f"{s['segment_name']} {s['train_share']:.0%} -> {s['batch_share']:.0%}" for s in moved
+                          if abs(s["batch_share"] - s["train_share"]) >= 0.02)
+        raise_to(2 if psi >= monitoring["psi_retrain"] else 1,
+                 f"the segment mix has shifted (PSI {psi:.2f}): {words}")
+    table = model_table(served_model)
+    drifted = [name for name, result in features.items() if result["drifted"]]
+    if drifted:
+        share = len(drifted) / len(features)
+        words = ", ".join(f"{table[n].label.lower()} ({_moved(table[n], features[n])})" for n in drifted)
+        raise_to(2 if share >= monitoring["drifted_share_retrain"] else 1,
+                 f"{len(drifted)} of {len(features)} features moved: {words}")
+    ratio = fit["distance_ratio"]
+    if ratio >= monitoring["distance_watch"]:
+        raise_to(2 if ratio >= monitoring["distance_retrain"] else 1,
+                 f"customers sit {ratio:.1f}x further from their segment centres than at training")
+    if fit["batch_silhouette"] is not None and fit["train_silhouette"] is not None and (
+            fit["train_silhouette"] - fit["batch_silhouette"] >= monitoring["silhouette_drop_watch"]):
+        raise_to(1, f"the segments separate the batch less well (silhouette {fit['batch_silhouette']:.2f}, "
+                    f"{fit['train_silhouette']:.2f} at training)")
+    alert = ALERTS[level]
+    if not causes:
+        reason = (f"The batch looks like the training customers: segment mix stable (PSI {psi:.2f}), no feature "
+                  "moved, customers as close to their centres as at training.")
+    else:
+        advice = {"watch": "Keep an eye on the next batches.", "retrain": "Retrain the model (make run) on "
+                  "recent customers."}[alert]
+        reason = "; ".join(causes)
+        reason = f"{reason[0].upper()}{reason[1:]}. {advice}"
+    logger.info("monitoring alert: %s: %s", alert, reason)
+    return {"alert": alert, "level": level, "reason": reason}
+
+
+def _moved(feature: Any, result: dict[str, Any]) -> str:
+    direction = "up" if result["batch_mean"] > result["train_mean"] else "down"
+    return (f"mean {format_value(feature, result['train_mean'])} -> {format_value(feature, result['batch_mean'])}, "
+            f"{direction} {abs(result['mean_shift_sd']):.1f} sd")
+
+
+def build_drift_report(batch_summary: dict, segment_mix: dict, features: dict, fit: dict, alert: dict,
+                       monitoring: dict[str, Any]) -> tuple[dict[str, Any], float, float, float]:
+    """The JSON drift report and its headline numbers for MLflow (PSI, drifted features, alert level 0/1/2)."""
+    report = {"alert": alert["alert"], "reason": alert["reason"], "batch": batch_summary,
+              "segment_mix": segment_mix["segments"], "psi": segment_mix["psi"],
+              "chi_square_p_value": segment_mix["chi_square_p_value"], "features": features, "fit": fit,
+              "thresholds": monitoring, "scored_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    drifted = float(sum(result["drifted"] for result in features.values()))
+    return report, float(segment_mix["psi"]), drifted, float(alert["level"])
+
+
+def append_segment_history(segment_history_before: pd.DataFrame, drift_report: dict[str, Any]) -> pd.DataFrame:
+    """The history of segment sizes with one row per segment for this batch added at its end."""
+    rows = pd.DataFrame([{"scored_at": drift_report["scored_at"], "batch": drift_report["batch"]["batch"],
+                          "rows": drift_report["batch"]["rows"], "segment_id": s["segment_id"],
+                          "segment_name": s["segment_name"], "size": s["batch_size"], "share": s["batch_share"]}
+                         for s in drift_report["segment_mix"]], columns=list(HISTORY_COLUMNS))
+    if segment_history_before.empty:
+        return rows
+    return pd.concat([segment_history_before[list(HISTORY_COLUMNS)], rows], ignore_index=True)

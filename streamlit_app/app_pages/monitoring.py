@@ -1,0 +1,63 @@
+"""Monitoring: how the segments of new batches of customers compare with training, batch after batch."""
+
+import streamlit as st
+
+import app_common
+from customer_segmentation.app_support import charts
+from customer_segmentation.app_support.monitoring import (
+    MONITORING_COMMAND,
+    feature_table,
+    latest_drift_report,
+    segment_history,
+    segment_mix_table,
+)
+
+st.title("Monitoring")
+bundle = app_common.bundle_or_message()
+handle = app_common.project()
+ALERT_STYLE = {"none": (st.success, ":material/check_circle:"), "watch": (st.warning, ":material/visibility:"),
+               "retrain": (st.error, ":material/model_training:")}
+
+st.caption("Score a new batch of customers with the served model and compare it with the customers it was trained on:")
+st.code(MONITORING_COMMAND, language="bash")
+
+history = segment_history(handle)
+report = latest_drift_report(handle)
+if history.empty or report is None:
+    st.info("No batch has been monitored yet. Run the command above with your file (CSV, Excel or Parquet).",
+            icon=":material/monitoring:")
+    st.stop()
+
+batch = report["batch"]
+show, icon = ALERT_STYLE[report["alert"]]
+show(f"Latest batch **{batch['batch']}** (scored {report['scored_at'][:16].replace('T', ' ')} UTC): alert "
+     f"**{report['alert']}**. {report['reason']}", icon=icon)
+cells = st.columns(4)
+cells[0].metric("Rows in the batch", f"{batch['rows']:,}")
+cells[1].metric("Scored", f"{batch['scored']:,}")
+cells[2].metric("Rejected", f"{batch['rejected']:,}")
+cells[3].metric("Segment mix shift (PSI)", f"{report['psi']:.2f}", help="Population stability index over the "
+                "segments: below 0.1 stable, 0.1-0.25 some shift, 0.25 or more a shift that matters.")
+
+st.subheader("Segment shares, batch after batch")
+profiles = bundle.profiles if bundle is not None else history.drop_duplicates("segment_id").rename(
+    columns={"size": "n"})[["segment_id", "segment_name"]]
+chart = charts.history_chart(history, profiles)
+st.vega_lite_chart(chart.data, chart.spec, key="monitoring_history")
+
+st.subheader("Segment mix, latest batch")
+st.dataframe(segment_mix_table(report), hide_index=True, key="monitoring_mix", width="stretch", column_config={
+    "At training": st.column_config.NumberColumn(format="percent"),
+    "In the batch": st.column_config.NumberColumn(format="percent"),
+    "Change (points)": st.column_config.NumberColumn(format="%+.1f")})
+st.subheader("Features, latest batch")
+st.dataframe(feature_table(report, bundle.table if bundle is not None else None), hide_index=True,
+             key="monitoring_features", width="stretch", column_config={
+                 "Shift (sd)": st.column_config.NumberColumn(format="%+.2f", help="Mean shift in training sd"),
+                 "Wasserstein / sd": st.column_config.NumberColumn(
+                     format="%.3f", help="Drifted from 0.1 when there are more than 1,000 training rows"),
+                 "KS p-value": st.column_config.NumberColumn(format="%.3g", help="Drifted below 0.05 otherwise")})
+fit = report["fit"]
+st.caption(f"Mean distance to the segment centres: {fit['batch_mean_distance']:.2f} in the batch, "
+           f"{fit['train_mean_distance']:.2f} at training (x{fit['distance_ratio']:.2f}). Full report: "
+           "data/08_reporting/drift_report.json; every batch is also an MLflow run (Model & runs).")

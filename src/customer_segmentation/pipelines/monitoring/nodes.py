@@ -176,6 +176,9 @@ def decide_alert(segment_mix: dict[str, Any], features: dict[str, dict[str, Any]
 
 
 def _moved(feature: Any, result: dict[str, Any]) -> str:
+    if abs(result["mean_shift_sd"]) < 0.1:  # same mean, another shape
+        return (f"same mean, {format_value(feature, result['batch_mean'])}, but spread differently: "
+                f"{result['wasserstein_normalised']:.2f} sd apart")
     direction = "up" if result["batch_mean"] > result["train_mean"] else "down"
     return (f"mean {format_value(feature, result['train_mean'])} -> {format_value(feature, result['batch_mean'])}, "
             f"{direction} {abs(result['mean_shift_sd']):.1f} sd")

@@ -150,7 +150,7 @@ def bench_cold_start(project: Path) -> dict:
                 result[f"{session}_first_paint_s"] = time.perf_counter() - origin
                 page.get_by_text("Segment profiles").wait_for(timeout=120_000)  # the page script has finished
                 result[f"{session}_page_complete_s"] = time.perf_counter() - origin
-                page.locator(".vega-embed canvas.marks").first.wait_for(timeout=120_000)
+                page.locator(".vega-embed").first.locator("canvas.marks, svg.marks").first.wait_for(timeout=120_000)
                 result[f"{session}_chart_drawn_s"] = time.perf_counter() - origin
                 page.close()
             browser.close()

@@ -25,7 +25,7 @@ from customer_segmentation.app_support import (
     version_time,
 )
 from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectNotFoundError, legacy_model_files
-from customer_segmentation.hooks.snapshot import MANIFEST, SNAPSHOT_DIR
+from customer_segmentation.last_complete_run import MANIFEST, SNAPSHOT_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,14 @@ def recent_runs(tracking_uri: str, experiment: str, max_results: int):
     from customer_segmentation.app_support.runs import recent_runs as read_runs
 
     return read_runs(tracking_uri, experiment, max_results)
+
+
+def warm_up() -> None:
+    """Opens the project and loads its newest model into the caches, before any page asks (serve.py)."""
+    handle = get_project(str(find_project_root(APP_DIR)))
+    version = latest_model_version(handle)
+    if version is not None:
+        get_bundle(str(handle.root), version, handle.opened_at)
 
 
 def project() -> ProjectHandle:

@@ -70,6 +70,14 @@ if runs.empty:
     st.stop()
 
 serving = bundle.version if bundle is not None else None
+if bundle is not None:
+    try:
+        run = app_common.training_run(handle.tracking_uri, handle.experiment_name, bundle.version)
+    except Exception as error:  # noqa: BLE001 - the line is informative only
+        st.caption(f"MLflow run of the served model: unavailable ({error})")
+    else:
+        st.caption(f"Trained by MLflow run **{run['run_name']}** `{run['mlflow_run_id']}` (Kedro run "
+                   f"`{bundle.version}`)." if run else f"Kedro run `{bundle.version}`: no MLflow run is tagged with it.")
 all_sets = st.toggle("Include runs on other feature sets", key="runs_all_features",
                      help="Metrics of runs on other features cannot be compared with this model's.")
 shown = training_runs(runs, None if all_sets or bundle is None else bundle.features)

@@ -26,7 +26,7 @@ columns[2].metric(
 trained = bundle.trained_at
 columns[3].metric("Trained (UTC)", f"{trained:%Y-%m-%d %H:%M}" if trained else bundle.version,
                   help=f"Kedro run {bundle.version}")
-run_line = st.empty()
+st.caption(f"Kedro run `{bundle.version}`; the MLflow run behind it and the runs to compare: Model & runs.")
 
 st.subheader("Segment chart")
 view = st.radio("Show customers on", ["Segment map (PCA)", "Two features"], horizontal=True, key="segments_view")
@@ -100,15 +100,3 @@ if chosen:
     buttons[1].download_button("Download the audience (Parquet)", data=insights.parquet_bytes(crowd),
                                file_name=f"audience_segments_{slug}.parquet", mime="application/octet-stream",
                                key="audience_parquet", on_click="ignore", icon=":material/download:")
-
-# Last, so the page is already on screen while the tracking store is asked.
-if bundle.tracking_uri and bundle.experiment_name:
-    try:
-        run = app_common.training_run(bundle.tracking_uri, bundle.experiment_name, bundle.version)
-    except Exception as error:  # the tracking store is optional for this page
-        run_line.caption(f"MLflow run: unavailable ({error})")
-    else:
-        run_line.caption(
-            f"Trained by MLflow run **{run['run_name']}** `{run['mlflow_run_id']}` (Kedro run `{bundle.version}`); "
-            "see Model & runs." if run else f"Kedro run `{bundle.version}`: no MLflow run is tagged with it."
-        )

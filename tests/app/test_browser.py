@@ -123,7 +123,7 @@ def upload(tab, app_url: str) -> None:
 def test_segments_page_renders_the_chart_and_profiles(tab, app_url):
     open_page(tab, app_url, "", "Segment chart")
     chart_drawn(tab, 0)
-    assert tab.get_by_text("Trained by MLflow run").count() == 1
+    assert tab.get_by_text("the MLflow run behind it and the runs to compare").count() == 1
     assert screenshot(tab, "segments").stat().st_size > 20_000
 
 

@@ -60,8 +60,14 @@ def test_segments_headline_shows_customers_segments_and_silhouette(open_app, tra
     assert shown["Silhouette"] == f"{metrics['silhouette']:.2f}"
 
 
-def test_segments_names_the_mlflow_run_that_trained_the_model(open_app, trained_project):
+def test_segments_names_the_run_that_trained_the_model_without_asking_mlflow(open_app, trained_project):
     at = open_app(trained_project)
+    line = next(c for c in texts(at.caption) if c.startswith("Kedro run `"))
+    assert projects.model_version(trained_project) in line and "Model & runs" in line
+
+
+def test_model_runs_names_the_mlflow_run_that_trained_the_model(open_app, trained_project):
+    at = open_app(trained_project, "runs")
     line = next(c for c in texts(at.caption) if c.startswith("Trained by MLflow run"))
     assert projects.model_version(trained_project) in line
 

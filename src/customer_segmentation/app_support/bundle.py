@@ -17,11 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.app_support.project import MODEL_DATASET, TRAIN_COMMAND, ProjectHandle
+from customer_segmentation.app_support.project import (
+    MODEL_DATASET,
+    TRAIN_COMMAND,
+    ProjectHandle,
+)
 from customer_segmentation.features import FeatureTable
-from customer_segmentation.hooks.snapshot import MANIFEST, SNAPSHOT_DIR
-from customer_segmentation.segmentation.contract import model_table
-from customer_segmentation.segmentation.customers import segment_names
+from customer_segmentation.last_complete_run import SNAPSHOT_DIR, read_manifest
+from customer_segmentation.segmentation.contract import model_table, segment_names
 
 logger = logging.getLogger(__name__)
 
@@ -164,12 +167,11 @@ def load_last_complete(project: ProjectHandle) -> ModelBundle | None:
     half-replaced; they are checked to belong to its model like any bundle.
     """
     folder = project.root / SNAPSHOT_DIR
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        version = str(manifest["model_version"])
-        files = {name: folder / filename for name, filename in manifest["files"].items()}
-    except (OSError, ValueError, KeyError):
+    manifest = read_manifest(project.root)
+    if manifest is None or not isinstance(manifest.get("files"), dict):
         return None
+    version = str(manifest["model_version"])
+    files = {name: folder / filename for name, filename in manifest["files"].items()}
     if any(name not in files for name in REQUIRED_OUTPUTS):
         return None
     try:

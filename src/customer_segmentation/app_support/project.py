@@ -1,8 +1,11 @@
 """Opening the Kedro project the app serves, outside ``kedro run``.
 
-The app never trains: it opens the project's catalog (``bootstrap_project`` +
-``KedroSession``) and reads what the pipelines wrote. Model files are only ever read
-from the catalog's own paths.
+The app never trains: it reads the project's configuration with the project's own config loader
+(``settings.py``: environments, resolvers, merge strategy) and builds the Data Catalog from it, then
+reads what the pipelines wrote. No Kedro session is opened: the app needs the catalog's datasets and
+file paths, not the run hooks, so kedro-mlflow and MLflow are not imported (seconds at start-up) until
+a page asks MLflow for its runs. Datasets are created when first used (Kedro's lazy catalog). Model
+files are only ever read from the catalog's own paths.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ logger = logging.getLogger(__name__)
 PROJECT_ENV = "CUSTOMER_SEGMENTATION_PROJECT"
 MODEL_DATASET = "segmentation_model"
 TRAIN_COMMAND = "make run"
+# The datasets the app loads (app_support/bundle.py, monitoring.py), created when the project is opened.
+APP_DATASETS = (MODEL_DATASET, "segment_profiles", "customer_segments", "clustering_metrics", "k_sweep", "k_selection",
+                "data_quality_report", "segment_history")
 
 
 class ProjectNotFoundError(RuntimeError):
@@ -40,12 +46,16 @@ class ProjectHandle:
     tracking_uri: str | None
     experiment_name: str | None
     opened_at: float = field(default_factory=time.time)
-    session: Any = field(default=None, repr=False)
+
+    catalog_config: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def filepath(self, dataset: str) -> str:
-        """Where ``dataset`` lives, for messages (``data/06_models/...``)."""
-        described = getattr(self.catalog[dataset], "_describe", lambda: {})()
-        path = str(described.get("filepath", dataset))
+        """Where ``dataset`` lives (``data/06_models/...``), read from the configuration: the dataset (an MLflow
+        one, say) need not be created for it."""
+        entry = self.catalog_config.get(dataset) or {}
+        while isinstance(entry, dict) and "filepath" not in entry and "path" not in entry and "dataset" in entry:
+            entry = entry["dataset"]
+        path = str(entry.get("filepath") or entry.get("path") or dataset) if isinstance(entry, dict) else dataset
         return path.removeprefix(self.root.as_posix() + "/")
 
 
@@ -68,32 +78,64 @@ def find_project_root(app_dir: Path, environ: Mapping[str, str] = os.environ) ->
     return root.resolve()
 
 
-def open_project(root: Path) -> ProjectHandle:
-    """Opens the project's Kedro session and reads the parameters the app validates with.
+def open_project(root: Path, env: str | None = None) -> ProjectHandle:
+    """Reads the project's configuration and builds its catalog, as ``kedro run`` would (see the module docstring).
 
-    Slow the first time in a process (Kedro, kedro-mlflow and MLflow imports): cache the result.
+    Args:
+        root: The project folder.
+        env: The configuration environment (default: the project's default run environment).
     """
-    from kedro.framework.session import KedroSession
+    from kedro.framework.project import settings
     from kedro.framework.startup import bootstrap_project
+    from kedro.io import DataCatalog
 
     root = Path(root).resolve()
     started = time.perf_counter()
     bootstrap_project(root)
     _anchor_project_root(root)
-    session = KedroSession.create(project_path=root)
-    context = session.load_context()
-    catalog = context.catalog
-    tracking_uri, experiment = _mlflow_settings(context)
+    loader = settings.CONFIG_LOADER_CLASS(conf_source=str(root / settings.CONF_SOURCE), env=env,
+                                          **settings.CONFIG_LOADER_ARGS)
+    config = _absolute_paths(root, dict(loader["catalog"]))
+    catalog = DataCatalog.from_config(config, _credentials(loader))
+    for name in APP_DATASETS:  # created now, in one thread: Kedro's lazy creation is not safe across threads
+        if name in config:
+            catalog.get(name)
+    parameters = loader["parameters"]
+    mlflow_config = _mlflow_config(loader) or {}
     handle = ProjectHandle(
         root=root,
         catalog=catalog,
-        features=_parameter(catalog, "features"),
-        tracking_uri=tracking_uri,
-        experiment_name=experiment,
-        session=session,
+        features=parameters.get("features"),
+        tracking_uri=mlflow_config.get("server", {}).get("mlflow_tracking_uri"),
+        experiment_name=mlflow_config.get("tracking", {}).get("experiment", {}).get("name"),
+        catalog_config=config,
     )
     logger.info("opened Kedro project %s in %.1f s", root, time.perf_counter() - started)
     return handle
+
+
+def _absolute_paths(root: Path, config: dict[str, Any]) -> dict[str, Any]:
+    """Relative ``filepath``/``path`` values made absolute against ``root``, as a Kedro context does."""
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: (str(root / value) if key in ("filepath", "path") and isinstance(value, str)
+                          and "://" not in value and not Path(value).is_absolute() else walk(value))
+                    for key, value in node.items()}
+        return node
+    return walk(config)
+
+
+def _credentials(loader: Any) -> dict[str, Any]:
+    try:
+        return dict(loader["credentials"])
+    except Exception:  # noqa: BLE001 - no credentials file: none are needed
+        return {}
+
+
+def _mlflow_config(loader: Any) -> dict[str, Any] | None:
+    from customer_segmentation.hooks.mlflow_store import load_mlflow_config
+
+    return load_mlflow_config(loader)
 
 
 def _parameter(catalog: Any, name: str) -> Any:
@@ -123,22 +165,6 @@ def latest_model_version(project: ProjectHandle) -> str | None:
     if version is None:  # the entry is not versioned (not the contract, but readable)
         return "unversioned" if dataset.exists() else None
     return version
-
-
-def _mlflow_settings(context: Any) -> tuple[str | None, str | None]:
-    """Tracking URI and experiment from kedro-mlflow's config, else from ``mlflow.yml`` itself."""
-    config = getattr(context, "mlflow", None)
-    if config is not None:
-        return config.server.mlflow_tracking_uri, config.tracking.experiment.name
-    from customer_segmentation.hooks import load_mlflow_config
-
-    conf = load_mlflow_config(context.config_loader)
-    if conf is None:  # no mlflow.yml at all
-        return None, None
-    return (
-        conf.get("server", {}).get("mlflow_tracking_uri"),
-        conf.get("tracking", {}).get("experiment", {}).get("name"),
-    )
 
 
 def _anchor_project_root(root: Path) -> None:

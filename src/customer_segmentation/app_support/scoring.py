@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
-from customer_segmentation.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.io import ROW_COLUMN, read_customer_csv
 from customer_segmentation.segmentation import score
 from customer_segmentation.segmentation.contract import model_borderline_ratio
 from customer_segmentation.segmentation.customers import segment_customers
 from customer_segmentation.segmentation.explain import explain
+from customer_segmentation.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.validation.problems import PROBLEM_COLUMNS, counts_by_reason
 from customer_segmentation.validation.rules import validate_customers
 
@@ -174,7 +174,7 @@ def _stop_when_mostly_unreadable(parts: list, rows_done: int, name: str) -> None
         )
 
 
-def chart_sample(bundle: ModelBundle, max_points: int = 4000, seed: int = 0) -> pd.DataFrame:
+def chart_sample(bundle: ModelBundle, max_points: int = 2500, seed: int = 0) -> pd.DataFrame:
     """A fixed random sample of the training customers for charts (every customer when few)."""
     segments = bundle.segments
     if len(segments) <= max_points:

@@ -64,11 +64,12 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
 
 
 class ServedModelDataset(AbstractDataset[None, Pipeline]):
-    """The model version named by the last complete run's manifest, from the versioned model file."""
+    """The model version named by the last complete run's manifest (``filepath``), from the versioned
+    model file (``model.filepath``)."""
 
-    def __init__(self, manifest: str, model_filepath: str, metadata: dict[str, Any] | None = None) -> None:
-        self._manifest = PurePosixPath(manifest)
-        self._model_filepath = model_filepath
+    def __init__(self, filepath: str, model: dict[str, str], metadata: dict[str, Any] | None = None) -> None:
+        self._manifest = PurePosixPath(filepath)
+        self._model_filepath = model["filepath"]
         self.metadata = metadata
 
     def version(self) -> str:
@@ -90,7 +91,7 @@ class ServedModelDataset(AbstractDataset[None, Pipeline]):
         return Path(str(self._manifest)).is_file()
 
     def _describe(self) -> dict[str, Any]:
-        return {"manifest": str(self._manifest), "model_filepath": self._model_filepath}
+        return {"filepath": str(self._manifest), "model": self._model_filepath}
 
 
 class SegmentHistoryDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):

@@ -19,10 +19,10 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from customer_segmentation.last_complete_run import MANIFEST, SNAPSHOT_DIR
+
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_DIR = Path("data/07_model_output/last_complete_run")
-MANIFEST = "manifest.json"
 MODEL_DATASET = "segmentation_model"
 # What the app loads beside the model (app_support/bundle.py).
 SNAPSHOT_DATASETS = ("customer_segments", "segment_profiles", "clustering_metrics", "k_sweep", "k_selection",

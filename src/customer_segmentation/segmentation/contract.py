@@ -55,3 +55,8 @@ def model_borderline_ratio(model: Pipeline) -> float:
     from customer_segmentation.segmentation.explain import DEFAULT_BORDERLINE_RATIO
 
     return float(getattr(model, BORDERLINE_ATTRIBUTE, DEFAULT_BORDERLINE_RATIO))
+
+
+def segment_names(model: Pipeline) -> list[str]:
+    """One name per segment id: the model's own, else ``Segment <id>``."""
+    return model_segment_names(model) or [f"Segment {i}" for i in range(model[-1].n_clusters)]

@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.io import ROW_COLUMN
-from customer_segmentation.segmentation.contract import model_borderline_ratio, model_segment_names, model_table
+from customer_segmentation.segmentation.contract import model_borderline_ratio, model_table, segment_names
 from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.scoring import score
 from customer_segmentation.validation.columns import resolve_columns
@@ -47,11 +47,6 @@ class SegmentedCustomers:
     @property
     def scored_rows(self) -> int:
         return len(self.valid)
-
-
-def segment_names(model: Pipeline) -> list[str]:
-    """One name per segment id: the model's own, else ``Segment <id>``."""
-    return model_segment_names(model) or [f"Segment {i}" for i in range(model[-1].n_clusters)]
 
 
 def segment_customers(model: Pipeline, frame: pd.DataFrame, medians: Mapping[str, float] | None = None,

@@ -23,8 +23,8 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features.units import format_value
-from customer_segmentation.segmentation.contract import model_table
-from customer_segmentation.segmentation.customers import segment_customers, segment_names
+from customer_segmentation.segmentation.contract import model_table, segment_names
+from customer_segmentation.segmentation.customers import segment_customers
 from customer_segmentation.segmentation.metrics import silhouette
 from customer_segmentation.validation.problems import counts_by_reason
 

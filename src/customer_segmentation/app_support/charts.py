@@ -176,7 +176,7 @@ def runs_chart(runs: pd.DataFrame, metric: str, label: str, current_run: str | N
 def history_chart(history: pd.DataFrame, profiles: pd.DataFrame) -> Chart:
     """Each segment's share of the customers in every scored batch, oldest first."""
     shown = history.assign(batch_label=history["batch"].astype(str) + " (" +
-                           history["scored_at"].astype(str).str[:16].str.replace("T", " ") + ")",
+                           history["scored_at"].astype(str).str[:19].str.replace("T", " ") + ")",
                            segment_name=history["segment_name"].astype(str))
     return Chart(shown[["batch_label", "segment_name", "share", "size", "rows"]], {
         "width": "container", "height": 300, "mark": {"type": "line", "point": {"size": 60}, "strokeWidth": 2.5},

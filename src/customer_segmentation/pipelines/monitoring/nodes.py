@@ -190,7 +190,7 @@ def build_drift_report(batch_summary: dict, segment_mix: dict, features: dict, f
     report = {"alert": alert["alert"], "reason": alert["reason"], "batch": batch_summary,
               "segment_mix": segment_mix["segments"], "psi": segment_mix["psi"],
               "chi_square_p_value": segment_mix["chi_square_p_value"], "features": features, "fit": fit,
-              "thresholds": monitoring, "scored_at": datetime.now(UTC).isoformat(timespec="seconds")}
+              "thresholds": monitoring, "scored_at": datetime.now(UTC).isoformat(timespec="milliseconds")}
     drifted = float(sum(result["drifted"] for result in features.values()))
     return report, float(segment_mix["psi"]), drifted, float(alert["level"])
 

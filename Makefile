@@ -18,7 +18,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-test run test app viz mlflow-ui benchmark clean
+.PHONY: install install-test run test app viz mlflow-ui benchmark bench-small clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
@@ -67,6 +67,10 @@ mlflow-ui: install
 # 100k, 1M and 10M rows against the K-Means floor, plus the bundled data (~10 min); e.g. ARGS="--sizes 100000"
 benchmark: install
 	$(BIN)/python benchmarks/run_benchmarks.py $(ARGS)
+
+# A whole `kedro run` on the 250-row reference data against the seed project's scripts, same sitting (~3 min)
+bench-small: install
+	$(BIN)/python benchmarks/bench_small_run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build mlruns mlflow.db

@@ -70,3 +70,14 @@ def run_kedro(project: Path, *args: str, check: bool = True, timeout: int = 600)
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
+
+
+@pytest.fixture
+def mlflow_run(tmp_path: Path):
+    """An active MLflow run in a throw-away SQLite store."""
+    import mlflow
+
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    with mlflow.start_run() as active:
+        yield active
+    mlflow.set_tracking_uri(None)

@@ -15,6 +15,7 @@ _MODULES = {
     "CustomerCSVDataset": "customer_csv",
     "CustomerExcelDataset": "customer_excel",
     "MlflowSegmentationModelDataset": "mlflow_model",
+    "ReportFigureDataset": "figure",
     "SegmentationModelDataset": "model_file",
     "SpreadsheetCSVDataset": "spreadsheet_csv",
 }

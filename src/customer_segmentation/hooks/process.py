@@ -6,6 +6,7 @@ import atexit
 import gc
 import logging
 import os
+from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
@@ -13,10 +14,28 @@ logger = logging.getLogger(__name__)
 
 
 class BackgroundWriteHooks:
-    """Ends a run only when its background writes (``BackgroundWriteDataset``) are on disk."""
+    """Starts the helper processes a run's datasets write with, and ends a run only when its writes are done.
+
+    The helpers (``datasets/helper.py``) are started when the pipeline has a dataset that uses them
+    (``helper_warm_up``: report figures, model files) and stopped when the run ends; the writes waited
+    for are those of ``BackgroundWriteDataset`` threads and of the helpers (``datasets/background.py``).
+    """
+
+    @hook_impl(trylast=True)  # once every check has passed and the MLflow run is open
+    def before_pipeline_run(self, pipeline: Any, catalog: Any) -> None:
+        from customer_segmentation.datasets import helper
+
+        warm_ups = []
+        for name in sorted(pipeline.datasets()):
+            warm_up = getattr(catalog.get(name), "helper_warm_up", None)
+            if warm_up is not None and warm_up not in warm_ups:
+                warm_ups.append(warm_up)
+        if warm_ups:
+            helper.start(warm_ups)
 
     @hook_impl(tryfirst=True)  # before kedro-mlflow closes the MLflow run: a failed write fails the run
     def after_pipeline_run(self) -> None:
+        from customer_segmentation.datasets import helper
         from customer_segmentation.datasets.background import wait_for_background_writes
 
         try:
@@ -24,18 +43,26 @@ class BackgroundWriteHooks:
         except Exception:
             import mlflow
 
+            from customer_segmentation.datasets.mlflow_model import take_pending_registrations
+
+            take_pending_registrations()  # the run failed: nothing it logged is registered
             if mlflow.active_run() is not None:
                 mlflow.end_run(status="FAILED")
             raise
+        finally:
+            helper.stop()
 
     @hook_impl
     def on_pipeline_error(self) -> None:
+        from customer_segmentation.datasets import helper
         from customer_segmentation.datasets.background import wait_for_background_writes
 
         try:  # the run's own error is the one to report; a write that also failed is logged
-            wait_for_background_writes()
+            wait_for_background_writes(follow_up=False)
         except Exception as error:  # noqa: BLE001
             logger.error("%s", error)
+        finally:
+            helper.stop()
 
 
 def use_jemalloc_for_arrow() -> str:

@@ -16,6 +16,8 @@ MLFLOW_PORT ?= 5000
 export KEDRO_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 export MLFLOW_DISABLE_TELEMETRY := true
+# MLflow leaves its loggers to conf/logging.yml (its INFO lines to the log file, not the terminal).
+export MLFLOW_CONFIGURE_LOGGING := false
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 

@@ -20,7 +20,7 @@ from sklearn.cluster import KMeans
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 # Per-row transforms run on this many rows at a time: temporaries of a few MB instead of several
 # copies of every row (10M rows x 4 features are 320 MB per copy). Small enough that the C allocator
@@ -49,6 +49,15 @@ def model_features(model: Pipeline) -> list[str]:
     return [str(name) for name in model.feature_names_in_]
 
 
+def _is_passthrough(transformer: object) -> bool:
+    """A fitted ``ColumnTransformer``'s "passthrough": scikit-learn >= 1.9 stores it as an identity
+    ``FunctionTransformer`` in ``transformers_`` (without this, every model took the slow path)."""
+    if isinstance(transformer, str):
+        return transformer == "passthrough"
+    return (isinstance(transformer, FunctionTransformer) and transformer.func is None
+            and transformer.inverse_func is None and not transformer.validate)
+
+
 def _affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
     """``(A, b)`` with ``model[:-1].transform(X) == X @ A + b`` (to rounding), or None for other pipelines.
 
@@ -60,7 +69,7 @@ def _affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     select, scaler, pca = steps[:3]
     kept = [t for t in select.transformers_ if t[1] != "drop"]
-    if len(kept) != 1 or kept[0][1] != "passthrough" or list(kept[0][2]) != model_features(model):
+    if len(kept) != 1 or not _is_passthrough(kept[0][1]) or list(kept[0][2]) != model_features(model):
         return None
     mean = scaler.mean_ if scaler.with_mean else 0.0
     scale = scaler.scale_ if scaler.with_std else np.ones(pca.n_features_in_)

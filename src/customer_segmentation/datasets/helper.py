@@ -33,9 +33,10 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-# Two: while the run computes, one helper renders beside it; when the run waits for its reports at
-# the end, both cores render.
-WORKERS = 2
+# One: a second helper rendered the last figures of a small run side by side, but its own warm-up (the
+# imports of matplotlib's backend and of skops, which imports every scikit-learn estimator) cost as
+# much CPU as it saved, and at 10M rows the run needs that core (a profile: 32 s of helper CPU with two).
+WORKERS = 1
 _PR_SET_PDEATHSIG = 1
 
 _lock = threading.Lock()

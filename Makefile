@@ -21,7 +21,7 @@ export MLFLOW_CONFIGURE_LOGGING := false
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-test run test app viz mlflow-ui benchmark bench-small clean
+.PHONY: install install-test run test app viz mlflow-ui benchmark bench-small bench-install clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/install.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
@@ -64,6 +64,10 @@ benchmark: install
 # A whole `kedro run` on the 250-row reference data against the seed project's scripts, same sitting (~3 min)
 bench-small: install
 	$(BIN)/python benchmarks/bench_small_run.py $(ARGS)
+
+# `make run` on a fresh clone of this repository's HEAD, install included (~1 min); ARGS="--cold-cache"
+bench-install: install
+	$(BIN)/python benchmarks/bench_first_install.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build mlruns mlflow.db logs/kedro_run.log*

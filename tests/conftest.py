@@ -106,6 +106,7 @@ def mlflow_run(tmp_path: Path):
     import mlflow
 
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
-    with mlflow.start_run() as active:
+    # An experiment of its own: an earlier test in this process may have made another one active.
+    with mlflow.start_run(experiment_id=mlflow.MlflowClient().create_experiment("tests")) as active:
         yield active
     mlflow.set_tracking_uri(None)

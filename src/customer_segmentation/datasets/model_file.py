@@ -83,7 +83,9 @@ class SegmentationModelDataset(AbstractVersionedDataset[Pipeline, Pipeline]):
             return False
 
     def _release(self) -> None:
-        # The memory copy goes; the file is complete before the run ends (or before the next load).
+        # The memory copy goes (the file is complete before the run ends, or before the next load), and so
+        # does the version found: the app releases the dataset to see a retrain's newer version.
+        super()._release()
         self._saved = None
 
     def _describe(self) -> dict[str, Any]:

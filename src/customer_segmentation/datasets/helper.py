@@ -33,10 +33,9 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-# One: a second helper rendered the last figures of a small run side by side, but its own warm-up (the
-# imports of matplotlib's backend and of skops, which imports every scikit-learn estimator) cost as
-# much CPU as it saved, and at 10M rows the run needs that core (a profile: 32 s of helper CPU with two).
-WORKERS = 1
+# Two: while the run computes, one helper renders beside it, and when it waits for its reports at the
+# end, both cores render. A warm-up that only one helper needs (skops) runs in one of them.
+WORKERS = 2
 _PR_SET_PDEATHSIG = 1
 
 _lock = threading.Lock()
@@ -53,22 +52,28 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+def _initialise_once(warm_up: Callable[[], None]) -> None:
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - warming up only saves time; the real task reports its errors
+        pass
+
+
 def _initialise(parent: int, warm_ups: Sequence[Callable[[], None]]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     for warm_up in warm_ups:
-        try:
-            warm_up()
-        except Exception:  # noqa: BLE001 - warming up only saves time; the real task reports its errors
-            pass
+        _initialise_once(warm_up)
 
 
 def _ready() -> None:
     """Nothing: submitted by :func:`start` so that the helpers are forked now."""
 
 
-def start(warm_ups: Sequence[Callable[[], None]] = (), workers: int = WORKERS) -> None:
-    """Forks the helper processes, each running every ``warm_up`` first; does nothing if they are running."""
+def start(each: Sequence[Callable[[], None]] = (), once: Sequence[Callable[[], None]] = (),
+          workers: int = WORKERS) -> None:
+    """Forks the helper processes, each running every warm-up of ``each`` first, and one of them the warm-ups
+    of ``once``; does nothing if they are running."""
     global _executor
     workers = max(1, min(workers, os.cpu_count() or 1))
     with _lock:
@@ -76,10 +81,12 @@ def start(warm_ups: Sequence[Callable[[], None]] = (), workers: int = WORKERS) -
             return
         _executor = ProcessPoolExecutor(max_workers=workers,
                                         mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_initialise, initargs=(os.getpid(), tuple(warm_ups)))
+                                        initializer=_initialise, initargs=(os.getpid(), tuple(each)))
         # With the fork context the pool forks all its processes at the first submit: now, while this
         # process has no other thread whose locks a child could inherit taken.
         _executor.submit(_ready)
+        for warm_up in once:
+            _executor.submit(_initialise_once, warm_up)
     logger.debug("started %d helper process(es) for figures and model files", workers)
 
 

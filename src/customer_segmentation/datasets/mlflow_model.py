@@ -72,6 +72,12 @@ def take_pending_registrations() -> list[PendingRegistration]:
 class MlflowSegmentationModelDataset(AbstractDataset[Pipeline, Any]):
     """Logs the segmentation model as a pyfunc model in the active MLflow run; loads the last one logged."""
 
+    @staticmethod
+    def helper_warm_up_once() -> None:
+        from customer_segmentation.segmentation.persistence import warm_up
+
+        warm_up()
+
     def __init__(self, name: str, registered_model_name: str | None = None, alias: str | None = None,
                  pip_requirements: list[str] | None = None, metadata: dict[str, Any] | None = None) -> None:
         self._name = name

@@ -32,7 +32,7 @@ from customer_segmentation.segmentation.persistence import load_model, save_mode
 class SegmentationModelDataset(AbstractVersionedDataset[Pipeline, Pipeline]):
     """Saves and loads the segmentation model with skops, versioned like Kedro's file datasets."""
 
-    helper_warm_up = staticmethod(warm_up)
+    helper_warm_up_once = staticmethod(warm_up)  # what the helper that writes the file needs
 
     def __init__(self, filepath: str, version: Version | None = None, metadata: dict[str, Any] | None = None) -> None:
         super().__init__(

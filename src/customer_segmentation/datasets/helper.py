@@ -40,6 +40,7 @@ _PR_SET_PDEATHSIG = 1
 
 _lock = threading.Lock()
 _executor: ProcessPoolExecutor | None = None
+_owner = 0  # the process that started the helpers: a forked child (a ParallelRunner worker) has none of its own
 
 
 def _die_with(parent: int) -> None:
@@ -74,11 +75,12 @@ def start(each: Sequence[Callable[[], None]] = (), once: Sequence[Callable[[], N
           workers: int = WORKERS) -> None:
     """Forks the helper processes, each running every warm-up of ``each`` first, and one of them the warm-ups
     of ``once``; does nothing if they are running."""
-    global _executor
+    global _executor, _owner
     workers = max(1, min(workers, os.cpu_count() or 1))
     with _lock:
-        if _executor is not None:
+        if running():
             return
+        _owner = os.getpid()
         _executor = ProcessPoolExecutor(max_workers=workers,
                                         mp_context=multiprocessing.get_context("fork"),
                                         initializer=_initialise, initargs=(os.getpid(), tuple(each)))
@@ -93,7 +95,7 @@ def start(each: Sequence[Callable[[], None]] = (), once: Sequence[Callable[[], N
 def submit(function: Callable[..., Any], *args: Any) -> Future:
     """``function(*args)`` in a helper process, or here and now when none is running; its future."""
     with _lock:
-        executor = _executor
+        executor = _executor if running() else None
     if executor is not None:
         return executor.submit(function, *args)
     future: Future = Future()
@@ -108,10 +110,11 @@ def stop() -> None:
     """Waits for the helpers' tasks and stops them."""
     global _executor
     with _lock:
-        executor, _executor = _executor, None
+        executor, _executor = (_executor, None) if running() else (None, _executor)
     if executor is not None:
         executor.shutdown(wait=True)
 
 
 def running() -> bool:
-    return _executor is not None
+    """Whether this process has started helpers (a forked child sees its parent's, which are not its own)."""
+    return _executor is not None and _owner == os.getpid()

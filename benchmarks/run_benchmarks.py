@@ -69,7 +69,7 @@ def fresh_project(work: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     ignore = shutil.ignore_patterns(".venv", ".git", "mlflow.db*", "mlruns", "build", "__pycache__", "*.egg-info",
-                                    "benchmarks", "tests", "docs", "notebooks", ".pytest_cache", ".hypothesis")
+                                    "benchmarks", "tests", "docs", "notebooks", ".pytest_cache", ".hypothesis", "*.log")
     shutil.copytree(ROOT, target, ignore=ignore)
     for layer in (target / "data").iterdir():
         for item in layer.iterdir():

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The published reference data set, carried by the repository (see tests/data/reference/README.md).
 REFERENCE_CSV = PROJECT_ROOT / "tests" / "data" / "reference" / "seed_segmentation_data.csv"
 VENV_BIN = Path(sys.executable).parent
+LOG_FILE = Path("logs") / "kedro_run.log"
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -22,7 +24,7 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 # What a fresh clone has; outputs, stores and caches are left behind.
 _COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "mlflow.db*", "mlruns", "build", "__pycache__", "*.egg-info",
-    ".pytest_cache", ".hypothesis", "benchmarks", "docs", "tests", "notebooks", "_artifacts",
+    ".pytest_cache", ".hypothesis", "benchmarks", "docs", "tests", "notebooks", "_artifacts", "*.log",
 )
 
 
@@ -67,6 +69,44 @@ def run_kedro(project: Path, *args: str, check: bool = True, timeout: int = 600)
     return result
 
 
+def log_size(project: Path) -> int:
+    """Where the project's full log ends now: pass it to :func:`project_log` to read what comes after."""
+    path = project / LOG_FILE
+    return path.stat().st_size if path.exists() else 0
+
+
+def project_log(project: Path, since: int = 0) -> str:
+    """The project's full log (conf/logging.yml writes it to logs/kedro_run.log) from byte ``since`` on, its
+    whitespace collapsed: Kedro's per-node and per-dataset lines are there, not in the terminal."""
+    path = project / LOG_FILE
+    if not path.exists():
+        return ""
+    with open(path, "rb") as handle:
+        handle.seek(since)
+        return " ".join(handle.read().decode("utf-8", errors="replace").split())
+
+
+def wait_for_log(project: Path, marker: str, process: subprocess.Popen, since: int, timeout: float = 300) -> None:
+    """Waits until the run ``process`` has logged ``marker`` in the project's full log after ``since``."""
+    deadline = time.monotonic() + timeout
+    while marker not in project_log(project, since):
+        assert process.poll() is None, f"the run ended before '{marker}':\n{project_log(project, since)[-3000:]}"
+        assert time.monotonic() < deadline, f"'{marker}' never logged"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
+
+
+@pytest.fixture
+def mlflow_run(tmp_path: Path):
+    """An active MLflow run in a throw-away SQLite store."""
+    import mlflow
+
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    # An experiment of its own: an earlier test in this process may have made another one active.
+    with mlflow.start_run(experiment_id=mlflow.MlflowClient().create_experiment("tests")) as active:
+        yield active
+    mlflow.set_tracking_uri(None)

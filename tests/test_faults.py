@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pytest
 import yaml
 
 from customer_segmentation.segmentation.persistence import load_model
-from tests.conftest import VENV_BIN, kedro_env, run_kedro
+from tests.conftest import VENV_BIN, kedro_env, log_size, project_log, run_kedro, wait_for_log
 
 pytestmark = pytest.mark.slow
 
@@ -22,25 +21,21 @@ def _latest_model(project: Path):
     return versions[-1].name, load_model(versions[-1] / "segmentation_model.skops")
 
 
-def _kill_when(project: Path, marker: str, timeout: float = 300) -> str:
-    """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is logged."""
-    log_path = project / "killed_run.log"
-    with open(log_path, "w") as log:
+def _kill_when(project: Path, marker: str) -> str:
+    """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is in the project's log."""
+    since = log_size(project)
+    with open(project / "killed_run.log", "w") as log:
         process = subprocess.Popen(
             [str(VENV_BIN / "kedro"), "run"], cwd=project, env=kedro_env(project),
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
         try:
-            while marker not in " ".join(log_path.read_text().split()):
-                assert process.poll() is None, f"run ended before '{marker}':\n{log_path.read_text()[-3000:]}"
-                assert time.monotonic() < deadline, f"'{marker}' never logged"
-                time.sleep(0.05)
+            wait_for_log(project, marker, process, since)
         finally:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert process.returncode == -signal.SIGKILL
-    return log_path.read_text()
+    return project_log(project, since)
 
 
 def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_copy):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.demo_data import generate_crm_customers, generate_customers
-from tests.conftest import run_kedro
+from tests.conftest import log_size, project_log, run_kedro
 from tests.features.configs import CRM, MALL
 from tests.helpers import default_features, project_parameters, run_all_pipelines
 
@@ -128,8 +128,10 @@ def test_kedro_run_on_a_crm_export_with_the_issues_configuration(project_copy):
 def test_kedro_run_stops_in_seconds_on_a_bad_feature_table_listing_every_problem(project_copy):
     bad = {**CRM, "total_spend": {**CRM["total_spend"], "derive": "summ"}, "age": {**CRM["age"], "range": [100, 18]}}
     _use(project_copy, bad, generate_crm_customers(300, seed=1).drop(columns="persona"))
+    since = log_size(project_copy)
     result = run_kedro(project_copy, "run", check=False)
     output = " ".join((result.stdout + result.stderr).split())
     assert result.returncode == 1
     assert "has 2 problem(s)" in output and "derive 'summ' is not one of" in output and "[100, 18] is inverted" in output
-    assert "Traceback" not in output and "Running node" not in output
+    log = project_log(project_copy, since)
+    assert "Traceback" not in output and "Kedro project" in log and "Running node" not in log

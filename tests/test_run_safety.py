@@ -16,7 +16,7 @@ import pytest
 
 from customer_segmentation.datasets import AtomicDataset
 from customer_segmentation.errors import OutputWriteError, user_error
-from tests.conftest import VENV_BIN, kedro_env, run_kedro
+from tests.conftest import VENV_BIN, kedro_env, log_size, run_kedro, wait_for_log
 from tests.pipelines.clustering.trained_project import MODEL_NAME, mlflow_store
 
 OUTPUTS = ("data/05_model_input/model_input_customers.parquet", "data/07_model_output/customer_segments.parquet",
@@ -28,14 +28,6 @@ def _start(project: Path, *args: str, log: Path, env: dict | None = None) -> sub
     with open(log, "w") as handle:
         return subprocess.Popen([str(VENV_BIN / "kedro"), "run", *args], cwd=project, env=env or kedro_env(project),
                                 stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _wait_for(log: Path, marker: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while marker not in " ".join(log.read_text().split()):
-        assert process.poll() is None, f"the run ended before '{marker}':\n{log.read_text()[-3000:]}"
-        assert time.monotonic() < deadline, f"'{marker}' never logged"
-        time.sleep(0.05)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -97,9 +89,10 @@ def test_outputs_are_readable_by_their_owner_only(tmp_path):
 
 @pytest.mark.slow
 def test_a_second_run_of_the_same_project_stops_at_once_naming_the_first(project_copy, tmp_path):
+    since = log_size(project_copy)
     first = _start(project_copy, "--params", "n_clusters=3", log=tmp_path / "first.log")
     try:
-        _wait_for(tmp_path / "first.log", "Running node", first)
+        wait_for_log(project_copy, "Running node", first, since)
         started = time.monotonic()
         second = run_kedro(project_copy, "run", "--params", "n_clusters=5", check=False)
         assert time.monotonic() - started < 60
@@ -127,9 +120,10 @@ def test_a_run_killed_while_writing_segments_leaves_the_last_complete_run_served
         champion = client.get_model_version_by_alias(MODEL_NAME, "champion").version
     complete = json.loads((project_copy / "data/07_model_output/last_complete_run/manifest.json").read_text())
 
+    since = log_size(project_copy)
     killed = _start(project_copy, "--params", "n_clusters=5", log=tmp_path / "killed.log")
     try:
-        _wait_for(tmp_path / "killed.log", "Saving data to customer_segments", killed)
+        wait_for_log(project_copy, "Saving data to customer_segments", killed, since)
     finally:
         _stop(killed)
 

@@ -15,6 +15,7 @@ from customer_segmentation.hooks import (
     ConfigCheckHooks,
     DataFingerprintHooks,
     MlflowStoreCheckHooks,
+    MlflowTrackingHooks,
     ModelRegistryHooks,
     NodeTimingHooks,
     ProcessTuningHooks,
@@ -39,8 +40,14 @@ if "mlflow.telemetry" in sys.modules:
 # (a run, the app, a notebook) is readable by its user only.
 os.umask(0o077)
 
+# MlflowTrackingHooks is kedro-mlflow's tracking hook with batched parameter logging; it replaces the
+# plugin's own instance (disabled below). Registered last, so among hooks without tryfirst/trylast it runs
+# first, where the plugin's entry point put it.
 HOOKS = (RunGuardHooks(), MlflowStoreCheckHooks(), ConfigCheckHooks(), RunTagHooks(), RunNameHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
-         ModelRegistryHooks(), CompleteRunSnapshotHooks())
+         ModelRegistryHooks(), CompleteRunSnapshotHooks(), MlflowTrackingHooks())
+
+# Kedro compares the distribution's name as its metadata spells it.
+DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow", "kedro-mlflow")
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -1,25 +1,28 @@
-"""Project-specific Kedro datasets."""
+"""Project-specific Kedro datasets.
 
-from customer_segmentation.datasets.atomic import AtomicDataset
-from customer_segmentation.datasets.background import BackgroundWriteDataset
-from customer_segmentation.datasets.customer_csv import CustomerCSVDataset
-from customer_segmentation.datasets.customer_excel import CustomerExcelDataset
-from customer_segmentation.datasets.frame_folder import FrameFolderDataset
-from customer_segmentation.datasets.mlflow_model import MlflowSegmentationModelDataset
-from customer_segmentation.datasets.model_file import SegmentationModelDataset
-from customer_segmentation.datasets.monitoring import CustomerFileDataset, SegmentHistoryDataset, ServedModelDataset
-from customer_segmentation.datasets.spreadsheet_csv import SpreadsheetCSVDataset
+Each class is imported from its module when first asked for (PEP 562): the catalog names them
+as ``customer_segmentation.datasets.<Class>``, and importing this package must not import
+pandas, scikit-learn and MLflow for a dataset a run does not use.
+"""
 
-__all__ = [
-    "AtomicDataset",
-    "BackgroundWriteDataset",
-    "CustomerCSVDataset",
-    "CustomerExcelDataset",
-    "CustomerFileDataset",
-    "FrameFolderDataset",
-    "MlflowSegmentationModelDataset",
-    "SegmentHistoryDataset",
-    "SegmentationModelDataset",
-    "ServedModelDataset",
-    "SpreadsheetCSVDataset",
-]
+from __future__ import annotations
+
+from customer_segmentation.lazy import lazy_exports
+
+_MODULES = {
+    "AtomicDataset": "atomic",
+    "BackgroundWriteDataset": "background",
+    "CustomerCSVDataset": "customer_csv",
+    "CustomerExcelDataset": "customer_excel",
+    "CustomerFileDataset": "monitoring",
+    "FrameFolderDataset": "frame_folder",
+    "MlflowSegmentationModelDataset": "mlflow_model",
+    "ReportFigureDataset": "figure",
+    "SegmentHistoryDataset": "monitoring",
+    "SegmentationModelDataset": "model_file",
+    "ServedModelDataset": "monitoring",
+    "SpreadsheetCSVDataset": "spreadsheet_csv",
+}
+
+__all__ = sorted(_MODULES)
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)

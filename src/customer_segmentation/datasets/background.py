@@ -21,7 +21,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, Protocol
 
 import pandas as pd
 from kedro.io import AbstractDataset, DatasetError
@@ -29,8 +31,28 @@ from kedro.io.core import parse_dataset_definition
 
 logger = logging.getLogger(__name__)
 
+
+
+class PendingWrite(Protocol):
+    """A write under way that the run waits for before it ends (here, and in ``figure.py``, ``model_file.py``...)."""
+
+    def is_writing(self) -> bool: ...
+
+    def wait(self, follow_up: bool = True) -> None:
+        """Blocks until the write is done; raises ``DatasetError`` naming the file if it failed.
+
+        ``follow_up=False`` (the run failed): only the write, not what was to follow it (logging to MLflow).
+        """
+
+
 _pending_lock = threading.Lock()
-_pending: list[BackgroundWriteDataset] = []
+_pending: list[PendingWrite] = []
+
+
+def register(write: PendingWrite) -> None:
+    """Adds ``write`` to those :func:`wait_for_background_writes` waits for."""
+    with _pending_lock:
+        _pending.append(write)
 
 
 class BackgroundWriteDataset(AbstractDataset):
@@ -70,8 +92,7 @@ class BackgroundWriteDataset(AbstractDataset):
         frame = data.copy(deep=False) if isinstance(data, pd.DataFrame) else data
         self._data, self._error = data, None
         self._thread = threading.Thread(target=self._write, args=(frame,), name=f"write {self._target}")
-        with _pending_lock:
-            _pending.append(self)
+        register(self)
         self._thread.start()
 
     def _write(self, data: Any) -> None:
@@ -83,7 +104,7 @@ class BackgroundWriteDataset(AbstractDataset):
         else:
             logger.info("wrote %s (in the background) in %.2f s", self._target, time.perf_counter() - started)
 
-    def wait(self) -> None:
+    def wait(self, follow_up: bool = True) -> None:
         """Blocks until the pending write (if any) is done; raises if it failed."""
         if self._thread is not None:
             self._thread.join()
@@ -106,18 +127,52 @@ class BackgroundWriteDataset(AbstractDataset):
         self._data = None
 
 
-def wait_for_background_writes() -> None:
-    """Waits for every background write of this process; raises the first failure after all have ended."""
+class HelperWrite:
+    """A write handed to a helper process (``helper.submit``), then ``then(result)`` here once it succeeded.
+
+    ``then`` is what must happen in the run's own process, such as logging the file to MLflow.
+    """
+
+    def __init__(self, future: Future, target: str, then: Callable[[Any], None] | None = None) -> None:
+        self._future, self._target, self._then = future, target, then
+        self._done = False
+
+    def is_writing(self) -> bool:
+        return not self._future.done()
+
+    def wait(self, follow_up: bool = True) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            result = self._future.result()
+        except Exception as error:
+            raise DatasetError(f"writing {self._target} failed: {error}") from error
+        if self._then is not None and follow_up:
+            try:
+                self._then(result)
+            except Exception as error:
+                raise DatasetError(f"{self._target} was written, but what follows failed: {error}") from error
+
+
+def wait_for_background_writes(follow_up: bool = True) -> None:
+    """Waits for every pending write of this process, in the order they began; raises the first failure
+    after all have ended. ``follow_up=False`` when the run failed (see :meth:`PendingWrite.wait`)."""
     with _pending_lock:
         pending = list(_pending)
         _pending.clear()
-    if any(dataset.is_writing() for dataset in pending):
-        logger.info("waiting for %d background write(s) to finish", sum(d.is_writing() for d in pending))
+    writing = sum(write.is_writing() for write in pending)
+    if writing:
+        logger.info("waiting for %d background write(s) to finish", writing)
+    started = time.perf_counter()
     errors = []
-    for dataset in pending:
+    for write in pending:
         try:
-            dataset.wait()
+            write.wait(follow_up)
         except DatasetError as error:
             errors.append(error)
+    if pending:
+        logger.info("background writes done: waited %.2f s for %d write(s) and what follows them",
+                    time.perf_counter() - started, len(pending))
     if errors:
         raise errors[0]

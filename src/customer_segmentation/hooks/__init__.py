@@ -8,37 +8,34 @@
 * :mod:`.snapshot`: the outputs of the last complete run kept aside for the app.
 * :mod:`.timing`: start-up, node and dataset timings in the log.
 * :mod:`.process`: background writes finished before a run ends; process tuning.
+* :mod:`.tracking`: kedro-mlflow's tracking hook, with parameters logged in batches (:mod:`.mlflow_tracking`).
+
+Names are imported from their module when first asked for (PEP 562), so the app, which needs one
+constant of :mod:`.snapshot`, does not import every hook and what they import.
 """
 
-from customer_segmentation.errors import MlflowStoreUnavailableError
-from customer_segmentation.hooks.config_check import ConfigCheckHooks
-from customer_segmentation.hooks.mlflow_store import (
-    DataFingerprintHooks,
-    MlflowStoreCheckHooks,
-    check_tracking_uri,
-    load_mlflow_config,
-)
-from customer_segmentation.hooks.registry import ModelRegistryHooks
-from customer_segmentation.hooks.run_guard import RunGuardHooks, RunTagHooks
-from customer_segmentation.hooks.run_name import RunNameHooks
-from customer_segmentation.hooks.snapshot import CompleteRunSnapshotHooks
-from customer_segmentation.hooks.process import BackgroundWriteHooks, ProcessTuningHooks, use_jemalloc_for_arrow
-from customer_segmentation.hooks.timing import NodeTimingHooks
+from __future__ import annotations
 
-__all__ = [
-    "BackgroundWriteHooks",
-    "CompleteRunSnapshotHooks",
-    "ConfigCheckHooks",
-    "DataFingerprintHooks",
-    "MlflowStoreCheckHooks",
-    "MlflowStoreUnavailableError",
-    "ModelRegistryHooks",
-    "NodeTimingHooks",
-    "ProcessTuningHooks",
-    "RunGuardHooks",
-    "RunNameHooks",
-    "RunTagHooks",
-    "check_tracking_uri",
-    "load_mlflow_config",
-    "use_jemalloc_for_arrow",
-]
+from customer_segmentation.lazy import lazy_exports
+
+_MODULES = {
+    "BackgroundWriteHooks": "process",
+    "CompleteRunSnapshotHooks": "snapshot",
+    "ConfigCheckHooks": "config_check",
+    "DataFingerprintHooks": "mlflow_store",
+    "MlflowStoreCheckHooks": "mlflow_store",
+    "MlflowTrackingHooks": "tracking",
+    "ModelRegistryHooks": "registry",
+    "NodeTimingHooks": "timing",
+    "ProcessTuningHooks": "process",
+    "RunGuardHooks": "run_guard",
+    "RunTagHooks": "run_guard",
+    "RunNameHooks": "run_name",
+    "MlflowStoreUnavailableError": "mlflow_store",  # defined in errors.py, imported there
+    "check_tracking_uri": "mlflow_store",
+    "load_mlflow_config": "mlflow_store",
+    "use_jemalloc_for_arrow": "process",
+}
+
+__all__ = sorted(_MODULES)
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)

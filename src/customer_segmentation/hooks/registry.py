@@ -6,8 +6,6 @@ import logging
 
 from kedro.framework.hooks import hook_impl
 
-from customer_segmentation.datasets.mlflow_model import take_pending_registrations
-
 logger = logging.getLogger(__name__)
 
 
@@ -16,6 +14,9 @@ class ModelRegistryHooks:
 
     @hook_impl(trylast=True)  # after the background writes have been waited for (BackgroundWriteHooks, tryfirst)
     def after_pipeline_run(self) -> None:
+        # Imported here: the dataset module imports scikit-learn, not needed to load the settings.
+        from customer_segmentation.datasets.mlflow_model import take_pending_registrations
+
         pending = take_pending_registrations()
         if not pending:
             return
@@ -33,6 +34,8 @@ class ModelRegistryHooks:
 
     @hook_impl
     def on_pipeline_error(self) -> None:
+        from customer_segmentation.datasets.mlflow_model import take_pending_registrations
+
         dropped = take_pending_registrations()
         if dropped:
             logger.warning("the run failed: the model it logged was not registered (%s)",

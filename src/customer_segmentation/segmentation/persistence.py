@@ -45,6 +45,11 @@ def save_model(model: Pipeline, path: str | Path) -> None:
         raise
 
 
+def warm_up() -> None:
+    """Imports skops, which imports every scikit-learn estimator to list its trusted types (about a second)."""
+    import skops.io  # noqa: F401
+
+
 def load_model(path: str | Path) -> Pipeline:
     """Reads a model written by :func:`save_model`, refusing any type outside the trusted list.
 

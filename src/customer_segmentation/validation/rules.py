@@ -8,11 +8,11 @@ Valid rows keep all their columns, with each feature as a float in its unit.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features.table import FeatureTable
@@ -21,6 +21,30 @@ from customer_segmentation.validation.problems import ProblemLog, combine, reaso
 
 __all__ = ["REASON_COLUMN", "ROW_COLUMN", "ValidationResult", "check_features", "split_rows", "validate_customers"]
 REASON_COLUMN = "rejection_reason"
+
+
+def _import_pandera_pandas():
+    """``pandera.pandas``, without the ``pyspark.pandas`` that pandera imports when pyspark is installed.
+
+    When pyspark is installed (MLflow imports it), pandera imports ``pyspark.pandas``: at its own import
+    (for its pyspark typing) and when it registers its pandas checks (at the first validation). Under
+    pandas 3 that prints a FutureWarning twice on every run, for an API these rules never use. Blocking
+    the name while pandera and its pandas checks are imported makes pandera take its "no pyspark"
+    branch; a process that has already imported ``pyspark.pandas`` (a Spark job) is left as it is.
+    """
+    blocked = "pyspark.pandas" not in sys.modules
+    if blocked:
+        sys.modules["pyspark.pandas"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401  # what the first validation would import
+        import pandera.pandas
+    finally:
+        if blocked and sys.modules.get("pyspark.pandas", 0) is None:
+            del sys.modules["pyspark.pandas"]
+    return pandera.pandas
+
+
+pa = _import_pandera_pandas()
 
 
 @dataclass(frozen=True)

@@ -288,3 +288,16 @@ def test_list_cells_from_parquet_are_compared_by_their_text():
     raw = pd.concat([raw, raw.iloc[[0]]], ignore_index=True)
     unique, summary = _dedupe(standardize_columns(raw, FEATURES))
     assert summary["duplicates_removed"] == 1 and len(unique) == 3
+
+
+@pytest.mark.parametrize("values", [
+    ["C001", "C002", "C001", "C003"],              # fixed width: read as words from Arrow's buffers
+    ["C1", "C002", "C1", None, "C002", "x"],       # varying width and a missing value: pandas decides
+    ["same-length-ids!", "same-length-ids!", "another-id-16-b!"],  # 16 bytes: two words
+    ["a-value-longer-than-16-bytes", "a-value-longer-than-16-bytes", "b"],
+])
+def test_repeated_values_are_found_as_pandas_finds_them(values):
+    from customer_segmentation.pipelines.data_processing.hashing import repeated
+
+    series = pd.Series(values, dtype="str")
+    assert repeated(series).tolist() == series.duplicated(keep=False).tolist()

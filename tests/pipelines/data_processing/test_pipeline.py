@@ -7,7 +7,7 @@ import pytest
 
 from customer_segmentation.demo_data import add_dirt, generate_customers
 from customer_segmentation.io import read_customer_csv
-from tests.conftest import run_kedro
+from tests.conftest import log_size, project_log, run_kedro
 from tests.helpers import FEATURE_NAMES
 from tests.helpers import run_data_processing as _run
 
@@ -55,12 +55,14 @@ def test_kedro_run_data_processing_writes_balanced_outputs(project_copy):
 def test_kedro_run_stops_before_any_node_with_the_missing_column_and_no_traceback(project_copy):
     raw = project_copy / "data/01_raw/segmentation_data.csv"
     pd.read_csv(raw, dtype=str).rename(columns={"age": "Age (years)"}).to_csv(raw, index=False)
+    since = log_size(project_copy)
     result = run_kedro(project_copy, "run", check=False)
     assert result.returncode == 1
     output = " ".join((result.stdout + result.stderr).split())
     assert "features.age reads column 'age', which the file does not have: set its 'column'" in output
     assert "Headers found in the file: customer_id, annual_income, spending_score, savings, Age (years)" in output
-    assert "Traceback" not in output and "Running node" not in output, "stopped before the first node"
+    log = project_log(project_copy, since)
+    assert "Traceback" not in output and "Kedro project" in log and "Running node" not in log, "stopped before the first node"
 
 
 @pytest.mark.slow

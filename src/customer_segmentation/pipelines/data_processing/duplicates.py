@@ -16,6 +16,7 @@ import pandas as pd
 
 from customer_segmentation.features import FeatureTable, normalise_header
 from customer_segmentation.io import ROW_COLUMN
+from customer_segmentation.pipelines.data_processing import hashing
 
 _ID_HEADER = re.compile(r"^((customer|client|member|user|account)[ _-]?)?(id|no|number)$")
 EXAMPLES = 10
@@ -29,8 +30,9 @@ def duplicate_key(customers: pd.DataFrame, features: pd.DataFrame, source_proble
            if column != ROW_COLUMN and column not in sources and column not in features.columns}
     key.update({name: features[name] for name in features.columns})
     for column in table.source_columns:
-        flagged = customers.index.isin(source_problems.loc[source_problems["column"] == column, "row"])
-        if flagged.any():
+        rows = source_problems.loc[source_problems["column"] == column, "row"]
+        if len(rows):  # most files have none: no pass over millions of rows for nothing
+            flagged = customers.index.isin(rows)
             key[f"{column} (unreadable)"] = customers[column].where(flagged).astype("object")
     return pd.DataFrame(key, index=customers.index, copy=False)
 
@@ -61,7 +63,8 @@ def conflicting_ids(unique: pd.DataFrame, column: str | None) -> dict[str, Any] 
     if column is None:
         return None
     ids = unique[column]
-    ids = ids[ids.notna() & (ids.astype("string").str.strip() != "")]
-    repeated = ids[ids.duplicated(keep=False)]
-    values = pd.unique(repeated.astype("string"))
+    present = (ids.notna() & (ids.astype("string").str.strip() != "")).to_numpy()
+    if not present.all():  # filtering copies every id: only when some are blank
+        ids = ids[present]
+    values = pd.unique(ids[hashing.repeated(ids)].astype("string"))
     return {"column": column, "ids": int(len(values)), "examples": [str(v) for v in values[:EXAMPLES]]}

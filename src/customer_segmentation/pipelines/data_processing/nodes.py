@@ -31,8 +31,9 @@ class NoValidRowsError(CustomerDataError):
 
 
 def _is_constant(values: pd.Series) -> bool:
-    # min == max is nunique() <= 1 without a hash table over every row.
-    return bool(values.isna().all() or values.min() == values.max())
+    # min == max is nunique() <= 1 without a hash table over every row; both are NaN when every cell is.
+    low, high = values.min(), values.max()
+    return bool(pd.isna(low) or low == high)
 
 
 def _constant_features(frame: pd.DataFrame, features: list[str]) -> list[str]:

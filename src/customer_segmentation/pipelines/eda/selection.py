@@ -25,7 +25,6 @@ from collections import Counter
 from typing import Any
 
 import pandas as pd
-from kneed import KneeLocator
 
 from customer_segmentation.errors import ConfigurationError
 
@@ -33,6 +32,8 @@ def find_elbow(k_sweep: pd.DataFrame) -> int | None:
     """The kneedle elbow of inertia against k, or None when the curve has no knee."""
     if len(k_sweep) < 3:
         return None
+    from kneed import KneeLocator  # imports pyplot and scipy.signal: only when an elbow is wanted
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # kneed warns when there is no knee; None says it
         knee = KneeLocator(

@@ -1,0 +1,113 @@
+"""What the last run found, in a dozen lines: ``python -m customer_segmentation.summary`` (the end of ``make run``).
+
+It reads what the run wrote, where the catalog says it is (the data quality report, the k selection,
+the clustering metrics, the segment profiles), and recomputes nothing: rows read, kept and rejected,
+the number of segments and why, the silhouette, each segment's name and size, where the outputs are,
+and how to open the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+# (what a user calls it, catalog entry) for the "Outputs" list.
+OUTPUTS = (
+    ("clean data", "model_input_customers"),
+    ("rejected rows", "rejected_customers"),
+    ("data quality", "data_quality_report"),
+    ("segments", "customer_segments"),
+    ("segment profiles", "segment_profiles"),
+    ("model", "segmentation_model"),
+    ("reports (PNG)", "segment_map_plot"),
+)
+REASONS_SHOWN = 3
+
+
+def catalog_paths(project: Path, env: str | None = None) -> dict[str, str]:
+    """Each catalog entry's file path (a wrapped dataset's own), as ``kedro run --env env`` sees the catalog."""
+    from kedro.config import OmegaConfigLoader
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # OmegaConf's deprecation notices: not the user's business here
+        loader = OmegaConfigLoader(str(project / "conf"), base_env="base", default_run_env=env or "local")
+        catalog = loader["catalog"]
+    paths = {}
+    for name, entry in catalog.items():
+        while isinstance(entry, Mapping) and "filepath" not in entry and isinstance(entry.get("dataset"), Mapping):
+            entry = entry["dataset"]
+        if isinstance(entry, Mapping) and isinstance(entry.get("filepath"), str) and "${" not in entry["filepath"]:
+            paths[name] = entry["filepath"]
+    return paths
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _profiles(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def summarise(project: Path, paths: Mapping[str, str], app_url: str) -> str:
+    """The summary of the run whose outputs are at ``paths`` (relative to ``project``)."""
+    quality = _read_json(project / paths["data_quality_report"])
+    selection = _read_json(project / paths["k_selection"])
+    metrics = _read_json(project / paths["clustering_metrics"])
+    profiles = _profiles(project / paths["segment_profiles"])
+
+    reasons = sorted(quality.get("rejections_by_reason", {}).items(), key=lambda item: -item[1])
+    shown = "; ".join(f"{reason} ({count:,})" for reason, count in reasons[:REASONS_SHOWN])
+    more = f"; {len(reasons) - REASONS_SHOWN} more kinds" if len(reasons) > REASONS_SHOWN else ""
+    lines = [
+        "Result of the last run:",
+        f"  rows       {quality['rows_read']:,} read, {quality['rows_out']:,} kept, {quality['rows_rejected']:,} "
+        f"rejected, {quality['duplicates_removed']:,} duplicates removed",
+    ]
+    if shown:
+        lines.append(f"  rejected   {shown}{more}")
+    lines += [
+        f"  segments   k = {metrics['k']} ({selection['method']}, {selection['structure']} structure): "
+        f"{selection['reason']}",
+        f"  silhouette {metrics['silhouette']:.2f} (on {metrics['silhouette_sample_size']:,} customers; "
+        "-1 to 1, higher is better)",
+    ]
+    width = max(len(p["segment_name"]) for p in profiles) if profiles else 0
+    for profile in profiles:
+        lines.append(f"    {profile['segment_id']:>2}  {profile['segment_name']:<{width}}  "
+                     f"{int(float(profile['size'])):>9,} customers ({float(profile['share']):.0%})")
+    lines.append("Outputs:")
+    for label, name in OUTPUTS:
+        if name in paths:
+            path = Path(paths[name])
+            shown_path = path.parent.as_posix() + "/" if label == "reports (PNG)" else path.as_posix()
+            lines.append(f"  {label:<17} {shown_path}")
+    lines += [
+        f"  {'MLflow runs':<17} mlflow.db (make mlflow-ui)",
+        f"  {'full log':<17} logs/kedro_run.log",
+        f"Open the app: make app, then {app_url}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+    parser.add_argument("--env", default=None, help="the configuration environment the run used")
+    parser.add_argument("--app-url", default="http://127.0.0.1:8501", help="where `make app` serves the app")
+    args = parser.parse_args(argv)
+    paths = catalog_paths(args.project, args.env)
+    try:
+        print(summarise(args.project, paths, args.app_url))
+    except (OSError, KeyError, ValueError) as error:
+        raise SystemExit(f"no complete run to summarise ({error}): run `make run` first") from None
+
+
+if __name__ == "__main__":
+    main()

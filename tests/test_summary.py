@@ -1,0 +1,51 @@
+"""The summary at the end of `make run`: what the run wrote, read back, in a few lines."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from customer_segmentation.summary import catalog_paths, main, summarise
+from tests.conftest import PROJECT_ROOT
+
+
+def _project(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "conf", project / "conf")
+    paths = catalog_paths(project)
+    outputs = {
+        "data_quality_report": {"rows_read": 3030, "rows_out": 2960, "rows_rejected": 40, "duplicates_removed": 30,
+                                "rejections_by_reason": {"age: outside the allowed range [18, 100]": 25,
+                                                         "annual_income: not a number": 15}},
+        "k_selection": {"k": 4, "method": "auto", "structure": "strong", "reason": "All four criteria agree on 4."},
+        "clustering_metrics": {"k": 4, "silhouette": 0.5912, "silhouette_sample_size": 2960},
+    }
+    for name, content in outputs.items():
+        (project / paths[name]).parent.mkdir(parents=True, exist_ok=True)
+        (project / paths[name]).write_text(json.dumps(content))
+    (project / paths["segment_profiles"]).parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"segment_id": [0, 1], "segment_name": ["Budget-conscious", "High income, high spenders"],
+                  "size": [2000, 960], "share": [2000 / 2960, 960 / 2960]}).to_csv(project / paths["segment_profiles"],
+                                                                                 index=False)
+    return project, paths
+
+
+def test_the_summary_gives_rows_k_and_why_silhouette_segments_outputs_and_the_app(tmp_path):
+    project, paths = _project(tmp_path)
+    text = summarise(project, paths, "http://127.0.0.1:8501")
+    assert "3,030 read, 2,960 kept, 40 rejected, 30 duplicates removed" in text
+    assert "age: outside the allowed range [18, 100] (25); annual_income: not a number (15)" in text
+    assert "k = 4 (auto, strong structure): All four criteria agree on 4." in text
+    assert "silhouette 0.59" in text
+    assert "Budget-conscious" in text and "2,000 customers (68%)" in text and "960 customers (32%)" in text
+    assert "data/07_model_output/customer_segments.parquet" in text and "data/08_reporting/" in text
+    assert "make app, then http://127.0.0.1:8501" in text
+
+
+def test_without_a_run_the_summary_says_to_run_first(tmp_path):
+    shutil.copytree(PROJECT_ROOT / "conf", tmp_path / "conf")
+    with pytest.raises(SystemExit, match="no complete run to summarise .* run `make run` first"):
+        main(["--project", str(tmp_path)])

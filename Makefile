@@ -18,13 +18,17 @@ export MLFLOW_DISABLE_TELEMETRY := true
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-test run test app viz mlflow-ui benchmark clean
+.PHONY: install install-test install-spark run test app viz mlflow-ui benchmark clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet pip==26.3 $(QUIET_PIP)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e . $(QUIET_PIP)
+	@touch $@
+
+$(VENV)/.spark-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[spark]" $(QUIET_PIP)
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
@@ -34,6 +38,8 @@ $(VENV)/.test-installed: $(VENV)/.installed
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.test-installed
+
+install-spark: $(VENV)/.spark-installed
 
 run: install
 	$(BIN)/kedro run
@@ -52,6 +58,7 @@ run: install
 
 test: install-test
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_java.sh
 	$(BIN)/python -m pytest
 
 app: install

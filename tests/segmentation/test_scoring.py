@@ -37,7 +37,7 @@ def test_a_pipeline_with_another_step_is_scored_through_its_own_transform(model,
     # A step the fast path does not know: it must not be skipped by the affine shortcut.
     doubled = Pipeline([*model.steps[:-1], ("double", FunctionTransformer(lambda x: 2 * x)), model.steps[-1]])
     scored = score(doubled, customers)
-    assert scoring._affine_map(doubled) is None
+    assert scoring.affine_map(doubled) is None
     assert np.array_equal(scored["segment_id"], doubled.predict(customers))
 
 

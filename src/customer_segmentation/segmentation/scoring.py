@@ -49,11 +49,12 @@ def model_features(model: Pipeline) -> list[str]:
     return [str(name) for name in model.feature_names_in_]
 
 
-def _affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
+def affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
     """``(A, b)`` with ``model[:-1].transform(X) == X @ A + b`` (to rounding), or None for other pipelines.
 
     Only the exact step types this project builds qualify: a step added or swapped falls back to
-    the pipeline's own transform instead of silently disagreeing with it.
+    the pipeline's own transform instead of silently disagreeing with it. The Spark engine applies
+    the same map as column expressions (``spark/scoring.py``).
     """
     steps = list(model.named_steps.values())
     if [type(step) for step in steps] != [ColumnTransformer, StandardScaler, PCA, KMeans]:
@@ -73,7 +74,7 @@ def _affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
 def coordinates_in_chunks(model: Pipeline, frame: pd.DataFrame) -> Iterator[tuple[slice, np.ndarray]]:
     """Yields ``(rows, coordinates)``: each chunk of rows as a slice, and its coordinates in the model space."""
     features = model_features(model)
-    affine = _affine_map(model)
+    affine = affine_map(model)
     if affine is None:
         for rows in chunks(len(frame)):
             yield rows, np.asarray(model[:-1].transform(frame.iloc[rows][features]), dtype="float64")

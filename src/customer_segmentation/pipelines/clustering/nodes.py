@@ -46,7 +46,8 @@ def choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_custom
     return int(k)
 
 
-def _check_columns(customers: pd.DataFrame, features: list[str]) -> None:
+def check_feature_columns(customers: Any, features: list[str]) -> None:
+    """Raises a :class:`CustomerDataError` naming the feature columns ``customers`` (any frame) lacks."""
     missing = [f for f in features if f not in customers.columns]
     if missing:
         raise CustomerDataError(
@@ -82,7 +83,7 @@ def train_segmentation_model(
         The fitted model (segment names are added by ``package_segmentation_model``).
     """
     table = FeatureTable.from_config(features)
-    _check_columns(customers, table.names)
+    check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, len(customers))
     model = build_segmentation_model(table.names, k, pca_components, n_init, random_state)
     fit_segmentation_model(model, customers, init_sample_size)

@@ -33,6 +33,12 @@ def test_chunked_scoring_equals_scoring_at_once(model, customers, monkeypatch):
     pd.testing.assert_frame_equal(score(model, customers), whole)
 
 
+def test_the_projects_model_is_scored_through_its_affine_map(model, customers):
+    matrix, offset = scoring.affine_map(model)
+    np.testing.assert_allclose(customers[FEATURES].to_numpy() @ matrix + offset, model[:-1].transform(customers),
+                               atol=1e-9)
+
+
 def test_a_pipeline_with_another_step_is_scored_through_its_own_transform(model, customers):
     # A step the fast path does not know: it must not be skipped by the affine shortcut.
     doubled = Pipeline([*model.steps[:-1], ("double", FunctionTransformer(lambda x: 2 * x)), model.steps[-1]])

@@ -20,7 +20,7 @@ from sklearn.cluster import KMeans
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 # Per-row transforms run on this many rows at a time: temporaries of a few MB instead of several
 # copies of every row (10M rows x 4 features are 320 MB per copy). Small enough that the C allocator
@@ -49,6 +49,12 @@ def model_features(model: Pipeline) -> list[str]:
     return [str(name) for name in model.feature_names_in_]
 
 
+def _passes_through(step: object) -> bool:
+    """``"passthrough"``, or what scikit-learn 1.9 makes of it when fitting: a ``FunctionTransformer`` without a function."""
+    return step == "passthrough" or (
+        type(step) is FunctionTransformer and step.func is None and step.inverse_func is None)
+
+
 def affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
     """``(A, b)`` with ``model[:-1].transform(X) == X @ A + b`` (to rounding), or None for other pipelines.
 
@@ -61,7 +67,7 @@ def affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     select, scaler, pca = steps[:3]
     kept = [t for t in select.transformers_ if t[1] != "drop"]
-    if len(kept) != 1 or kept[0][1] != "passthrough" or list(kept[0][2]) != model_features(model):
+    if len(kept) != 1 or not _passes_through(kept[0][1]) or list(kept[0][2]) != model_features(model):
         return None
     mean = scaler.mean_ if scaler.with_mean else 0.0
     scale = scaler.scale_ if scaler.with_std else np.ones(pca.n_features_in_)

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from customer_segmentation.context import ProjectContext
 from customer_segmentation.hooks import (
     BackgroundWriteHooks,
     CompleteRunSnapshotHooks,
@@ -21,6 +22,7 @@ from customer_segmentation.hooks import (
     RunGuardHooks,
     RunTagHooks,
 )
+from customer_segmentation.hooks.spark_session import SparkSessionHooks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +42,11 @@ os.umask(0o077)
 
 HOOKS = (RunGuardHooks(), MlflowStoreCheckHooks(), ConfigCheckHooks(), RunTagHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
          ModelRegistryHooks(), CompleteRunSnapshotHooks())
+# `kedro run --env spark`: the SparkSession of conf/spark/spark.yml, started only for runs that use Spark datasets.
+HOOKS += (SparkSessionHooks(),)
+
+# The project's context also picks the pipelines' engine (pandas, or Spark for conf/spark): context.py.
+CONTEXT_CLASS = ProjectContext
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

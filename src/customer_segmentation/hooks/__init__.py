@@ -5,6 +5,7 @@
 * :mod:`.run_guard`: one run at a time per project, owner-only files, runs a killed process left marked FAILED.
 * :mod:`.registry`: the trained model registered (and aliased) only when the whole run succeeded.
 * :mod:`.snapshot`: the outputs of the last complete run kept aside for the app.
+* :mod:`.spark_session`: the SparkSession of `conf/spark/spark.yml`, for runs that use Spark datasets.
 * :mod:`.timing`: start-up, node and dataset timings in the log.
 * :mod:`.process`: background writes finished before a run ends; process tuning.
 """

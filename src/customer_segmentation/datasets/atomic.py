@@ -79,8 +79,9 @@ def _owner_only(path: Path) -> None:
 
 
 def _replace(temporary: Path, target: Path) -> None:
-    """Renames ``temporary`` over ``target``; a folder (a Parquet dataset written by Spark) is swapped whole."""
-    if temporary.is_dir() and target.exists():
+    """Renames ``temporary`` over ``target``; a folder (a Parquet dataset written by Spark) is swapped whole, and
+    so is a file that replaces one (the pandas path writing where the spark environment wrote a folder)."""
+    if (temporary.is_dir() and target.exists()) or target.is_dir():
         previous = target.with_name(f".{target.name}.{os.getpid()}.old")
         os.replace(target, previous)
         os.replace(temporary, target)

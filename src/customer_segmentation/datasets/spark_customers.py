@@ -3,18 +3,16 @@
 Example ``catalog.yml`` entry (``conf/spark/catalog.yml``)::
 
     customers:
-      type: customer_segmentation.datasets.SparkCustomerDataset
+      type: customer_segmentation.datasets.spark_customers.SparkCustomerDataset
       filepath: ${runtime_params:customers_path, data/01_raw/segmentation_data.csv}
 
-A CSV is read as ``read_customer_csv`` reads it: every cell as text, empty cells as empty text, the
-delimiter sniffed from the first lines, UTF-8 (with or without a byte-order mark) unless the file is
-not UTF-8 (then Latin-1). Its header is checked first with the pandas reader on the first lines,
-so an empty file or duplicate headers stop with the same message. Parquet keeps its types.
+A CSV is read as the pandas reader reads it (``spark/csv.py``): every cell as text, the same checks
+and messages, rows numbered by their line. Parquet keeps its types and is numbered by position.
+``load_args`` go to Spark's reader (e.g. ``{multiLine: true}`` for cells with line breaks in a big file).
 """
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +20,15 @@ from kedro.io import DatasetError
 from kedro_datasets._utils.spark_utils import get_spark_with_remote_support
 from kedro_datasets.spark import SparkDatasetV2
 
-from customer_segmentation.io import _sniff_delimiter, read_customer_csv, read_customer_header
+from customer_segmentation.io import read_customer_header
 
-_SAMPLE_BYTES = 64 * 1024
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-# Never a cell of a text file: Spark's CSV reader then keeps empty cells as empty text, as pandas does.
-_NO_NULL_TEXT = "\u0000customer_segmentation:null\u0000"
 
 
 def _data_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
-
-
-def _is_utf8(path: Path) -> bool:
-    """Whether the whole file is UTF-8 (the pandas reader decides on the whole file too)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(16 * 2**20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
 
 
 class SparkCustomerDataset(SparkDatasetV2):
@@ -59,48 +41,44 @@ class SparkCustomerDataset(SparkDatasetV2):
     def _local(self) -> Path | None:
         return Path(self._path) if self._protocol == "file" else None
 
-    def _format(self) -> str:
+    def _files(self) -> list[Path]:
         local = self._local()
-        files = _data_files(local) if local is not None and local.exists() else [Path(self._path)]
-        suffixes = {_FORMATS.get(f.suffix.lower()) for f in files if f.suffix.lower() in _FORMATS}
-        if len(suffixes) != 1:
-            raise DatasetError(f"customers_path {self._original_filepath} should be a .csv or .parquet file, or a folder "
-                               f"of them (found: {sorted(f.name for f in files)[:10]})")
-        return suffixes.pop()
+        return _data_files(local) if local is not None and local.exists() else [Path(self._path)]
 
-    def _csv_options(self) -> dict[str, Any]:
-        options = {"header": True, "inferSchema": False, "quote": '"', "escape": '"', "mode": "PERMISSIVE",
-                   "ignoreLeadingWhiteSpace": True, "ignoreTrailingWhiteSpace": False,
-                   "nullValue": _NO_NULL_TEXT, "emptyValue": "", "sep": ",", "encoding": "UTF-8"}
-        local = self._local()
-        if local is not None:
-            first = _data_files(local)[0]
-            with open(first, "rb") as handle:
-                sample = handle.read(_SAMPLE_BYTES)
-            if len(sample) == _SAMPLE_BYTES and b"\n" in sample:
-                sample = sample[: sample.rindex(b"\n") + 1]  # whole lines only
-            read_customer_csv(sample, name=str(first))  # the pandas reader's checks: empty file, duplicate headers
-            text = sample.decode("utf-8", errors="ignore")
-            options["sep"] = _sniff_delimiter(text)
-            options["encoding"] = "UTF-8" if _is_utf8(first) else "ISO-8859-1"
-        return {**options, **self._load_args}
+    def _format(self) -> str:
+        files = self._files()
+        formats = {_FORMATS.get(f.suffix.lower()) for f in files} - {None}
+        if len(formats) != 1:
+            raise DatasetError(f"customers_path {self._original_filepath} should be a .csv or .parquet file, or a "
+                               f"folder of them (found: {sorted(f.name for f in files)[:10]})")
+        return formats.pop()
 
     def _load(self) -> Any:
+        from customer_segmentation.spark.csv import Layout, inspect, read_csv
+
         local = self._local()
         if local is not None and not local.exists():
             raise DatasetError(f"customer file {self._original_filepath} not found; pass its path as "
                                "--params customers_path=... (CSV or Parquet, a file or a folder)")
-        file_format = self._format()
-        options = self._csv_options() if file_format == "csv" else dict(self._load_args)
-        reader = get_spark_with_remote_support().read.format(file_format).options(**options)
-        return reader.load(self._spark_path)
+        spark = get_spark_with_remote_support()
+        if self._format() == "parquet":
+            return spark.read.options(**self._load_args).parquet(self._spark_path)
+        files = self._files()
+        if local is None:
+            layout = Layout(header=[])  # not inspected: Spark reads the header
+        else:
+            layout = inspect(files[0])
+            if len(files) > 1:  # rows of several files are numbered by position, not by line
+                layout = Layout(header=layout.header, delimiter=layout.delimiter, encoding=layout.encoding,
+                                multi_line=layout.multi_line)
+        return read_csv(spark, self._spark_path, layout, self._load_args)
 
     def columns(self) -> list[str] | None:
         """The header names, read without Spark (for the configuration check before the run), or None."""
         local = self._local()
         if local is None or not local.exists():
             return None
-        first = _data_files(local)[0]
+        first = self._files()[0]
         if self._format() == "csv":
             return read_customer_header(first)
         import pyarrow.parquet as pq
@@ -113,6 +91,3 @@ class SparkCustomerDataset(SparkDatasetV2):
     def _exists(self) -> bool:
         local = self._local()
         return local.exists() if local is not None else super()._exists()
-
-
-__all__ = ["SparkCustomerDataset"]

@@ -20,6 +20,7 @@ from kedro.pipeline import Pipeline
 logger = logging.getLogger(__name__)
 
 CONFIG_KEY = "spark"
+TRANSCODED = "@spark"  # the Spark side of a transcoded dataset (kedro's `<name>@<format>` convention)
 _SPARK_DATASET_MODULES = ("kedro_datasets.spark", "customer_segmentation.datasets.spark_")
 
 
@@ -40,8 +41,8 @@ def is_spark_dataset(dataset: Any) -> bool:
 
 
 def uses_spark(pipeline: Pipeline, catalog: Any) -> bool:
-    """Whether any dataset ``pipeline`` reads or writes is a Spark dataset in ``catalog``."""
-    return any(is_spark_dataset(catalog.get(name)) for name in sorted(pipeline.datasets())
+    """Whether ``pipeline`` reads or writes a Spark dataset of ``catalog``, or the ``@spark`` side of one."""
+    return any(name.endswith(TRANSCODED) or is_spark_dataset(catalog.get(name)) for name in sorted(pipeline.datasets())
                if not name.startswith("params:") and name != "parameters")
 
 

@@ -43,8 +43,10 @@ def cell(name: str) -> Column:
 
 
 def _number(name: str, types: Mapping[str, DataType]) -> tuple[Column, list[Check]]:
-    value, not_a_number = parse_number(cell(name), types[name])
-    return value, [Check(not_a_number, name, cell(name), reasons.NOT_A_NUMBER, is_text(types[name]))]
+    value, not_a_number, formula = parse_number(cell(name), types[name])
+    text = is_text(types[name])
+    return value, [Check(formula, name, cell(name), reasons.FORMULA, text),
+                   Check(not_a_number & ~formula, name, cell(name), reasons.NOT_A_NUMBER, text)]
 
 
 def _numbers(feature: Feature, types: Mapping[str, DataType]) -> tuple[list[Column], list[Check]]:

@@ -2,7 +2,7 @@
 
 Numbers are parsed by the JVM with the same steps and the same patterns as :func:`parse_numbers`
 (surrounding whitespace, the "no value" tokens, currency symbols, thousands separators in groups of
-three), translated to Java regular expressions. Dates go through :func:`parse_dates` itself, in a
+three, formulas), translated to Java regular expressions. Dates go through :func:`parse_dates` itself, in a
 vectorised pandas UDF: its fallback is pandas' per-cell date inference, which Spark has no equivalent
 of. ``tests/spark/test_parsing.py`` checks both against the pandas functions on random cells.
 """
@@ -16,13 +16,16 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, DateType, NumericType, StringType, TimestampNTZType, TimestampType
 
-from customer_segmentation.validation.parsing import _CURRENCY, _THOUSANDS, MISSING_TOKENS, parse_dates
+from customer_segmentation.validation.parsing import _CURRENCY, _GROUPED, _SPACES, MISSING_TOKENS, parse_dates
 
 # Python's ``\s`` on text is Java's Unicode ``\s`` plus the four ASCII information separators.
 _PY_SPACE = r"\s\x1c-\x1f"
 _STRIP = rf"(?U)^[{_PY_SPACE}]+|[{_PY_SPACE}]+$"
 # Java's Double.parseDouble also takes a type suffix ("1d", "2f"); pandas does not.
 _TYPE_SUFFIX = "[dDfF]$"
+# parse_numbers strips these around a number, and removes them (and commas) inside a grouped one.
+_EDGE_SPACES = f"^{_SPACES}+|{_SPACES}+$"
+_SEPARATORS = f"[,{_SPACES[1:-1]}]"
 DATE_PARTS = "nanos long, year int, month int, day int"
 
 
@@ -54,18 +57,20 @@ def missing_cell(cell: Column, data_type: DataType) -> Column:
     return cell.isNull() | F.lower(strip(cell)).isin(*sorted(MISSING_TOKENS))
 
 
-def parse_number(cell: Column, data_type: DataType) -> tuple[Column, Column]:
-    """The cell as a double (null where missing or unreadable), and whether it held text that is not a number."""
+def parse_number(cell: Column, data_type: DataType) -> tuple[Column, Column, Column]:
+    """The cell as a double (null where missing or unreadable), whether it held text that is not a number,
+    and whether that text is a spreadsheet formula (``=SUM(B2:B4)``)."""
     if isinstance(data_type, NumericType):
         number = cell.cast("double")
-        return F.when(~F.isnan(number), number), F.lit(False)
+        return F.when(~F.isnan(number), number), F.lit(False), F.lit(False)
     text = strip(cell)
     missing = missing_cell(cell, StringType())
-    cleaned = F.regexp_replace(text, java_regex(_CURRENCY), "")
-    cleaned = F.when(cleaned.rlike(java_regex(_THOUSANDS)), F.regexp_replace(cleaned, ",", "")).otherwise(cleaned)
+    cleaned = F.regexp_replace(F.regexp_replace(text, java_regex(_CURRENCY), ""), _EDGE_SPACES, "")
+    cleaned = F.when(cleaned.rlike(java_regex(_GROUPED)), F.regexp_replace(cleaned, _SEPARATORS, "")).otherwise(cleaned)
     number = F.when(~cleaned.rlike(_TYPE_SUFFIX), cleaned.try_cast("double"))
     number = F.when(~missing & ~F.isnan(number), number)
-    return number, number.isNull() & ~missing
+    not_a_number = number.isNull() & ~missing
+    return number, not_a_number, not_a_number & text.startswith("=")
 
 
 def date_parts(cell: Column, date_format: str | None) -> Column:

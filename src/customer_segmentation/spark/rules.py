@@ -2,7 +2,8 @@
 
 :func:`check_rows` adds to the rows as read the features (a struct of doubles, ``FEATURES``) and their
 problems (``PROBLEMS``: an array of ``(rank, order, column, text, number, reason)`` structs, in the order
-``validation/rules.py`` lists them: by column in the feature table's order, whole-row problems last).
+``validation/rules.py`` lists them: by column in the feature table's order, whole-row problems last; a
+row the reader could not fit to the header has that one problem).
 A row is valid when it has none: :func:`valid_rows` gives it with its features as numbers.
 :func:`problem_records` and :func:`rejection_reasons` write the problems as the pandas path does, with
 :func:`.problems.show_value` and :func:`.problems.problem_text` themselves (a pandas UDF, run on the
@@ -22,10 +23,12 @@ from customer_segmentation.features.table import FeatureTable
 from customer_segmentation.spark.features import Check, cell, feature_values
 from customer_segmentation.validation import reasons
 from customer_segmentation.validation.problems import problem_text, show_value
+from customer_segmentation.io import READ_PROBLEM_COLUMN
 from customer_segmentation.validation.rules import REASON_COLUMN, ROW_COLUMN
 
 FEATURES = "__features__"
 PROBLEMS = "__problems__"
+UNREADABLE = "__unreadable__"  # the source columns whose cells could not be read (they count as text in duplicates)
 _INF = float("inf")
 
 
@@ -91,14 +94,27 @@ def check_rows(frame: DataFrame, table: FeatureTable, reject_missing: bool = Fal
         .alias("number"),
         F.lit(check.reason).alias("reason"))) for order, check in enumerate(checks)]
     problems = F.sort_array(F.filter(F.array(*candidates), lambda problem: problem.isNotNull()))
+    if READ_PROBLEM_COLUMN in frame.columns:  # a row that did not fit the header has that one problem
+        misread = F.struct(F.lit(len(rank)).alias("rank"), F.lit(0).alias("order"), F.lit("").alias("column"),
+                           F.lit(None).cast("string").alias("text"), F.lit(None).cast("double").alias("number"),
+                           F.col(READ_PROBLEM_COLUMN).alias("reason"))
+        problems = F.when(F.col(READ_PROBLEM_COLUMN).isNotNull(), F.array(misread)).otherwise(problems)
     features = F.struct(*[value[name].alias(name) for name in values])
-    return staged.select(*[cell(c) for c in frame.columns], features.alias(FEATURES), problems.alias(PROBLEMS))
+    unreadable = F.array_distinct(F.filter(F.array(*[F.when(c.when, F.lit(c.column)) for c in flags]
+                                                   or [F.lit(None).cast("string")]), lambda c: c.isNotNull()))
+    return staged.select(*[cell(c) for c in frame.columns], features.alias(FEATURES), problems.alias(PROBLEMS),
+                         unreadable.alias(UNREADABLE))
+
+
+def _as_read(checked: DataFrame) -> list[str]:
+    """The columns of the rows as read (the reader's problem column is in the problems, not in outputs)."""
+    return [c for c in checked.columns if c not in (FEATURES, PROBLEMS, UNREADABLE, READ_PROBLEM_COLUMN)]
 
 
 def valid_rows(checked: DataFrame) -> DataFrame:
     """The rows without problems, every column kept, each feature a double (replacing a column of its name)."""
     names = checked.schema[FEATURES].dataType.names
-    columns = [c for c in checked.columns if c not in (FEATURES, PROBLEMS)]
+    columns = _as_read(checked)
     kept = [F.col(f"{FEATURES}.`{c}`").alias(c) if c in names else cell(c) for c in columns]
     added = [F.col(f"{FEATURES}.`{n}`").alias(n) for n in names if n not in columns]
     return checked.where(F.size(PROBLEMS) == 0).select(*kept, *added)
@@ -106,7 +122,7 @@ def valid_rows(checked: DataFrame) -> DataFrame:
 
 def rejected_rows(checked: DataFrame) -> DataFrame:
     """The rows with problems, as read, with their problems."""
-    return checked.where(F.size(PROBLEMS) > 0).drop(FEATURES)
+    return checked.where(F.size(PROBLEMS) > 0).select(*map(cell, _as_read(checked)), PROBLEMS)
 
 
 @F.pandas_udf(StructType([StructField("shown", StringType()), StructField("sentence", StringType())]))

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.types import IntegralType
 
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
@@ -21,7 +22,8 @@ from customer_segmentation.pipelines.data_processing.accounting import (
     features_to_impute,
     quality_report,
 )
-from customer_segmentation.spark.duplicates import duplicate_rows, fingerprint
+from customer_segmentation.pipelines.data_processing.duplicates import find_id_column
+from customer_segmentation.spark import duplicates
 from customer_segmentation.spark.features import cell
 from customer_segmentation.spark.frames import exact_medians, number_rows
 from customer_segmentation.spark.rules import check_rows, problem_records, rejected_rows, rejection_reasons, valid_rows
@@ -36,42 +38,33 @@ def standardize_columns(customers: DataFrame, features: dict[str, Any]) -> DataF
     """Finds the feature table's columns among the file's headers and numbers the rows.
 
     Args:
-        customers: The raw customer rows.
+        customers: The raw customer rows on Spark.
         features: The feature table (``params:features``).
 
     Returns:
-        The same rows, the table's source headers in its spelling, and a 1-based ``source_row`` first.
+        The same rows, the table's source headers in its spelling, and a 1-based ``source_row`` first:
+        the reader's line numbers for a CSV, else the rows' positions.
     """
-    if ROW_COLUMN in customers.columns:
-        raise CustomerDataError(f"the input already has a column named '{ROW_COLUMN}'; rename it")
     # The pandas path's header rules, applied to the headers alone.
     headers = resolve_columns(pd.DataFrame(columns=customers.columns), FeatureTable.from_config(features)).columns
-    return number_rows(customers.toDF(*map(str, headers)), ROW_COLUMN)
-
-
-def remove_duplicate_rows(customers: DataFrame) -> tuple[DataFrame, dict[str, Any]]:
-    """Drops exact duplicate records, keeping the first.
-
-    Args:
-        customers: Output of ``standardize_columns``.
-
-    Returns:
-        The unique rows and ``{rows_read, duplicates_removed, input_sha256}``.
-    """
-    content = [c for c in customers.columns if c != ROW_COLUMN]
-    rows_read, sha256 = fingerprint(customers, content)
-    duplicates = duplicate_rows(customers, content)
-    removed = duplicates.count()
-    logger.info("read %d rows, %d exact duplicates removed", rows_read, removed)
-    unique = customers.join(duplicates, ROW_COLUMN, "left_anti") if removed else customers
-    return unique, {"rows_read": rows_read, "duplicates_removed": removed, "input_sha256": sha256}
+    mapped = customers.toDF(*map(str, headers))
+    if ROW_COLUMN not in mapped.columns:
+        return number_rows(mapped, ROW_COLUMN)
+    numbers = mapped.agg(F.min(ROW_COLUMN).alias("low"), F.count(ROW_COLUMN).alias("n"),
+                         F.count(F.lit(1)).alias("rows"), F.count_distinct(ROW_COLUMN).alias("distinct")).first()
+    numbered = isinstance(mapped.schema[ROW_COLUMN].dataType, IntegralType) and (
+        numbers["rows"] == 0 or (numbers["low"] >= 1 and numbers["n"] == numbers["distinct"] == numbers["rows"]))
+    if not numbered:
+        raise CustomerDataError(f"the input already has a column named '{ROW_COLUMN}' that does not number "
+                                "its rows; rename it")
+    return mapped.select(ROW_COLUMN, *[cell(c) for c in mapped.columns if c != ROW_COLUMN])
 
 
 def check_records(customers: DataFrame, features: dict[str, Any], missing_values: str) -> DataFrame:
     """Computes every feature of the table and every problem of every row.
 
     Args:
-        customers: Unique rows with the table's headers.
+        customers: Rows with the table's headers.
         features: The feature table.
         missing_values: ``median`` keeps rows with missing cells for imputation; ``drop`` rejects them.
 
@@ -80,6 +73,34 @@ def check_records(customers: DataFrame, features: dict[str, Any], missing_values
     """
     check_missing_values(missing_values)
     return check_rows(customers, FeatureTable.from_config(features), reject_missing=missing_values == "drop")
+
+
+def remove_duplicate_rows(checked: DataFrame, features: dict[str, Any], id_column: str | None
+                          ) -> tuple[DataFrame, dict[str, Any]]:
+    """Drops duplicate records, keeping the first: the same features (as numbers) and the same other cells.
+
+    Args:
+        checked: Output of ``check_records``.
+        features: The feature table.
+        id_column: The column of customer ids (``auto``: found from its header; ``none``: no ids).
+
+    Returns:
+        The unique rows and ``{rows_read, duplicates_removed, input_sha256, conflicting_ids}``.
+    """
+    table = FeatureTable.from_config(features)
+    key = duplicates.duplicate_key(checked, table)
+    rows_read, sha256 = duplicates.fingerprint(checked, key)
+    found = duplicates.duplicate_rows(checked, key)
+    removed = found.count()
+    unique = checked.join(found, ROW_COLUMN, "left_anti") if removed else checked
+    conflicts = duplicates.conflicting_ids(unique, find_id_column(checked, id_column, table))
+    logger.info("read %d rows, %d duplicates removed", rows_read, removed)
+    if conflicts and conflicts["ids"]:
+        logger.warning("%d %s value(s) are on more than one different record, e.g. %s: the records are kept; "
+                       "check whether they are one customer", conflicts["ids"], conflicts["column"],
+                       conflicts["examples"][:5])
+    return unique, {"rows_read": rows_read, "duplicates_removed": removed, "input_sha256": sha256,
+                    "conflicting_ids": conflicts}
 
 
 def split_records(checked: DataFrame) -> tuple[DataFrame, DataFrame, DataFrame]:

@@ -1,7 +1,8 @@
 """data_processing on Spark (``kedro run --env spark``): the same input and outputs as ``pipeline.py``.
 
-The rows are checked once and written with their features and problems (``checked_customers``, a
-Parquet folder), which the split, the imputation and the report then read instead of recomputing.
+Every row is checked (its features and its problems, as columns), duplicates are removed, and the unique
+rows are written once with their features and problems (``checked_customers@spark``, a Parquet folder),
+which the split, the imputation and the report then read instead of recomputing them.
 """
 
 from kedro.pipeline import Node, Pipeline
@@ -21,11 +22,11 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(func=standardize_columns, inputs=["customers", "params:features"], outputs="mapped_customers",
                  name="standardize_columns_node"),
-            Node(func=remove_duplicate_rows, inputs="mapped_customers",
-                 outputs=["unique_customers", "deduplication_summary"], name="remove_duplicate_rows_node"),
-            Node(func=check_records, inputs=["unique_customers", "params:features", "params:missing_values"],
-                 outputs="checked_customers", name="check_records_node"),
-            Node(func=split_records, inputs="checked_customers",
+            Node(func=check_records, inputs=["mapped_customers", "params:features", "params:missing_values"],
+                 outputs="customer_features", name="check_records_node"),
+            Node(func=remove_duplicate_rows, inputs=["customer_features", "params:features", "params:id_column"],
+                 outputs=["checked_customers@spark", "deduplication_summary"], name="remove_duplicate_rows_node"),
+            Node(func=split_records, inputs="checked_customers@spark",
                  outputs=["validated_customers", "rejected_customers@spark", "validation_problems@spark"],
                  name="split_records_node"),
             Node(func=impute_missing_values, inputs=["validated_customers", "params:features", "params:missing_values"],

@@ -39,7 +39,7 @@ from customer_segmentation.io import (
     _width_problem,
     read_customer_csv,
 )
-from customer_segmentation.spark.frames import number_rows
+from customer_segmentation.spark.frames import NUMBERED_BY, number_rows
 
 logger = logging.getLogger(__name__)
 
@@ -186,5 +186,5 @@ def read_csv(spark: SparkSession, path: str, layout: Layout, options: dict[str, 
     problem = _width_problem_text(F.col(_CORRUPT), layout.delimiter, width)
     rows = rows.withColumn(READ_PROBLEM_COLUMN, F.when(F.col(_CORRUPT).isNotNull(), problem))
     numbered = number_rows(rows.drop(_CORRUPT), "_position")
-    return numbered.select(_line_numbers(F.col("_position"), layout.blank_lines).alias(ROW_COLUMN),
-                           *[F.col(f"`{c}`") for c in numbered.columns if c != "_position"])
+    lines = _line_numbers(F.col("_position"), layout.blank_lines).alias(ROW_COLUMN, metadata={NUMBERED_BY: "reader"})
+    return numbered.select(lines, *[F.col(f"`{c}`") for c in numbered.columns if c != "_position"])

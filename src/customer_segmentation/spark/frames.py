@@ -15,6 +15,8 @@ import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+# Set on ``source_row`` by a reader that numbered the rows itself (by their lines): kept as it is.
+NUMBERED_BY = "numbered_by"
 # percentile_approx's accuracy: the quantile it returns is within n / ACCURACY ranks of the exact one.
 ACCURACY = 10_000
 _BAND = 3 / ACCURACY  # the band around the median whose values are counted exactly
@@ -29,6 +31,8 @@ def number_rows(frame: DataFrame, column: str) -> DataFrame:
     """
     tagged = frame.select(F.spark_partition_id().alias("_partition"), F.monotonically_increasing_id().alias("_id"),
                           "*")
+    if frame.rdd.getNumPartitions() == 1:  # a small input: its numbers need no job
+        return tagged.select((F.col("_id") + 1).alias(column), *[F.col(f"`{c}`") for c in frame.columns])
     counts = dict(tagged.groupBy("_partition").count().collect())
     offsets, total = [], 0
     for partition in range(max(counts, default=-1) + 1):

@@ -21,8 +21,8 @@ from customer_segmentation.validation.parsing import _CURRENCY, _GROUPED, _SPACE
 # Python's ``\s`` on text is Java's Unicode ``\s`` plus the four ASCII information separators.
 _PY_SPACE = r"\s\x1c-\x1f"
 _STRIP = rf"(?U)^[{_PY_SPACE}]+|[{_PY_SPACE}]+$"
-# Java's Double.parseDouble also takes a type suffix ("1d", "2f"); pandas does not.
-_TYPE_SUFFIX = "[dDfF]$"
+# Java's Double.parseDouble also takes a type suffix ("1d", "2.5f"); pandas does not ("inf" is a number).
+_TYPE_SUFFIX = "[0-9.][dDfF]$"
 # parse_numbers strips these around a number, and removes them (and commas) inside a grouped one.
 _EDGE_SPACES = f"^{_SPACES}+|{_SPACES}+$"
 _SEPARATORS = f"[,{_SPACES[1:-1]}]"

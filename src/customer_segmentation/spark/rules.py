@@ -65,6 +65,21 @@ def _rule_checks(table: FeatureTable, value: dict[str, Column], sources: list[tu
     return checks
 
 
+def _ranks(table: FeatureTable) -> dict[str, int]:
+    """Where problems of each column sort within a row, as ``problems.combine`` orders them (whole-row last)."""
+    columns = [column for feature in table for column in (*feature.sources, feature.name)]
+    return {column: position for position, column in enumerate(columns)}
+
+
+def problem_order(table: FeatureTable) -> Column:
+    """The rank of a problem record's ``column`` within its row (whole-row problems last)."""
+    ranks = _ranks(table)
+    order = F.lit(len(ranks))
+    for column, position in ranks.items():
+        order = F.when(F.col("column") == column, position).otherwise(order)
+    return order.alias("rank")
+
+
 def check_rows(frame: DataFrame, table: FeatureTable, reject_missing: bool = False,
                today: pd.Timestamp | None = None) -> DataFrame:
     """``frame`` as read, plus ``FEATURES`` (each feature of ``table`` as a double) and ``PROBLEMS``.
@@ -83,8 +98,7 @@ def check_rows(frame: DataFrame, table: FeatureTable, reject_missing: bool = Fal
     value = {name: F.col(f"__f{i}") for i, name in enumerate(values)}
     flags = [Check(F.col(f"__s{j}"), c.column, c.shown, c.reason, c.text) for j, c in enumerate(source_checks)]
     checks = flags + _rule_checks(table, value, [(c.when, c.column) for c in flags], reject_missing)
-    columns = [column for feature in table for column in (*feature.sources, feature.name)]
-    rank = {column: position for position, column in enumerate(columns)}
+    rank = _ranks(table)
     candidates = [F.when(check.when, F.struct(
         F.lit(rank.get(check.column, len(rank))).alias("rank"), F.lit(order).alias("order"),
         F.lit(check.column).alias("column"),

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -92,12 +93,15 @@ def check_java() -> None:
 
 
 def _local_defaults(master: str, settings: Mapping[str, Any]) -> dict[str, str]:
-    """On this machine the driver listens on loopback only (a cluster's workers must reach it: left as Spark sets it)."""
+    """On this machine the driver listens on loopback only and the Python workers are this interpreter (a
+    cluster's workers must reach the driver and bring their own Python: left as Spark sets them)."""
     on_loopback = _LOCAL.match(master) or (master.startswith("spark://") and all(
         host.startswith(_LOOPBACK) for host, _ in master_hosts(master)))
     if not on_loopback:
         return {}
-    return {key: "127.0.0.1" for key in ("spark.driver.host", "spark.driver.bindAddress") if key not in settings}
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # PySpark reads the workers' Python from here
+    defaults = {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+    return {key: value for key, value in defaults.items() if key not in settings}
 
 
 def _package_zip(folder: Path) -> Path:

@@ -25,8 +25,15 @@ from customer_segmentation.pipelines.data_processing.accounting import (
 from customer_segmentation.pipelines.data_processing.duplicates import find_id_column
 from customer_segmentation.spark import duplicates
 from customer_segmentation.spark.features import cell
-from customer_segmentation.spark.frames import exact_medians, number_rows
-from customer_segmentation.spark.rules import check_rows, problem_records, rejected_rows, rejection_reasons, valid_rows
+from customer_segmentation.spark.frames import NUMBERED_BY, exact_medians, number_rows
+from customer_segmentation.spark.rules import (
+    check_rows,
+    problem_order,
+    problem_records,
+    rejected_rows,
+    rejection_reasons,
+    valid_rows,
+)
 from customer_segmentation.validation.columns import resolve_columns
 from customer_segmentation.validation.problems import counts_by_reason
 from customer_segmentation.validation.rules import ROW_COLUMN
@@ -50,6 +57,8 @@ def standardize_columns(customers: DataFrame, features: dict[str, Any]) -> DataF
     mapped = customers.toDF(*map(str, headers))
     if ROW_COLUMN not in mapped.columns:
         return number_rows(mapped, ROW_COLUMN)
+    if mapped.schema[ROW_COLUMN].metadata.get(NUMBERED_BY) == "reader":  # numbered by the CSV reader itself
+        return mapped
     numbers = mapped.agg(F.min(ROW_COLUMN).alias("low"), F.count(ROW_COLUMN).alias("n"),
                          F.count(F.lit(1)).alias("rows"), F.count_distinct(ROW_COLUMN).alias("distinct")).first()
     numbered = isinstance(mapped.schema[ROW_COLUMN].dataType, IntegralType) and (
@@ -88,10 +97,8 @@ def remove_duplicate_rows(checked: DataFrame, features: dict[str, Any], id_colum
         The unique rows and ``{rows_read, duplicates_removed, input_sha256, conflicting_ids}``.
     """
     table = FeatureTable.from_config(features)
-    key = duplicates.duplicate_key(checked, table)
-    rows_read, sha256 = duplicates.fingerprint(checked, key)
-    found = duplicates.duplicate_rows(checked, key)
-    removed = found.count()
+    rows_read, sha256, found = duplicates.find_duplicates(checked, duplicates.duplicate_key(checked, table))
+    removed = found.count() if found is not None else 0
     unique = checked.join(found, ROW_COLUMN, "left_anti") if removed else checked
     conflicts = duplicates.conflicting_ids(unique, find_id_column(checked, id_column, table))
     logger.info("read %d rows, %d duplicates removed", rows_read, removed)
@@ -165,7 +172,11 @@ def build_data_quality_report(
     names = FeatureTable.from_config(features).names
     kept = model_input_customers.agg(F.count(F.lit(1)).alias("_rows"), *[
         (F.min(cell(f)).eqNullSafe(F.max(cell(f)))).alias(f) for f in names]).first()
-    kinds = validation_problems.groupBy("column", "reason").count().toPandas()
+    # Each kind of problem with where it first occurred (row, then column in the table's order), as pandas counts.
+    order = problem_order(FeatureTable.from_config(features))
+    kinds = (validation_problems.groupBy("column", "reason")
+             .agg(F.count(F.lit(1)).alias("count"), F.min(F.struct("row", order)).alias("first"))
+             .orderBy("first").toPandas())
     constant = [f for f in names if kept["_rows"] and kept[f]]
     return quality_report(deduplication, rejected_customers.count(), int(kept["_rows"]),
                           counts_by_reason(kinds, counts="count"), cells_imputed, constant)

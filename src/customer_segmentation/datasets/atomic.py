@@ -47,6 +47,7 @@ class AtomicDataset(AbstractDataset):
         temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(target)
             self._dataset_class(**{**self._config, "filepath": str(temporary)}).save(data)
             _owner_only(temporary)
             _replace(temporary, target)
@@ -88,6 +89,26 @@ def _replace(temporary: Path, target: Path) -> None:
         _remove(previous)
     else:
         os.replace(temporary, target)
+
+
+def _remove_stale(target: Path) -> None:
+    """Removes what a killed process left beside ``target`` (a Parquet folder from Spark can take gigabytes)."""
+    left = [(stale, f".{target.stem}.") for stale in target.parent.glob(f".{target.stem}.*.tmp{target.suffix}")]
+    left += [(stale, f".{target.name}.") for stale in target.parent.glob(f".{target.name}.*.old")]
+    for stale, prefix in left:
+        pid = stale.name.removeprefix(prefix).split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            _remove(stale)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:

@@ -1,7 +1,12 @@
-"""Running the data_processing pipeline in memory, as Kedro would, for fast tests."""
+"""Running the data_processing pipeline in memory, as Kedro would, for fast tests; killing a kedro run."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -10,7 +15,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from customer_segmentation.pipelines.data_processing import create_pipeline
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, VENV_BIN, kedro_env
 
 OUTPUTS = ("model_input_customers", "rejected_customers", "data_quality_report")
 
@@ -92,3 +97,25 @@ def run_all_pipelines(customers: pd.DataFrame, features: dict[str, Any], **overr
     produced = {name: KeptDataset() for name in pipeline.datasets() - pipeline.inputs()}
     SequentialRunner().run(pipeline, DataCatalog({"customers": MemoryDataset(customers), **inputs, **produced}))
     return {name: dataset.load() for name, dataset in produced.items() if dataset.exists()}
+
+
+def kill_kedro_when(project: Path, marker: str, *args: str, timeout: float = 300) -> str:
+    """Starts ``kedro run <args>`` in ``project``, SIGKILLs its whole process group (a JVM included) as soon as
+    ``marker`` is logged; returns the log."""
+    log_path = project / "killed_run.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "kedro"), "run", *args], cwd=project, env=kedro_env(project),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        try:
+            while marker not in " ".join(log_path.read_text().split()):
+                assert process.poll() is None, f"run ended before '{marker}':\n{log_path.read_text()[-3000:]}"
+                assert time.monotonic() < deadline, f"'{marker}' never logged"
+                time.sleep(0.05)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    return log_path.read_text()

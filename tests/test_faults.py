@@ -1,10 +1,6 @@
 """Faults: a training run killed half-way, then run again, leaves complete and consistent outputs."""
 
 import json
-import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +8,8 @@ import pytest
 import yaml
 
 from customer_segmentation.segmentation.persistence import load_model
-from tests.conftest import VENV_BIN, kedro_env, run_kedro
+from tests.conftest import run_kedro
+from tests.helpers import kill_kedro_when
 
 pytestmark = pytest.mark.slow
 
@@ -24,23 +21,7 @@ def _latest_model(project: Path):
 
 def _kill_when(project: Path, marker: str, timeout: float = 300) -> str:
     """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is logged."""
-    log_path = project / "killed_run.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "kedro"), "run"], cwd=project, env=kedro_env(project),
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        try:
-            while marker not in " ".join(log_path.read_text().split()):
-                assert process.poll() is None, f"run ended before '{marker}':\n{log_path.read_text()[-3000:]}"
-                assert time.monotonic() < deadline, f"'{marker}' never logged"
-                time.sleep(0.05)
-        finally:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert process.returncode == -signal.SIGKILL
-    return log_path.read_text()
+    return kill_kedro_when(project, marker, timeout=timeout)
 
 
 def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_copy):

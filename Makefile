@@ -18,7 +18,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-test install-spark run test app viz mlflow-ui benchmark clean
+.PHONY: install install-test install-spark run run-spark test app viz mlflow-ui benchmark benchmark-spark clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
@@ -56,6 +56,12 @@ run: install
 	@echo "  make mlflow-ui    MLflow UI          http://$(HOST):$(MLFLOW_PORT)"
 	@echo "  make viz          kedro-viz          http://$(HOST):$(VIZ_PORT)"
 
+# The whole pipeline on Spark (conf/spark/spark.yml: local[*] by default), e.g.
+#   make run-spark ARGS="--params customers_path=data/01_raw/customers.parquet,spark_master=spark://host:7077"
+run-spark: install-spark
+	@bash scripts/ensure_java.sh --require
+	$(BIN)/kedro run --env spark $(ARGS)
+
 test: install-test
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_java.sh
@@ -74,6 +80,11 @@ mlflow-ui: install
 # 100k, 1M and 10M rows against the K-Means floor, plus the bundled data (~10 min); e.g. ARGS="--sizes 100000"
 benchmark: install
 	$(BIN)/python benchmarks/run_benchmarks.py $(ARGS)
+
+# --env spark on local[2] beside --env scale, 1M and 10M rows (~25 min); e.g. ARGS="--sizes 1000000"
+benchmark-spark: install-spark
+	@bash scripts/ensure_java.sh --require
+	$(BIN)/python benchmarks/bench_spark.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build mlruns mlflow.db

@@ -46,7 +46,7 @@ def test_tricky_number_cells_read_as_on_pandas(spark):
     _same(TRICKY, spark)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(st.text(alphabet=ALPHABET, max_size=12), min_size=1, max_size=60))
 def test_random_number_cells_read_as_on_pandas(spark, cells):
     _same(cells, spark)

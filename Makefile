@@ -21,11 +21,15 @@ export MLFLOW_CONFIGURE_LOGGING := false
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-test run test app viz mlflow-ui benchmark bench-small bench-install clean
+.PHONY: install install-test install-spark run run-spark test app viz mlflow-ui benchmark benchmark-spark bench-small bench-install clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/install.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
 	@bash scripts/install.sh $(PYTHON) $(VENV) $(PIP) "-e ."
+	@touch $@
+
+$(VENV)/.spark-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[spark]" $(QUIET_PIP)
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
@@ -36,6 +40,8 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.test-installed
 
+install-spark: $(VENV)/.spark-installed
+
 run: install
 	@mkdir -p logs
 	@printf '\n==> Running the pipelines (kedro run); the full log goes to logs/kedro_run.log\n'
@@ -43,8 +49,15 @@ run: install
 	@echo
 	@$(BIN)/python -m customer_segmentation.summary --app-url http://$(HOST):$(APP_PORT)
 
+# The whole pipeline on Spark (conf/spark/spark.yml: local[*] by default), e.g.
+#   make run-spark ARGS="--params customers_path=data/01_raw/customers.parquet,spark_master=spark://host:7077"
+run-spark: install-spark
+	@bash scripts/ensure_java.sh --require
+	$(BIN)/kedro run --env spark $(ARGS)
+
 test: install-test
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_java.sh
 	$(BIN)/python -m pytest
 
 app: install
@@ -68,6 +81,11 @@ bench-small: install
 # `make run` on a fresh clone of this repository's HEAD, install included (~1 min); ARGS="--cold-cache"
 bench-install: install
 	$(BIN)/python benchmarks/bench_first_install.py $(ARGS)
+
+# --env spark on local[2] beside --env scale, 1M and 10M rows (~25 min); e.g. ARGS="--sizes 1000000"
+benchmark-spark: install-spark
+	@bash scripts/ensure_java.sh --require
+	$(BIN)/python benchmarks/bench_spark.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build mlruns mlflow.db logs/kedro_run.log*

@@ -1,7 +1,11 @@
-"""Running the data_processing pipeline in memory, as Kedro would, for fast tests."""
+"""Running the data_processing pipeline in memory, as Kedro would, for fast tests; killing a kedro run."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -10,7 +14,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from customer_segmentation.pipelines.data_processing import create_pipeline
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, VENV_BIN, kedro_env, log_size, project_log, wait_for_log
 
 OUTPUTS = ("model_input_customers", "rejected_customers", "data_quality_report")
 
@@ -92,3 +96,21 @@ def run_all_pipelines(customers: pd.DataFrame, features: dict[str, Any], **overr
     produced = {name: KeptDataset() for name in pipeline.datasets() - pipeline.inputs()}
     SequentialRunner().run(pipeline, DataCatalog({"customers": MemoryDataset(customers), **inputs, **produced}))
     return {name: dataset.load() for name, dataset in produced.items() if dataset.exists()}
+
+
+def kill_kedro_when(project: Path, marker: str, *args: str, timeout: float = 300) -> str:
+    """Starts ``kedro run <args>`` in ``project``, SIGKILLs its whole process group (a JVM included) as soon as
+    ``marker`` is in the project's full log; returns that log from the run's start."""
+    since = log_size(project)
+    with open(project / "killed_run.log", "w") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "kedro"), "run", *args], cwd=project, env=kedro_env(project),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            wait_for_log(project, marker, process, since, timeout=timeout)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    return project_log(project, since)

@@ -1,9 +1,6 @@
 """Faults: a training run killed half-way, then run again, leaves complete and consistent outputs."""
 
 import json
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +8,8 @@ import pytest
 import yaml
 
 from customer_segmentation.segmentation.persistence import load_model
-from tests.conftest import VENV_BIN, kedro_env, log_size, project_log, run_kedro, wait_for_log
+from tests.conftest import run_kedro
+from tests.helpers import kill_kedro_when
 
 pytestmark = pytest.mark.slow
 
@@ -21,21 +19,9 @@ def _latest_model(project: Path):
     return versions[-1].name, load_model(versions[-1] / "segmentation_model.skops")
 
 
-def _kill_when(project: Path, marker: str) -> str:
-    """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is in the project's log."""
-    since = log_size(project)
-    with open(project / "killed_run.log", "w") as log:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "kedro"), "run"], cwd=project, env=kedro_env(project),
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        try:
-            wait_for_log(project, marker, process, since)
-        finally:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert process.returncode == -signal.SIGKILL
-    return project_log(project, since)
+def _kill_when(project: Path, marker: str, timeout: float = 300) -> str:
+    """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is logged."""
+    return kill_kedro_when(project, marker, timeout=timeout)
 
 
 def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_copy):

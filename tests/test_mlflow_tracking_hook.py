@@ -6,7 +6,6 @@ from importlib.metadata import entry_points
 from types import SimpleNamespace
 
 import mlflow
-import pytest
 
 from customer_segmentation import settings
 from customer_segmentation.hooks.mlflow_tracking import BatchedMlflowHook

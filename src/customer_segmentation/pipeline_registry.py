@@ -1,8 +1,28 @@
-"""Project pipelines."""
+"""Project pipelines: data_processing, eda and clustering, on pandas or on Spark.
+
+The engine follows the configuration environment (``context.py``): ``conf/spark`` runs each pipeline's
+Spark version (``pipelines/<name>/spark_pipeline.py``: the same datasets in and out, the per-row work
+in Spark), every other environment the pandas one.
+"""
 from __future__ import annotations
 
+import importlib
+
+from kedro.framework import project
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
+
+ENGINES = ("pandas", "spark")
+_engine = {"name": "pandas"}
+
+
+def use_engine(engine: str) -> None:
+    """Registers the pipelines of ``engine`` from now on (the next time Kedro reads them)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {ENGINES}")
+    if engine != _engine["name"]:
+        _engine["name"] = engine
+        project.pipelines.configure(__name__)  # forgets pipelines registered for the other engine
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -12,6 +32,20 @@ def register_pipelines() -> dict[str, Pipeline]:
         A mapping from pipeline names to ``Pipeline`` objects.
     """
     pipelines = find_pipelines(raise_errors=True)
+    if _engine["name"] == "spark":
+        # The Spark versions of the training pipelines; monitoring scores a batch with pandas either way.
+        pipelines = {name: _spark_version(name, pipeline) for name, pipeline in pipelines.items() if name != "__default__"}
     # `kedro run` trains: monitoring scores a new batch and runs on its own (--pipelines monitoring).
-    pipelines["__default__"] = sum(p for name, p in pipelines.items() if name != "monitoring")
+    pipelines["__default__"] = sum(p for name, p in pipelines.items() if name not in ("monitoring", "__default__"))
     return pipelines
+
+
+def _spark_version(name: str, pipeline: Pipeline) -> Pipeline:
+    """``pipelines/<name>/spark_pipeline.py``'s pipeline, or ``pipeline`` itself for one without a Spark version."""
+    try:
+        module = importlib.import_module(f"{__package__}.pipelines.{name}.spark_pipeline")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.pipelines.{name}.spark_pipeline":
+            raise
+        return pipeline
+    return module.create_pipeline()

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from customer_segmentation.context import ProjectContext
 from customer_segmentation.hooks import (
     BackgroundWriteHooks,
     CompleteRunSnapshotHooks,
@@ -23,6 +24,7 @@ from customer_segmentation.hooks import (
     RunNameHooks,
     RunTagHooks,
 )
+from customer_segmentation.hooks.spark_session import SparkSessionHooks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,12 +44,16 @@ os.umask(0o077)
 
 # MlflowTrackingHooks is kedro-mlflow's tracking hook with batched parameter logging; it replaces the
 # plugin's own instance (disabled below). Registered last, so among hooks without tryfirst/trylast it runs
-# first, where the plugin's entry point put it.
+# first, where the plugin's entry point put it. SparkSessionHooks starts the SparkSession of
+# conf/spark/spark.yml (`kedro run --env spark`), only for runs that use Spark datasets.
 HOOKS = (RunGuardHooks(), MlflowStoreCheckHooks(), ConfigCheckHooks(), RunTagHooks(), RunNameHooks(), ProcessTuningHooks(), DataFingerprintHooks(), NodeTimingHooks(), BackgroundWriteHooks(),
-         ModelRegistryHooks(), CompleteRunSnapshotHooks(), MlflowTrackingHooks())
+         ModelRegistryHooks(), CompleteRunSnapshotHooks(), SparkSessionHooks(), MlflowTrackingHooks())
 
 # Kedro compares the distribution's name as its metadata spells it.
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow", "kedro-mlflow")
+
+# The project's context also picks the pipelines' engine (pandas, or Spark for conf/spark): context.py.
+CONTEXT_CLASS = ProjectContext
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -135,7 +135,7 @@ def test_predict_places_the_customer_on_the_map_and_ranks_segment_distances(open
     profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
     at = open_app(trained_project, "predict")
     at.form_submit_button[0].click().run()
-    distances, segment_map = vega_spec(at, 0), vega_spec(at, 1)
+    segment_map = vega_spec(at, 1)
     assert sorted(vega_data(at, 0)["segment_name"]) == sorted(profiles["segment_name"])
     (customer,) = [layer for layer in segment_map["layer"] if layer["mark"].get("shape") == "diamond"]
     assert len(customer["data"]["values"]) == 1

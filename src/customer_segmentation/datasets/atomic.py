@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path, PurePosixPath
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kedro.io import AbstractDataset
 from kedro.io.core import parse_dataset_definition
 
 from customer_segmentation.errors import write_error
+
 
 class AtomicDataset(AbstractDataset):
     """Loads through ``dataset``; saves to a temporary file beside its target, then renames it into place."""
@@ -69,6 +70,7 @@ def written_in_place(target: Path) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_path(temporary)
+        _remove_stale(target)
         yield temporary
         owner_only(temporary)
         replace_path(temporary, target)
@@ -90,14 +92,35 @@ def owner_only(path: Path) -> None:
 
 
 def replace_path(temporary: Path, target: Path) -> None:
-    """Renames ``temporary`` over ``target``; a folder (a Parquet dataset written by Spark) is swapped whole."""
-    if temporary.is_dir() and target.exists():
+    """Renames ``temporary`` over ``target``; a folder (a Parquet dataset written by Spark) is swapped whole, and
+    so is a file that replaces one (the pandas path writing where the spark environment wrote a folder)."""
+    if (temporary.is_dir() and target.exists()) or target.is_dir():
         previous = target.with_name(f".{target.name}.{os.getpid()}.old")
         os.replace(target, previous)
         os.replace(temporary, target)
         remove_path(previous)
     else:
         os.replace(temporary, target)
+
+
+def _remove_stale(target: Path) -> None:
+    """Removes what a killed process left beside ``target`` (a Parquet folder from Spark can take gigabytes)."""
+    left = [(stale, f".{target.stem}.") for stale in target.parent.glob(f".{target.stem}.*.tmp{target.suffix}")]
+    left += [(stale, f".{target.name}.") for stale in target.parent.glob(f".{target.name}.*.old")]
+    for stale, prefix in left:
+        pid = stale.name.removeprefix(prefix).split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            remove_path(stale)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def remove_path(path: Path) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.features.table import Feature, FeatureTable
+from customer_segmentation.validation import reasons
 from customer_segmentation.validation.parsing import is_formula, parse_dates, parse_numbers
 from customer_segmentation.validation.problems import ProblemLog
 
@@ -52,15 +53,11 @@ def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timesta
     return features, problems.to_frame()
 
 
-FORMULA_REASON = ("a formula whose value was never saved: open the file in its spreadsheet program, save it "
-                  "and export it again")
-
-
 def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Series:
     numbers, not_a_number = parse_numbers(frame[column])
     formula = not_a_number & is_formula(frame[column])
-    problems.add(formula, column, frame[column], FORMULA_REASON)
-    problems.add(not_a_number & ~formula, column, frame[column], "not a number")
+    problems.add(formula, column, frame[column], reasons.FORMULA)
+    problems.add(not_a_number & ~formula, column, frame[column], reasons.NOT_A_NUMBER)
     return numbers
 
 
@@ -82,8 +79,7 @@ def _count(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: p
 def _ratio(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
     numerator, denominator = (_numbers(frame, column, problems) for column in feature.sources)
     zero = (denominator == 0).to_numpy()
-    problems.add(zero, feature.sources[1], frame[feature.sources[1]],
-                 f"zero, so {feature.name} ({feature.sources[0]} / {feature.sources[1]}) is undefined")
+    problems.add(zero, feature.sources[1], frame[feature.sources[1]], reasons.zero_denominator(feature))
     return (numerator / denominator.where(~zero)).astype("float64")
 
 
@@ -99,7 +95,7 @@ def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, to
     is_year = numbers.between(*_YEARS) & (numbers == numbers.round())
     from_years = reference.year - numbers.where(is_year)
     dates, not_a_date = parse_dates(cells.where(~is_year), feature.date_format)
-    problems.add(not_a_date & ~is_year, feature.column, cells, "not a year or a date")
+    problems.add(not_a_date & ~is_year, feature.column, cells, reasons.NOT_A_YEAR_OR_DATE)
     before_birthday = (dates.dt.month > reference.month) | (
         (dates.dt.month == reference.month) & (dates.dt.day > reference.day))
     from_dates = reference.year - dates.dt.year - before_birthday.astype("float64")
@@ -109,7 +105,7 @@ def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, to
 def _days_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
     cells = frame[feature.column]
     dates, not_a_date = parse_dates(cells, feature.date_format)
-    problems.add(not_a_date, feature.column, cells, "not a date")
+    problems.add(not_a_date, feature.column, cells, reasons.NOT_A_DATE)
     return ((_reference(feature, today) - dates).dt.days).astype("float64")
 
 

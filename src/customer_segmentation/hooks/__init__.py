@@ -6,6 +6,7 @@
 * :mod:`.registry`: the trained model registered (and aliased) only when the whole run succeeded.
 * :mod:`.run_name`: MLflow runs named from their input, rows, features and k.
 * :mod:`.snapshot`: the outputs of the last complete run kept aside for the app.
+* :mod:`.spark_session`: the SparkSession of `conf/spark/spark.yml`, for runs that use Spark datasets.
 * :mod:`.timing`: start-up, node and dataset timings in the log.
 * :mod:`.process`: background writes finished before a run ends; process tuning.
 * :mod:`.tracking`: kedro-mlflow's tracking hook, with parameters logged in batches (:mod:`.mlflow_tracking`).

@@ -38,6 +38,13 @@ def _filepath(catalog: Any, name: str) -> Path | None:
     return Path(str(path)) if path else None
 
 
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system: a copy
+        shutil.copy2(source, target)
+
+
 def write_snapshot(project: Path, version: str, files: dict[str, Path]) -> Path:
     """Links ``files`` into a fresh snapshot folder with its manifest, then swaps it into place."""
     target = project / SNAPSHOT_DIR
@@ -47,10 +54,10 @@ def write_snapshot(project: Path, version: str, files: dict[str, Path]) -> Path:
     names = {}
     for name, path in files.items():
         kept = fresh / f"{name}{path.suffix}"
-        try:
-            os.link(path, kept)
-        except OSError:  # another file system: a copy
-            shutil.copy2(path, kept)
+        if path.is_dir():  # a Parquet folder (the spark environment writes those): each of its files linked
+            shutil.copytree(path, kept, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(path, kept)
         names[name] = kept.name
     manifest = {"model_version": version, "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "files": names}
@@ -71,7 +78,7 @@ class CompleteRunSnapshotHooks:
         if MODEL_DATASET not in pipeline.all_outputs():
             return
         files = {name: _filepath(catalog, name) for name in SNAPSHOT_DATASETS}
-        present = {name: path for name, path in files.items() if path is not None and path.is_file()}
+        present = {name: path for name, path in files.items() if path is not None and path.exists()}
         project = Path(run_params["project_path"])
         target = write_snapshot(project, run_params["run_id"], present)
         logger.info("kept the outputs of run %s as the last complete set (%s)", run_params["run_id"],

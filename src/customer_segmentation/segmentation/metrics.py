@@ -2,6 +2,8 @@
 
 All in the model's (standardized) space. The two indices come from per-segment sums in one chunked
 pass over the rows and equal scikit-learn's; the silhouette (quadratic in rows) uses a seeded sample.
+The Spark engine computes the same sums and sample in Spark and finishes with :func:`indices_from_sums`
+and :func:`sample_silhouette`.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ def silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sam
     The sample is taken before the transform: only the sampled rows are projected.
     """
     rows = check_random_state(random_state).permutation(len(labels))[:sample_size]
-    coordinates = model[:-1].transform(customers.iloc[rows][model_features(model)])
+    return sample_silhouette(model[:-1].transform(customers.iloc[rows][model_features(model)]), labels[rows])
+
+
+def sample_silhouette(coordinates: np.ndarray, labels: np.ndarray) -> float:
+    """scikit-learn's (Euclidean) silhouette of sampled customers, from their coordinates in the model space."""
     # Distances in 64 MB chunks: scikit-learn's default (1 GB) would hold the whole 10k x 10k matrix.
     with config_context(working_memory=64):
-        return float(silhouette_score(coordinates, labels[rows]))
+        return float(silhouette_score(coordinates, labels))
 
 
 def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray) -> tuple[float, float]:
@@ -37,9 +43,6 @@ def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarra
     """
     occupancy = np.bincount(labels)
     segments = np.flatnonzero(occupancy)  # segments that have customers
-    if not 2 <= len(segments) <= len(labels) - 1:
-        raise ValueError(f"{len(segments)} segment(s) with customers among {len(labels)}; the indices need "
-                         "from 2 to n_customers - 1")
     counts = occupancy[segments]
     means = pd.DataFrame({feature: np.bincount(labels, weights=customers[feature].to_numpy())[segments] / counts
                           for feature in model_features(model)})
@@ -53,7 +56,22 @@ def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarra
         distances = np.linalg.norm(coordinates - centroids[members], axis=1)
         spread += np.bincount(members, weights=distances, minlength=len(segments))
         within += float(np.sum(distances**2))
-    n, k = len(labels), len(segments)
+    return indices_from_sums(counts, centroids, spread, within)
+
+
+def indices_from_sums(counts: np.ndarray, centroids: np.ndarray, spread: np.ndarray, within: float
+                      ) -> tuple[float, float]:
+    """Calinski-Harabasz and Davies-Bouldin indices from per-segment sums, as scikit-learn defines them.
+
+    Args:
+        counts: Customers in each segment that has any.
+        centroids: Each such segment's mean in the model space (one row per segment).
+        spread: Each segment's sum of distances to its mean.
+        within: The sum of squared distances to the segment means, over all customers.
+    """
+    n, k = int(np.sum(counts)), len(counts)
+    if not 2 <= k <= n - 1:
+        raise ValueError(f"{k} segment(s) with customers among {n}; the indices need from 2 to n_customers - 1")
     overall = counts @ centroids / n
     between = float(np.sum(counts * np.sum((centroids - overall) ** 2, axis=1)))
     calinski_harabasz = 1.0 if within == 0.0 else between * (n - k) / (within * (k - 1.0))

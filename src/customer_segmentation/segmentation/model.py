@@ -13,6 +13,10 @@ same population gives matching segments the same ids (and so the same names).
 
 At scale: above ``init_sample_size`` customers the K-Means initialisations are tried on a seeded
 sample and the best is refined on every customer, one chunk of rows at a time.
+
+From another engine: :func:`fit_from_statistics` and :func:`set_centres` give the same fitted
+``Pipeline`` from statistics of all rows and K-Means centres computed elsewhere (by Spark:
+``spark/model.py``), so every reader of the model (scoring, the app, MLflow serving) is unchanged.
 """
 
 from __future__ import annotations
@@ -141,16 +145,85 @@ def _fit_scaler(scaler: StandardScaler, columns: list[np.ndarray]) -> None:
     """Fits ``scaler`` to the mean and variance of all rows, computed in chunks.
 
     ``StandardScaler.partial_fit`` chunk by chunk spends ~1 s on 10M rows in NaN-aware updates;
-    model input has no missing cells. The scaler then learns from two points weighted ``n / 2``
-    each at ``mean -/+ sd``: exactly that mean and variance, with its own rules for ``scale_``.
+    model input has no missing cells.
     """
     n_rows = len(columns[0])
     mean = np.array([column.mean() for column in columns])
     squares = np.zeros(len(columns))
     for rows in chunks(n_rows):
         squares += np.sum((stack_rows(columns, rows) - mean) ** 2, axis=0)
-    sd = np.sqrt(squares / n_rows)
+    _fit_scaler_to_moments(scaler, mean, np.sqrt(squares / n_rows), n_rows)
+
+
+def _fit_scaler_to_moments(scaler: StandardScaler, mean: np.ndarray, sd: np.ndarray, n_rows: int) -> None:
+    """Fits ``scaler`` to a known mean and population standard deviation of ``n_rows`` rows.
+
+    The scaler learns from two points weighted ``n / 2`` each at ``mean -/+ sd``: exactly that mean
+    and variance, with its own rules for ``scale_`` (a constant feature gets 1).
+    """
     scaler.fit(np.vstack([mean - sd, mean + sd]), sample_weight=np.full(2, n_rows / 2))
+
+
+def _fit_pca_to_covariance(pca: PCA, covariance: np.ndarray, n_rows: int) -> None:
+    """Fits ``pca`` to standardized rows whose (population) covariance matrix is ``covariance``.
+
+    It learns from ``2 d`` points at ``-/+ a_j v_j`` along the eigenvectors ``v_j``, spread so that
+    their sample covariance is that of ``n_rows`` rows (scikit-learn divides by ``n - 1``): the same
+    components, explained variances and sign convention as a fit on the rows themselves.
+    """
+    eigenvalues, eigenvectors = np.linalg.eigh((covariance + covariance.T) / 2)
+    dims = len(eigenvalues)
+    spread = np.sqrt(np.clip(eigenvalues, 0, None) * n_rows / max(n_rows - 1, 1) * (2 * dims - 1) / 2)
+    axes = (eigenvectors * spread).T
+    pca.fit(np.vstack([axes, -axes]))
+    pca.n_samples_ = n_rows
+
+
+def fit_from_statistics(model: Pipeline, n_rows: int, mean: np.ndarray, sd: np.ndarray,
+                        covariance: np.ndarray) -> Pipeline:
+    """Fits the steps before K-Means from statistics of all rows computed elsewhere.
+
+    Args:
+        model: From :func:`build_segmentation_model`.
+        n_rows: How many customers the statistics describe.
+        mean: Each feature's mean, in ``features`` order.
+        sd: Each feature's population standard deviation (divided by ``n_rows``, as scikit-learn's).
+        covariance: The population covariance matrix of the standardized features.
+
+    Returns:
+        ``model``, its ``select``, ``scaler`` and ``pca`` fitted; set the centres with :func:`set_centres`.
+    """
+    if n_rows < 2:
+        raise ValueError(f"n_rows={n_rows}: statistics of at least 2 customers are needed")
+    features = list(model["select"].transformers[0][2])
+    model["select"].fit(pd.DataFrame([mean], columns=features))
+    _fit_scaler_to_moments(model["scaler"], np.asarray(mean, dtype="float64"), np.asarray(sd, dtype="float64"),
+                           n_rows)
+    _fit_pca_to_covariance(model["pca"], np.asarray(covariance, dtype="float64"), n_rows)
+    return model
+
+
+def set_centres(model: Pipeline, centres: np.ndarray, inertia: float, n_iter: int) -> Pipeline:
+    """Gives the K-Means step centres found elsewhere (in the model space), then the canonical order.
+
+    The step is fitted to the centres themselves, starting from them: one Lloyd iteration leaves each
+    centre where it is, and the step gets every attribute scikit-learn's ``predict`` and ``transform``
+    use. ``inertia_`` and ``n_iter_`` are those of the fit that found the centres.
+
+    Returns:
+        ``model``, fitted, its segments in the canonical order.
+    """
+    kmeans = model["kmeans"]
+    centres = np.asarray(centres, dtype="float64")
+    if centres.shape != (kmeans.n_clusters, model["pca"].n_components_):
+        raise ValueError(f"centres of shape {centres.shape} for {kmeans.n_clusters} segments in "
+                         f"{model['pca'].n_components_} dimensions")
+    params = kmeans.get_params()
+    kmeans.set_params(init=centres, n_init=1, max_iter=1).fit(centres)
+    kmeans.set_params(**{name: params[name] for name in ("init", "n_init", "max_iter")})
+    kmeans.inertia_, kmeans.n_iter_ = float(inertia), int(n_iter)
+    _to_canonical_order(model)
+    return model
 
 
 def _refine_on_all_rows(model: Pipeline, customers: pd.DataFrame) -> None:
@@ -191,4 +264,5 @@ def _refine_on_all_rows(model: Pipeline, customers: pd.DataFrame) -> None:
     kmeans.inertia_ = inertia
 
 
-__all__ = ["build_segmentation_model", "centres", "fit_segmentation_model", "model_features"]
+__all__ = ["build_segmentation_model", "centres", "fit_from_statistics", "fit_segmentation_model", "model_features",
+           "set_centres"]

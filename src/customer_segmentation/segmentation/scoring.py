@@ -59,11 +59,12 @@ def _is_passthrough(transformer: object) -> bool:
             and transformer.inverse_func is None and not transformer.validate)
 
 
-def _affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
+def affine_map(model: Pipeline) -> tuple[np.ndarray, np.ndarray] | None:
     """``(A, b)`` with ``model[:-1].transform(X) == X @ A + b`` (to rounding), or None for other pipelines.
 
     Only the exact step types this project builds qualify: a step added or swapped falls back to
-    the pipeline's own transform instead of silently disagreeing with it.
+    the pipeline's own transform instead of silently disagreeing with it. The Spark engine applies
+    the same map as column expressions (``spark/scoring.py``).
     """
     steps = list(model.named_steps.values())
     if [type(step) for step in steps] != [ColumnTransformer, StandardScaler, PCA, KMeans]:
@@ -89,7 +90,7 @@ def coordinates_in_chunks(model: Pipeline, frame: pd.DataFrame) -> Iterator[tupl
     jobs), where they spin waiting for each other.
     """
     features = model_features(model)
-    affine = _affine_map(model)
+    affine = affine_map(model)
     with threadpool_limits(limits=1):
         if affine is None:
             for rows in chunks(len(frame)):

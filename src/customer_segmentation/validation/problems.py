@@ -95,12 +95,24 @@ def reasons_by_row(problems: pd.DataFrame) -> pd.Series:
                      dtype="object")
 
 
-def counts_by_reason(problems: pd.DataFrame) -> dict[str, int]:
-    """How many times each kind of problem occurred: ``{"age: outside the allowed range [18, 100]": 3}``."""
+def counts_by_reason(problems: pd.DataFrame, counts: str | None = None) -> dict[str, int]:
+    """How many times each kind of problem occurred: ``{"age: outside the allowed range [18, 100]": 3}``.
+
+    Args:
+        problems: One record per problem; or, with ``counts``, per kind of problem (``column``, ``reason``),
+            in the order each kind first occurred.
+        counts: The column holding how often each record's problem occurred (problems counted elsewhere).
+
+    Returns:
+        The counts, most frequent first; kinds as frequent as each other in the order they first occurred.
+    """
     if problems.empty:
         return {}
     column = problems["column"].fillna("").astype(str)
     key = np.where(column == "", problems["reason"].astype(str), column + ": " + problems["reason"].astype(str))
+    if counts is not None:
+        totals = pd.Series(problems[counts].to_numpy(), index=key).groupby(level=0, sort=False).sum()
+        return {str(k): int(v) for k, v in totals.sort_values(ascending=False, kind="stable").items()}
     return {str(k): int(v) for k, v in pd.Series(key).value_counts().items()}
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features.table import FeatureTable
 from customer_segmentation.io import READ_PROBLEM_COLUMN, ROW_COLUMN
-from customer_segmentation.validation.problems import ProblemLog, combine, reasons_by_row, show_value
+from customer_segmentation.validation import reasons
+from customer_segmentation.validation.problems import ProblemLog, combine, reasons_by_row
 
 __all__ = ["REASON_COLUMN", "ROW_COLUMN", "ValidationResult", "check_features", "split_rows", "validate_customers"]
 REASON_COLUMN = "rejection_reason"
@@ -66,11 +67,6 @@ def build_schema(table: FeatureTable) -> pa.DataFrameSchema:
     )
 
 
-def allowed_range(low: float | None, high: float | None) -> str:
-    """``[18, 100]``; an open bound reads ``-inf`` or ``inf``."""
-    return f"[{show_value(-np.inf if low is None else low)}, {show_value(np.inf if high is None else high)}]"
-
-
 def _in_range_or_missing(low: float | None, high: float | None) -> pa.Check:
     """``Check.in_range(low, high)`` that passes missing cells itself (they are imputed or rejected later).
 
@@ -115,19 +111,18 @@ def check_features(
             failed[group["index"].to_numpy(dtype="int64")] = True
             infinite = failed & np.isinf(typed[column].to_numpy())
             feature = table[str(column)]
-            log.add(infinite, feature.name, features[feature.name], "not a finite number")
-            log.add(failed & ~infinite, feature.name, features[feature.name],
-                    f"outside the allowed range {allowed_range(feature.minimum, feature.maximum)}")
+            log.add(infinite, feature.name, features[feature.name], reasons.NOT_FINITE)
+            log.add(failed & ~infinite, feature.name, features[feature.name], reasons.outside_range(feature))
     # A record without a single feature value cannot be placed in any segment, imputed or not.
     empty = features.isna().all(axis=1).to_numpy() & ~unreadable & ~log.flagged()
-    log.add(empty, "", None, f"all feature values are empty ({', '.join(table.names)})")
+    log.add(empty, "", None, reasons.all_features_empty(table))
     if reject_missing:
         for feature in table:
             own_source_unreadable = frame.index.isin(
                 source_problems.loc[source_problems["column"].isin(feature.sources), "row"])
             missing = features[feature.name].isna().to_numpy() & ~own_source_unreadable & ~empty
             shown = frame[feature.column] if feature.derive is None else None
-            log.add(missing, feature.name, shown, "missing")
+            log.add(missing, feature.name, shown, reasons.MISSING)
     columns = [column for feature in table for column in (*feature.sources, feature.name)]
     problems = combine(source_problems, log.to_frame(), order=frame.index, columns=columns)
     return _read_problems_first(frame, problems)

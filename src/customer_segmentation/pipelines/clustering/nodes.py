@@ -33,7 +33,8 @@ TRACKED_METRICS = ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bo
 SEGMENT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "map_x", "map_y")
 
 
-def _choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_customers: int) -> int:
+def choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_customers: int) -> int:
+    """The number of segments: ``n_clusters`` when it is a number, else eda's choice (checked)."""
     override = parse_n_clusters(n_clusters, n_customers)
     if override is not None:
         return override
@@ -46,7 +47,8 @@ def _choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_custo
     return int(k)
 
 
-def _check_columns(customers: pd.DataFrame, features: list[str]) -> None:
+def check_feature_columns(customers: Any, features: list[str]) -> None:
+    """Raises a :class:`CustomerDataError` naming the feature columns ``customers`` (any frame) lacks."""
     missing = [f for f in features if f not in customers.columns]
     if missing:
         raise CustomerDataError(
@@ -82,8 +84,8 @@ def train_segmentation_model(
         The fitted model (segment names are added by ``package_segmentation_model``).
     """
     table = FeatureTable.from_config(features)
-    _check_columns(customers, table.names)
-    k = _choose_k(k_selection, n_clusters, len(customers))
+    check_feature_columns(customers, table.names)
+    k = choose_k(k_selection, n_clusters, len(customers))
     model = build_segmentation_model(table.names, k, pca_components, n_init, random_state)
     fit_segmentation_model(model, customers, init_sample_size)
     attach_contract(model, table)
@@ -196,18 +198,27 @@ def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_n
     Returns:
         One row per segment, ordered by ``segment_id``.
     """
+    groups = customer_segments.groupby("segment_id")[model_features(model)]
+    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median())
+
+
+def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series, means: pd.DataFrame,
+                  medians: pd.DataFrame) -> pd.DataFrame:
+    """The profile table from per-segment sizes, feature means and medians (indexed by segment id).
+
+    Shared by both engines: pandas groups the customers, Spark aggregates them (``spark_nodes.py``).
+    """
     features = model_features(model)
     segments = pd.RangeIndex(model["kmeans"].n_clusters, name="segment_id")
-    groups = customer_segments.groupby("segment_id")[features]
-    size = groups.size().reindex(segments, fill_value=0)
+    size = size.reindex(segments, fill_value=0)
     z, _ = centres(model)
     coordinates = model["kmeans"].cluster_centers_
     return pd.concat(
         [
             segment_names.set_index("segment_id").reindex(segments),
             pd.DataFrame({"size": size, "share": size / size.sum()}, index=segments),
-            groups.mean().reindex(segments).add_suffix("_mean"),
-            groups.median().reindex(segments).add_suffix("_median"),
+            means[features].reindex(segments).add_suffix("_mean"),
+            medians[features].reindex(segments).add_suffix("_median"),
             pd.DataFrame(z, index=segments, columns=features).add_suffix("_z"),
             pd.DataFrame({"map_x": coordinates[:, 0], "map_y": coordinates[:, 1]}, index=segments),
         ],

@@ -39,7 +39,11 @@ def plot_segment_map(
     # numpy's Generator draws the sample without shuffling every row, as DataFrame.sample would.
     total = len(customer_segments)
     rows = np.random.default_rng(random_state).choice(total, size=min(sample_size, total), replace=False)
-    shown = customer_segments.iloc[np.sort(rows)]
+    return segment_map_figure(customer_segments.iloc[np.sort(rows)], segment_profiles, total)
+
+
+def segment_map_figure(shown: pd.DataFrame, segment_profiles: pd.DataFrame, total: int) -> Figure:
+    """The segment map of the customers ``shown`` (``segment_id``, ``map_x``, ``map_y``), drawn from ``total``."""
     figure = Figure(figsize=(9, 6.5), layout="constrained")
     ax = figure.subplots()
     colours = _colours(len(segment_profiles))

@@ -12,22 +12,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.derive import compute_features
 from customer_segmentation.pipelines.data_processing import duplicates, hashing
+from customer_segmentation.pipelines.data_processing.accounting import (  # noqa: F401 - NoValidRowsError: public here
+    NoValidRowsError,
+    check_missing_values,
+    features_to_impute,
+    quality_report,
+)
 from customer_segmentation.validation.columns import resolve_columns
 from customer_segmentation.validation.problems import counts_by_reason, show_value
 from customer_segmentation.validation.rules import ROW_COLUMN, check_features, split_rows
 
 logger = logging.getLogger(__name__)
 
-MISSING_STRATEGIES = ("median", "drop")
 IMPUTED_COLUMN = "imputed_features"
-
-
-class NoValidRowsError(CustomerDataError):
-    """No row of the input passed validation."""
 
 
 def _is_constant(values: pd.Series) -> bool:
@@ -139,11 +140,7 @@ def validate_records(
         Valid rows (every column; features as floats), rejected rows (cells as read, plus
         ``rejection_reason``) and one record per problem (``row`` = ``source_row``, column, value, reason).
     """
-    if missing_values not in MISSING_STRATEGIES:
-        raise ConfigurationError(
-            f"parameter 'missing_values' is '{missing_values}'; use one of {list(MISSING_STRATEGIES)} "
-            "(conf/base/parameters_data_processing.yml)"
-        )
+    check_missing_values(missing_values)
     table = FeatureTable.from_config(features)
     if len(customer_features) != len(customers):  # duplicates were removed after the features were computed
         customer_features = customer_features.loc[customers.index]
@@ -174,17 +171,9 @@ def impute_missing_values(
     missing = customers[features].isna()
     counts = {f: int(n) for f, n in missing.sum().items()}
     customers = customers.assign(**{IMPUTED_COLUMN: _imputed_names(missing)})
-    if not any(counts.values()):
+    incomplete = features_to_impute(counts, len(customers), missing_values)
+    if not incomplete:
         return customers, counts
-    if missing_values != "median":
-        raise CustomerDataError(f"missing cells remain with missing_values='{missing_values}'")
-    all_missing = [f for f in features if counts[f] == len(customers)]
-    if all_missing and len(customers):
-        raise CustomerDataError(
-            f"feature(s) {all_missing} have no values at all; fill them in or remove them from 'features' "
-            "(conf/base/parameters.yml)"
-        )
-    incomplete = [f for f in features if counts[f]]
     # fillna on the incomplete columns only: the other columns are shared, not copied.
     filled = customers.fillna(customers[incomplete].median().to_dict())
     logger.info("imputed missing cells with the median: %s", counts)
@@ -228,31 +217,6 @@ def build_data_quality_report(
         NoValidRowsError: no row passed validation.
     """
     features = FeatureTable.from_config(features).names
-    report = {
-        "rows_read": int(deduplication["rows_read"]),
-        "duplicates_removed": int(deduplication["duplicates_removed"]),
-        "rows_rejected": len(rejected_customers),
-        "rows_out": len(model_input_customers),
-        "rejections_by_reason": counts_by_reason(validation_problems),
-        "cells_imputed": cells_imputed,
-        "constant_features": _constant_features(model_input_customers, features),
-        "conflicting_ids": deduplication.get("conflicting_ids"),
-        "input_sha256": deduplication["input_sha256"],
-    }
-    accounted = report["rows_out"] + report["rows_rejected"] + report["duplicates_removed"]
-    if accounted != report["rows_read"]:
-        raise RuntimeError(f"rows were lost: read {report['rows_read']}, accounted for {accounted}: {report}")
-    if report["rows_out"] == 0:
-        raise NoValidRowsError(
-            f"no valid rows: all {report['rows_read']} rows read were rejected or duplicates "
-            f"({report['rejections_by_reason'] or 'the file has no data rows'}). Every rejected row and "
-            "its reason is in the 'rejected_customers' dataset (data/02_intermediate/rejected_customers.csv "
-            "by default); fix the file or the feature table (conf/base/parameters.yml) and run again"
-        )
-    if report["constant_features"] and report["rows_out"] > 1:
-        logger.warning(
-            "feature(s) %s have the same value for every customer and cannot separate segments; "
-            "consider removing them from 'features'", report["constant_features"]
-        )
-    logger.info("data quality: %s", {k: v for k, v in report.items() if k != "input_sha256"})
-    return report
+    return quality_report(deduplication, len(rejected_customers), len(model_input_customers),
+                          counts_by_reason(validation_problems), cells_imputed,
+                          _constant_features(model_input_customers, features))

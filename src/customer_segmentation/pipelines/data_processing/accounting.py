@@ -1,0 +1,91 @@
+"""What happened to every row, decided once for both engines (``nodes.py`` and ``spark_nodes.py``).
+
+The checks of the ``missing_values`` strategy and of imputation, and the data quality report:
+**rows read = rows out + rows rejected + duplicates removed**, checked on every run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
+
+logger = logging.getLogger(__name__)
+
+MISSING_STRATEGIES = ("median", "drop")
+
+
+class NoValidRowsError(CustomerDataError):
+    """No row of the input passed validation."""
+
+
+def check_missing_values(missing_values: str) -> None:
+    """Raises a :class:`ConfigurationError` for a ``missing_values`` that is not a strategy."""
+    if missing_values not in MISSING_STRATEGIES:
+        raise ConfigurationError(
+            f"parameter 'missing_values' is '{missing_values}'; use one of {list(MISSING_STRATEGIES)} "
+            "(conf/base/parameters_data_processing.yml)"
+        )
+
+
+def features_to_impute(counts: dict[str, int], n_rows: int, missing_values: str) -> list[str]:
+    """The features with missing cells among ``n_rows`` valid rows, checked to be imputable.
+
+    Args:
+        counts: Missing cells per feature.
+        n_rows: Valid rows.
+        missing_values: ``median`` or ``drop``.
+
+    Raises:
+        CustomerDataError: cells remain with ``drop``, or a feature has no value at all.
+    """
+    if not any(counts.values()):
+        return []
+    if missing_values != "median":
+        raise CustomerDataError(f"missing cells remain with missing_values='{missing_values}'")
+    all_missing = [f for f, n in counts.items() if n == n_rows]
+    if all_missing and n_rows:
+        raise CustomerDataError(
+            f"feature(s) {all_missing} have no values at all; fill them in or remove them from 'features' "
+            "(conf/base/parameters.yml)"
+        )
+    return [f for f, n in counts.items() if n]
+
+
+def quality_report(deduplication: dict[str, Any], rows_rejected: int, rows_out: int,
+                   rejections_by_reason: dict[str, int], cells_imputed: dict[str, int],
+                   constant_features: list[str]) -> dict[str, Any]:
+    """The data quality report, checked to account for every row.
+
+    Raises:
+        NoValidRowsError: no row passed validation.
+    """
+    report = {
+        "rows_read": int(deduplication["rows_read"]),
+        "duplicates_removed": int(deduplication["duplicates_removed"]),
+        "rows_rejected": int(rows_rejected),
+        "rows_out": int(rows_out),
+        "rejections_by_reason": rejections_by_reason,
+        "cells_imputed": cells_imputed,
+        "constant_features": constant_features,
+        "conflicting_ids": deduplication.get("conflicting_ids"),
+        "input_sha256": deduplication["input_sha256"],
+    }
+    accounted = report["rows_out"] + report["rows_rejected"] + report["duplicates_removed"]
+    if accounted != report["rows_read"]:
+        raise RuntimeError(f"rows were lost: read {report['rows_read']}, accounted for {accounted}: {report}")
+    if report["rows_out"] == 0:
+        raise NoValidRowsError(
+            f"no valid rows: all {report['rows_read']} rows read were rejected or duplicates "
+            f"({report['rejections_by_reason'] or 'the file has no data rows'}). Every rejected row and "
+            "its reason is in the 'rejected_customers' dataset (data/02_intermediate/rejected_customers.csv "
+            "by default); fix the file or the feature table (conf/base/parameters.yml) and run again"
+        )
+    if report["constant_features"] and report["rows_out"] > 1:
+        logger.warning(
+            "feature(s) %s have the same value for every customer and cannot separate segments; "
+            "consider removing them from 'features'", report["constant_features"]
+        )
+    logger.info("data quality: %s", {k: v for k, v in report.items() if k != "input_sha256"})
+    return report

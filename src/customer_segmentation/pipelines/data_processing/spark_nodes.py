@@ -1,0 +1,182 @@
+"""data_processing on Spark: the same rows kept, rejected with the same reasons, or counted as duplicates.
+
+Every step is Spark work on all rows; only counts and small summaries reach the driver. The rules
+come from the same places as the pandas nodes' (the feature table, ``validation/``, ``accounting.py``),
+turned into column expressions by ``customer_segmentation.spark``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import IntegralType
+
+from customer_segmentation.errors import CustomerDataError
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.pipelines.data_processing.accounting import (
+    check_missing_values,
+    features_to_impute,
+    quality_report,
+)
+from customer_segmentation.pipelines.data_processing.duplicates import find_id_column
+from customer_segmentation.spark import duplicates
+from customer_segmentation.spark.features import cell
+from customer_segmentation.spark.frames import NUMBERED_BY, exact_medians, number_rows
+from customer_segmentation.spark.rules import (
+    check_rows,
+    problem_order,
+    problem_records,
+    rejected_rows,
+    rejection_reasons,
+    valid_rows,
+)
+from customer_segmentation.validation.columns import resolve_columns
+from customer_segmentation.validation.problems import counts_by_reason
+from customer_segmentation.validation.rules import ROW_COLUMN
+
+logger = logging.getLogger(__name__)
+
+
+def standardize_columns(customers: DataFrame, features: dict[str, Any]) -> DataFrame:
+    """Finds the feature table's columns among the file's headers and numbers the rows.
+
+    Args:
+        customers: The raw customer rows on Spark.
+        features: The feature table (``params:features``).
+
+    Returns:
+        The same rows, the table's source headers in its spelling, and a 1-based ``source_row`` first:
+        the reader's line numbers for a CSV, else the rows' positions.
+    """
+    # The pandas path's header rules, applied to the headers alone.
+    headers = resolve_columns(pd.DataFrame(columns=customers.columns), FeatureTable.from_config(features)).columns
+    mapped = customers.toDF(*map(str, headers))
+    if ROW_COLUMN not in mapped.columns:
+        return number_rows(mapped, ROW_COLUMN)
+    if mapped.schema[ROW_COLUMN].metadata.get(NUMBERED_BY) == "reader":  # numbered by the CSV reader itself
+        return mapped
+    numbers = mapped.agg(F.min(ROW_COLUMN).alias("low"), F.count(ROW_COLUMN).alias("n"),
+                         F.count(F.lit(1)).alias("rows"), F.count_distinct(ROW_COLUMN).alias("distinct")).first()
+    numbered = isinstance(mapped.schema[ROW_COLUMN].dataType, IntegralType) and (
+        numbers["rows"] == 0 or (numbers["low"] >= 1 and numbers["n"] == numbers["distinct"] == numbers["rows"]))
+    if not numbered:
+        raise CustomerDataError(f"the input already has a column named '{ROW_COLUMN}' that does not number "
+                                "its rows; rename it")
+    return mapped.select(ROW_COLUMN, *[cell(c) for c in mapped.columns if c != ROW_COLUMN])
+
+
+def check_records(customers: DataFrame, features: dict[str, Any], missing_values: str) -> DataFrame:
+    """Computes every feature of the table and every problem of every row.
+
+    Args:
+        customers: Rows with the table's headers.
+        features: The feature table.
+        missing_values: ``median`` keeps rows with missing cells for imputation; ``drop`` rejects them.
+
+    Returns:
+        The rows as read, with their features and their problems (``spark/rules.py``).
+    """
+    check_missing_values(missing_values)
+    return check_rows(customers, FeatureTable.from_config(features), reject_missing=missing_values == "drop")
+
+
+def remove_duplicate_rows(checked: DataFrame, features: dict[str, Any], id_column: str | None
+                          ) -> tuple[DataFrame, dict[str, Any]]:
+    """Drops duplicate records, keeping the first: the same features (as numbers) and the same other cells.
+
+    Args:
+        checked: Output of ``check_records``.
+        features: The feature table.
+        id_column: The column of customer ids (``auto``: found from its header; ``none``: no ids).
+
+    Returns:
+        The unique rows and ``{rows_read, duplicates_removed, input_sha256, conflicting_ids}``.
+    """
+    table = FeatureTable.from_config(features)
+    rows_read, sha256, found = duplicates.find_duplicates(checked, duplicates.duplicate_key(checked, table))
+    removed = found.count() if found is not None else 0
+    unique = checked.join(found, ROW_COLUMN, "left_anti") if removed else checked
+    conflicts = duplicates.conflicting_ids(unique, find_id_column(checked, id_column, table))
+    logger.info("read %d rows, %d duplicates removed", rows_read, removed)
+    if conflicts and conflicts["ids"]:
+        logger.warning("%d %s value(s) are on more than one different record, e.g. %s: the records are kept; "
+                       "check whether they are one customer", conflicts["ids"], conflicts["column"],
+                       conflicts["examples"][:5])
+    return unique, {"rows_read": rows_read, "duplicates_removed": removed, "input_sha256": sha256,
+                    "conflicting_ids": conflicts}
+
+
+def split_records(checked: DataFrame) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """Sets the rows with problems aside, with every reason.
+
+    Args:
+        checked: Output of ``check_records``.
+
+    Returns:
+        Valid rows (every column; features as doubles), rejected rows (cells as read, plus
+        ``rejection_reason``) and one record per problem (``row`` = ``source_row``, column, value, reason).
+    """
+    rejected = rejected_rows(checked)
+    return valid_rows(checked), rejection_reasons(rejected), problem_records(rejected)
+
+
+def impute_missing_values(customers: DataFrame, features: dict[str, Any], missing_values: str
+                          ) -> tuple[DataFrame, dict[str, int]]:
+    """Fills missing feature cells with the column median of the valid rows (computed exactly, in Spark).
+
+    Args:
+        customers: The valid rows on Spark (``split_records``).
+        features: The feature table, whose features are filled.
+        missing_values: The strategy; with ``drop`` no cell is left to fill.
+
+    Returns:
+        The rows with every feature filled (lazily, in Spark), and the cells filled per feature.
+    """
+    names = FeatureTable.from_config(features).names
+    counted = customers.agg(F.count(F.lit(1)).alias("_rows"),
+                            *[F.count_if(cell(f).isNull()).alias(f) for f in names]).first()
+    counts = {f: int(counted[f]) for f in names}
+    incomplete = features_to_impute(counts, int(counted["_rows"]), missing_values)
+    if not incomplete:
+        return customers, counts
+    medians = exact_medians(customers, incomplete).iloc[0].to_dict()
+    logger.info("imputed missing cells with the median: %s", counts)
+    return customers.fillna(medians), counts
+
+
+def build_data_quality_report(
+    deduplication: dict[str, Any],
+    rejected_customers: DataFrame,
+    validation_problems: DataFrame,
+    model_input_customers: DataFrame,
+    cells_imputed: dict[str, int],
+    features: dict[str, Any],
+) -> dict[str, Any]:
+    """The pandas path's data quality report, from counts and per-feature extremes computed in Spark.
+
+    Args:
+        deduplication: ``remove_duplicate_rows``' summary (rows read, duplicates, fingerprint).
+        rejected_customers: The Parquet folder of rejected rows (counted).
+        validation_problems: The Parquet folder of problems (counted per column and reason).
+        model_input_customers: The Parquet folder of rows kept (counted; min and max of each feature).
+        cells_imputed: Cells filled per feature.
+        features: The feature table.
+
+    Returns:
+        The report; ``rows_read == rows_out + rows_rejected + duplicates_removed``, else it raises.
+    """
+    names = FeatureTable.from_config(features).names
+    kept = model_input_customers.agg(F.count(F.lit(1)).alias("_rows"), *[
+        (F.min(cell(f)).eqNullSafe(F.max(cell(f)))).alias(f) for f in names]).first()
+    # Each kind of problem with where it first occurred (row, then column in the table's order), as pandas counts.
+    order = problem_order(FeatureTable.from_config(features))
+    kinds = (validation_problems.groupBy("column", "reason")
+             .agg(F.count(F.lit(1)).alias("count"), F.min(F.struct("row", order)).alias("first"))
+             .orderBy("first").toPandas())
+    constant = [f for f in names if kept["_rows"] and kept[f]]
+    return quality_report(deduplication, rejected_customers.count(), int(kept["_rows"]),
+                          counts_by_reason(kinds, counts="count"), cells_imputed, constant)

@@ -1,0 +1,42 @@
+"""The reason of every problem a row can have, worded once.
+
+The pandas rules (``features/derive.py``, :mod:`.rules`) and the Spark rules (``spark/``) record these
+same reasons, so a row gets the same ``rejection_reason`` whichever engine read it. A reason completes
+the sentence ``"<column>: <value> is <reason>"`` (:func:`.problems.problem_text`); a reason about the
+whole row (no column) is the sentence itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from customer_segmentation.features.table import Feature, FeatureTable
+from customer_segmentation.validation.problems import show_value
+
+NOT_A_NUMBER = "not a number"
+NOT_A_YEAR_OR_DATE = "not a year or a date"
+NOT_A_DATE = "not a date"
+NOT_FINITE = "not a finite number"
+MISSING = "missing"
+FORMULA = ("a formula whose value was never saved: open the file in its spreadsheet program, save it "
+           "and export it again")
+
+
+def allowed_range(low: float | None, high: float | None) -> str:
+    """``[18, 100]``; an open bound reads ``-inf`` or ``inf``."""
+    return f"[{show_value(-np.inf if low is None else low)}, {show_value(np.inf if high is None else high)}]"
+
+
+def outside_range(feature: Feature) -> str:
+    """``outside the allowed range [18, 100]``."""
+    return f"outside the allowed range {allowed_range(feature.minimum, feature.maximum)}"
+
+
+def zero_denominator(feature: Feature) -> str:
+    """The reason of a ``ratio`` feature's zero denominator: ``zero, so spend_per_visit (Spend / Visits) is undefined``."""
+    return f"zero, so {feature.name} ({feature.sources[0]} / {feature.sources[1]}) is undefined"
+
+
+def all_features_empty(table: FeatureTable) -> str:
+    """The whole-row reason of a row without a single feature value."""
+    return f"all feature values are empty ({', '.join(table.names)})"

@@ -1,0 +1,76 @@
+"""K-Means fitted by pyspark.ml on every row becomes the project's model: the same artefact, numbers and segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+from customer_segmentation.pipelines.clustering import spark_nodes
+from customer_segmentation.segmentation.contract import model_table
+from customer_segmentation.segmentation.scoring import score
+from tests.pipelines.clustering.conftest import FEATURES, TABLE, model_input, train
+
+KMEANS = {"max_iter": 50, "tol": 1e-4, "init_steps": 2}
+NAMES = pd.DataFrame({"segment_id": range(4), "segment_name": [f"Segment {i}" for i in range(4)]})
+
+
+@pytest.fixture(scope="module")
+def customers() -> pd.DataFrame:
+    return model_input(rows=3000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def frame(spark, customers):
+    return spark.createDataFrame(customers).persist()
+
+
+@pytest.fixture(scope="module")
+def spark_model(frame):
+    return spark_nodes.train_segmentation_model(frame, {"k": 4}, "auto", TABLE, None, 42, KMEANS)
+
+
+def test_the_scaler_learns_the_population_standard_deviation(spark_model, customers):
+    np.testing.assert_allclose(spark_model["scaler"].mean_, customers[FEATURES].mean(), rtol=1e-12)
+    np.testing.assert_allclose(spark_model["scaler"].scale_, customers[FEATURES].std(ddof=0), rtol=1e-9)
+
+
+def test_the_artefact_is_the_pandas_models_pipeline_with_its_contract(spark_model):
+    assert list(spark_model.named_steps) == ["select", "scaler", "pca", "kmeans"]
+    assert model_table(spark_model).to_config() == model_table(train(model_input(100), k=4)).to_config()
+    original = spark_model["scaler"].inverse_transform(spark_model["pca"].inverse_transform(
+        spark_model["kmeans"].cluster_centers_))
+    assert (np.diff(original[:, 0]) >= 0).all(), "segments in the canonical order (by the first feature)"
+
+
+def test_spark_and_pandas_find_the_same_segments(spark_model, customers):
+    pandas_model = train(customers, k=4)
+    assert adjusted_rand_score(pandas_model.predict(customers), spark_model.predict(customers)) >= 0.95
+
+
+def test_assignment_in_spark_is_score_on_pandas(spark_model, frame, customers):
+    assigned = spark_nodes.assign_segments(frame, spark_model, NAMES).toPandas().sort_values("source_row")
+    expected = score(spark_model, customers)
+    assert np.array_equal(assigned["segment_id"].to_numpy(), expected["segment_id"].to_numpy())
+    np.testing.assert_allclose(assigned["distance_to_centre"], expected["distance_to_centre"], rtol=1e-9)
+    np.testing.assert_allclose(assigned[["map_x", "map_y"]], expected[["map_x", "map_y"]], rtol=1e-9, atol=1e-12)
+
+
+def test_metrics_from_spark_aggregates_are_scikit_learns(spark_model, frame, customers):
+    segments = spark_nodes.assign_segments(frame, spark_model, NAMES)
+    metrics = spark_nodes.evaluate_segmentation(segments, spark_model, 5000, 42)["clustering_metrics"]
+    space, labels = spark_model[:-1].transform(customers), spark_model.predict(customers)
+    assert metrics["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(space, labels), rel=1e-9)
+    assert metrics["davies_bouldin"] == pytest.approx(davies_bouldin_score(space, labels), rel=1e-9)
+    assert metrics["silhouette"] == pytest.approx(silhouette_score(space, labels), rel=1e-9), "all 3,000 sampled"
+    assert metrics["spark_squared_euclidean_silhouette"] > metrics["silhouette"], "squared distances: larger"
+
+
+def test_profiles_from_spark_aggregates_are_the_pandas_profiles(spark_model, frame, customers):
+    from customer_segmentation.pipelines.clustering.nodes import assign_segments, profile_segments
+
+    expected = profile_segments(assign_segments(customers, spark_model, NAMES), spark_model, NAMES)
+    segments = spark_nodes.assign_segments(frame, spark_model, NAMES)
+    pd.testing.assert_frame_equal(spark_nodes.profile_segments(segments, spark_model, NAMES), expected,
+                                  check_dtype=False, rtol=1e-9)

@@ -37,6 +37,8 @@ def _outputs(project: Path) -> dict:
         "model_input": pd.read_parquet(data / "05_model_input/model_input_customers.parquet"),
         "profiles": pd.read_csv(data / "07_model_output/segment_profiles.csv"),
         "folders": {name: (data / name).is_dir() for name in FOLDERS},
+        "audiences": {path.name: len(pd.read_parquet(path)) if path.is_dir() else len(pd.read_csv(path))
+                      for path in sorted((data / "07_model_output/segment_audiences").glob("*segment_*"))},
     }
 
 
@@ -93,6 +95,19 @@ def test_a_spark_run_writes_parquet_folders_and_the_usual_reports(spark_run):
     assert all(spark_run["folders"].values()), spark_run["folders"]
     assert spark_run["metrics"]["k"] == spark_run["k_selection"]["k"] == len(spark_run["profiles"])
     assert "spark_squared_euclidean_silhouette" in spark_run["metrics"]
+
+
+def test_spark_segments_carry_the_explanations_and_audiences_of_the_pandas_path(spark_run, pandas_run):
+    for run in (spark_run, pandas_run):
+        assert {"runner_up_id", "runner_up_name", "borderline", "imputed_features"} <= set(run["segments"].columns)
+    both = spark_run["segments"].merge(pandas_run["segments"], on="source_row", suffixes=("_spark", "_pandas"))
+    agree = both["segment_id_spark"] == both["segment_id_pandas"]
+    assert (both.loc[agree, "runner_up_id_spark"] == both.loc[agree, "runner_up_id_pandas"]).mean() >= 0.95
+    assert (both["imputed_features_spark"].astype(str) == both["imputed_features_pandas"].astype(str)).all()
+    sizes = spark_run["profiles"].set_index("segment_id")["size"]
+    assert [name.removeprefix("audience=") for name in spark_run["audiences"]] == [
+        name.removesuffix(".csv") for name in pandas_run["audiences"]], "one audience per segment, named alike"
+    assert list(spark_run["audiences"].values()) == sizes.tolist()
 
 
 def test_the_app_serves_the_model_trained_on_spark(spark_run):

@@ -57,6 +57,16 @@ def test_assignment_in_spark_is_score_on_pandas(spark_model, frame, customers):
     np.testing.assert_allclose(assigned[["map_x", "map_y"]], expected[["map_x", "map_y"]], rtol=1e-9, atol=1e-12)
 
 
+def test_each_customers_runner_up_and_borderline_flag_are_the_pandas_ones(spark_model, frame, customers):
+    from customer_segmentation.pipelines.clustering.nodes import assign_segments
+
+    assigned = spark_nodes.assign_segments(frame, spark_model, NAMES).toPandas().sort_values("source_row")
+    expected = assign_segments(customers, spark_model, NAMES).sort_values("source_row")
+    assert expected["borderline"].any() and not expected["borderline"].all(), "the sample has both kinds"
+    for column in ("runner_up_id", "runner_up_name", "borderline"):
+        assert assigned[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+
+
 def test_metrics_from_spark_aggregates_are_scikit_learns(spark_model, frame, customers):
     segments = spark_nodes.assign_segments(frame, spark_model, NAMES)
     metrics = spark_nodes.evaluate_segmentation(segments, spark_model, 5000, 42)["clustering_metrics"]

@@ -62,3 +62,19 @@ def test_kedro_run_against_an_unreachable_master_stops_before_any_node(project_c
     assert f"Spark master spark://127.0.0.1:{port} is unreachable" in output
     assert "fix 'spark.master' in conf/spark/spark.yml" in output
     assert "Running node" not in output and "Traceback" not in output
+
+
+def test_a_spark_connect_master_without_the_connect_client_says_what_to_install(monkeypatch):
+    import sys
+
+    from customer_segmentation.spark.session import start_session
+
+    monkeypatch.setitem(sys.modules, "grpc", None)  # the [spark] extra leaves the Connect client out
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        master = f"sc://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(ConfigurationError) as error:
+            start_session({"spark.master": master}, WHERE)
+    assert f"spark.master is {master} (conf/spark/spark.yml)" in str(error.value)
+    assert 'pip install -c requirements.lock "pyspark[connect]==4.3.0"' in str(error.value)

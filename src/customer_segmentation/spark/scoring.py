@@ -36,11 +36,13 @@ def with_coordinates(frame: DataFrame, model: Pipeline, prefix: str = "_c") -> t
     return frame.select("*", *[c.alias(n) for c, n in zip(coordinates(model), names)]), names
 
 
-def assign(frame: DataFrame, model: Pipeline, segment_names: Sequence[str]) -> DataFrame:
-    """``frame`` plus ``segment_id``, ``segment_name``, ``distance_to_centre``, ``map_x`` and ``map_y``.
+def assign(frame: DataFrame, model: Pipeline, segment_names: Sequence[str], borderline_ratio: float) -> DataFrame:
+    """``frame`` plus ``segment_id``, ``segment_name``, ``distance_to_centre``, ``runner_up_id``,
+    ``runner_up_name``, ``borderline``, ``map_x`` and ``map_y``.
 
     As ``assign_segments`` on pandas: the nearest centre (the lowest id on a tie), the Euclidean
-    distance to it in standardized units, and the first two model-space coordinates.
+    distance to it in standardized units, the second nearest centre and whether the customer is nearly
+    as close to it (``segmentation/explain.py``), and the first two model-space coordinates.
     """
     staged, names = with_coordinates(frame, model)
     centres = model[-1].cluster_centers_
@@ -49,9 +51,20 @@ def assign(frame: DataFrame, model: Pipeline, segment_names: Sequence[str]) -> D
     staged = staged.withColumn("_squared", squared).withColumn("_nearest", F.array_min("_squared"))
     segment = (F.array_position("_squared", F.col("_nearest")) - 1).cast("int")
     staged = staged.withColumn("_segment", segment)
+    # The runner-up: the nearest centre once the customer's own is set aside (the lowest id on a tie).
+    others = F.transform("_squared", lambda value, i: F.when(i == F.col("_segment"), F.lit(float("inf")))
+                         .otherwise(value))
+    staged = staged.withColumn("_others", others).withColumn("_second", F.array_min("_others"))
+    staged = staged.withColumn("_runner_up", (F.array_position("_others", F.col("_second")) - 1).cast("int"))
+    labels = F.array(*[F.lit(str(name)) for name in segment_names])
+    closeness = F.sqrt("_nearest") / F.sqrt("_second")
     added = [F.col("_segment").cast("long").alias("segment_id"),
-             F.element_at(F.array(*[F.lit(str(name)) for name in segment_names]), F.col("_segment") + 1)
-             .alias("segment_name"),
-             F.sqrt("_nearest").alias("distance_to_centre"), F.col(names[0]).alias("map_x"),
+             F.element_at(labels, F.col("_segment") + 1).alias("segment_name"),
+             F.sqrt("_nearest").alias("distance_to_centre"),
+             F.col("_runner_up").cast("long").alias("runner_up_id"),
+             F.element_at(labels, F.col("_runner_up") + 1).alias("runner_up_name"),
+             F.coalesce(F.when(F.col("_second") > 0, closeness >= float(borderline_ratio)), F.lit(False))
+             .alias("borderline"),
+             F.col(names[0]).alias("map_x"),
              (F.col(names[1]) if len(names) > 1 else F.lit(0.0)).alias("map_y")]
     return staged.select(*[cell(c) for c in frame.columns], *added)

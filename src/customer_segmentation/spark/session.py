@@ -135,6 +135,12 @@ def start_session(settings: Mapping[str, Any], where: str) -> Any:
     os.environ.setdefault("PYTHONWARNINGS", quiet)  # Python workers of local mode inherit the driver's environment
     options.setdefault("spark.executorEnv.PYTHONWARNINGS", quiet)
     if master.startswith("sc://"):
+        try:
+            import grpc  # noqa: F401 - the Spark Connect client's transport
+        except ImportError as error:
+            raise ConfigurationError(f"{MASTER_KEY} is {master} ({where}): a Spark Connect server needs pyspark's Connect "
+                                     "client, which the [spark] extra leaves out: pip install -c requirements.lock "
+                                     "\"pyspark[connect]==4.3.0\" (grpcio and friends), then run again") from error
         os.environ["SPARK_REMOTE"] = master  # kedro-datasets' Spark datasets find the Connect session through it
         builder = SparkSession.builder.remote(master)
     else:

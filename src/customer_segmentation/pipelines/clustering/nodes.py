@@ -179,12 +179,14 @@ def build_segment_audiences(customer_segments: pd.DataFrame) -> dict[str, pd.Dat
     """
     audiences = customer_segments.drop(columns=["map_x", "map_y"])
     names = audiences.groupby("segment_id", observed=True)["segment_name"].first()
-    return {f"segment_{int(segment)}_{_slug(str(name))}": group
+    return {audience_name(segment, name): group
             for (segment, group), name in zip(audiences.groupby("segment_id", sort=True), names)}
 
 
-def _slug(name: str) -> str:
-    return "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+def audience_name(segment_id: int, segment_name: str) -> str:
+    """``segment_<id>_<name in lower case, words joined by _>``: the file (or folder) of a segment's audience."""
+    slug = "_".join("".join(c if c.isalnum() else " " for c in str(segment_name).lower()).split())
+    return f"segment_{int(segment_id)}_{slug}"
 
 
 def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:

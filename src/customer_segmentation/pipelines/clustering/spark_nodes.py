@@ -17,10 +17,16 @@ from pyspark.sql import functions as F
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.features import FeatureTable
-from customer_segmentation.pipelines.clustering.nodes import TRACKED_METRICS, check_feature_columns, choose_k, profile_table
+from customer_segmentation.pipelines.clustering.nodes import (
+    TRACKED_METRICS,
+    audience_name,
+    check_feature_columns,
+    choose_k,
+    profile_table,
+)
 from customer_segmentation.pipelines.clustering.plots import segment_map_figure
 from customer_segmentation.segmentation import build_segmentation_model
-from customer_segmentation.segmentation.contract import attach_contract
+from customer_segmentation.segmentation.contract import attach_contract, model_borderline_ratio
 from customer_segmentation.segmentation.scoring import model_features
 from customer_segmentation.spark import metrics, scoring
 from customer_segmentation.spark.features import cell
@@ -69,9 +75,20 @@ def assign_segments(customers: DataFrame, model: Pipeline, segment_names: pd.Dat
     """Places every customer in a segment and on the 2-D segment map, in Spark.
 
     Returns:
-        The customers plus ``segment_id``, ``segment_name``, ``distance_to_centre`` and ``map_x``/``map_y``.
+        The customers plus the columns of the pandas ``assign_segments``: ``segment_id``, ``segment_name``,
+        ``distance_to_centre``, ``runner_up_id``, ``runner_up_name``, ``borderline``, ``map_x``/``map_y``.
     """
-    return scoring.assign(customers, model, _names(segment_names))
+    return scoring.assign(customers, model, _names(segment_names), model_borderline_ratio(model))
+
+
+def build_segment_audiences(customer_segments: DataFrame, segment_names: pd.DataFrame) -> DataFrame:
+    """Every customer with the columns they carry and their flags, and the ``audience`` they belong to
+    (``segment_<id>_<name>``, as the pandas path names its files): written partitioned by it, one folder
+    of Parquet files per segment (conf/spark/catalog.yml).
+    """
+    labels = F.create_map(*[item for row in segment_names.itertuples()
+                            for item in (F.lit(int(row.segment_id)), F.lit(audience_name(row.segment_id, row.segment_name)))])
+    return customer_segments.drop("map_x", "map_y").withColumn("audience", labels[F.col("segment_id")])
 
 
 def profile_segments(customer_segments: DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:

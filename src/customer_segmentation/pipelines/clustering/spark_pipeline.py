@@ -30,6 +30,9 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs="fitted_segmentation_model",
                 name=node.name,
             )
+        elif node.name == "build_segment_audiences_node":
+            node = Node(func=spark_nodes.build_segment_audiences, inputs=["customer_segments", "segment_names"],
+                        outputs="segment_audiences", name=node.name)
         elif node.name in SPARK_FUNCTIONS:
             node.func = SPARK_FUNCTIONS[node.name]
         nodes.append(node)

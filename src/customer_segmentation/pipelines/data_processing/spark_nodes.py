@@ -23,6 +23,7 @@ from customer_segmentation.pipelines.data_processing.accounting import (
     quality_report,
 )
 from customer_segmentation.pipelines.data_processing.duplicates import find_id_column
+from customer_segmentation.pipelines.data_processing.nodes import IMPUTED_COLUMN
 from customer_segmentation.spark import duplicates
 from customer_segmentation.spark.features import cell
 from customer_segmentation.spark.frames import NUMBERED_BY, exact_medians, number_rows
@@ -134,18 +135,22 @@ def impute_missing_values(customers: DataFrame, features: dict[str, Any], missin
         missing_values: The strategy; with ``drop`` no cell is left to fill.
 
     Returns:
-        The rows with every feature filled (lazily, in Spark), and the cells filled per feature.
+        The rows with every feature filled (lazily, in Spark) and ``imputed_features`` naming the features
+        filled in on each row, and the cells filled per feature.
     """
     names = FeatureTable.from_config(features).names
     counted = customers.agg(F.count(F.lit(1)).alias("_rows"),
                             *[F.count_if(cell(f).isNull()).alias(f) for f in names]).first()
     counts = {f: int(counted[f]) for f in names}
     incomplete = features_to_impute(counts, int(counted["_rows"]), missing_values)
+    # As on pandas: the features filled in on each row ("annual_income, age"), empty when none.
+    flagged = customers.withColumn(IMPUTED_COLUMN, F.concat_ws(", ", *[F.when(cell(f).isNull(), F.lit(f))
+                                                                       for f in names]))
     if not incomplete:
-        return customers, counts
+        return flagged, counts
     medians = exact_medians(customers, incomplete).iloc[0].to_dict()
     logger.info("imputed missing cells with the median: %s", counts)
-    return customers.fillna(medians), counts
+    return flagged.fillna(medians), counts
 
 
 def build_data_quality_report(

@@ -42,6 +42,11 @@ def _outputs(project: Path) -> dict:
     }
 
 
+def _files(folder: Path) -> dict[str, int]:
+    """Each file of a Parquet folder and its size."""
+    return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def _latest_model(project: Path):
     versions = sorted((project / "data/06_models/segmentation_model.skops").iterdir())
     return versions[-1].name, load_model(versions[-1] / "segmentation_model.skops")
@@ -79,12 +84,13 @@ def pandas_run(project, spark_run) -> dict:
 @pytest.fixture(scope="module")
 def rerun_on_cluster(project, pandas_run, tmp_path_factory) -> dict:
     """A Spark run SIGKILLed while Spark writes its first Parquet folder, then the run on a standalone cluster."""
+    folder = project / "data/04_feature/checked_customers.parquet"
+    before = _files(folder)
+    assert before, "the first Spark run wrote the folder"
     killed = kill_kedro_when(project, "Saving data to checked_customers@spark", "--env", "spark", "--params",
                              "spark_master=local[2]")
-    half = project / "data/04_feature/checked_customers.parquet"
-    assert not half.exists(), "the folder is swapped in only once Spark has written it whole"
-    folder = tmp_path_factory.mktemp("cluster")
-    with standalone_cluster(folder) as (master, web):
+    assert _files(folder) == before, "the previous folder stays whole until Spark has written the new one"
+    with standalone_cluster(tmp_path_factory.mktemp("cluster")) as (master, web):
         log = run_kedro(project, "run", "--env", "spark", "--params", f"spark_master={master}")
         state = master_state(web)
     return {**_outputs(project), "killed_log": killed, "log": log.stdout + log.stderr, "master": master,

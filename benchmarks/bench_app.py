@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/bench_app.py --project .      # an already trained project (`make run`)
 
 Prints a table and writes benchmarks/results/app.json. Timings are wall-clock on this machine;
-compare ratios between runs rather than absolutes. Targets (issue #5): one prediction answered
-server-side in under 100 ms after the first load; a 100k-row file scored in under 5 s.
+compare ratios between runs rather than absolutes. Targets: one prediction answered server-side in
+under 100 ms after the first load; a 100k-row file scored in under 5 s; the first page complete in a
+browser within 5 s of the health check answering, and within 2 s for a new session on a running app.
 """
 
 from __future__ import annotations
@@ -160,6 +161,11 @@ def bench_cold_start(project: Path) -> dict:
     return result
 
 
+def _after_health(results: dict, key: str) -> float | None:
+    """``key`` (timed from the process start) counted from when /_stcore/health first answered."""
+    return None if results.get(key) is None else results[key] - results["cold_start_to_health_s"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", type=Path, help="a trained project (default: train a temporary copy)")
@@ -177,10 +183,12 @@ def main() -> None:
     rows = [
         ("Cold start: `streamlit run` to /_stcore/health", results["cold_start_to_health_s"], "s", None),
         ("Cold start: to the first paint in a browser (page title)", results.get("cold_first_paint_s"), "s", None),
-        ("Cold start: Segments page complete (Kedro project opened, model loaded)",
+        ("Cold start: Segments page complete (outputs and model loaded)",
          results.get("cold_page_complete_s"), "s", None),
         ("Cold start: segment chart drawn by the browser", results.get("cold_chart_drawn_s"), "s", None),
-        ("New session on a running app: Segments page complete", results.get("warm_page_complete_s"), "s", None),
+        ("Cold start: Segments page complete after the health check answered",
+         _after_health(results, "cold_page_complete_s"), "s", 5),
+        ("New session on a running app: Segments page complete", results.get("warm_page_complete_s"), "s", 2),
         ("New session on a running app: segment chart drawn", results.get("warm_chart_drawn_s"), "s", None),
         ("Open the Kedro project (first time in a process)", results["open_project_s"], "s", None),
         ("Load the model bundle (first load)", results["load_bundle_s"], "s", None),

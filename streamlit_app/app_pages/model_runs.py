@@ -1,15 +1,18 @@
 """Model & runs: how k was chosen, the data quality report, and recent MLflow runs compared."""
 
-import pandas as pd
 import streamlit as st
 
-import app_common
-from customer_segmentation.app_support import charts
-from customer_segmentation.app_support.runs import METRIC_NAMES, training_runs
+# The title first: it is on screen while the imports below run (seconds on the first page of a new server).
+st.title("Model & runs")
+
+import pandas as pd  # noqa: E402
+
+import app_common  # noqa: E402
+from customer_segmentation.app_support import charts  # noqa: E402
+from customer_segmentation.app_support.runs import METRIC_NAMES, training_runs  # noqa: E402
 
 METRIC_COLUMNS = [f"metrics.{name}" for name in METRIC_NAMES]
 
-st.title("Model & runs")
 bundle = app_common.bundle_or_message()
 handle = app_common.project()
 

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-import app_common
-from customer_segmentation.app_support import charts
-from customer_segmentation.app_support.monitoring import (
+# The title first: it is on screen while the imports below run (seconds on the first page of a new server).
+st.title("Monitoring")
+
+import app_common  # noqa: E402
+from customer_segmentation.app_support import charts  # noqa: E402
+from customer_segmentation.app_support.monitoring import (  # noqa: E402
     MONITORING_COMMAND,
     feature_table,
     latest_drift_report,
@@ -12,7 +15,6 @@ from customer_segmentation.app_support.monitoring import (
     segment_mix_table,
 )
 
-st.title("Monitoring")
 bundle = app_common.bundle_or_message()
 handle = app_common.project()
 ALERT_STYLE = {"none": (st.success, ":material/check_circle:"), "watch": (st.warning, ":material/visibility:"),

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-import app_common
-from customer_segmentation.app_support import charts, field_messages, insights, predict_customer
-from customer_segmentation.app_support.scoring import chart_sample, feature_defaults
-from customer_segmentation.features.units import axis_label, form_step, format_value
-
+# The title first: it is on screen while the imports below run (seconds on the first page of a new server).
 st.title("Predict a customer")
+
+import app_common  # noqa: E402
+from customer_segmentation.app_support import charts, field_messages, insights, predict_customer  # noqa: E402
+from customer_segmentation.app_support.scoring import chart_sample, feature_defaults  # noqa: E402
+from customer_segmentation.features.units import axis_label, form_step, format_value  # noqa: E402
+
 bundle = app_common.bundle_or_message()
 if bundle is None:
     st.stop()

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-import app_common
-from customer_segmentation.app_support import score_file
-from customer_segmentation.errors import CustomerDataError
-
+# The title first: it is on screen while the imports below run (seconds on the first page of a new server).
 st.title("Score a file")
+
+import app_common  # noqa: E402
+from customer_segmentation.app_support import score_file  # noqa: E402
+from customer_segmentation.errors import CustomerDataError  # noqa: E402
+
 bundle = app_common.bundle_or_message()
 if bundle is None:
     st.stop()

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-import app_common
-from customer_segmentation.app_support import charts, insights
-from customer_segmentation.app_support.scoring import chart_sample
-from customer_segmentation.features.units import axis_label, currency_symbol
-from customer_segmentation.spreadsheets import spreadsheet_safe_csv
-
+# The title first: it is on screen while the imports below run (seconds on the first page of a new server).
 st.title("Customer segments")
+
+import app_common  # noqa: E402
+from customer_segmentation.app_support import charts, insights  # noqa: E402
+from customer_segmentation.app_support.scoring import chart_sample  # noqa: E402
+from customer_segmentation.features.units import axis_label, currency_symbol  # noqa: E402
+from customer_segmentation.spreadsheets import spreadsheet_safe_csv  # noqa: E402
+
 bundle = app_common.bundle_or_message()
 if bundle is None:
     st.stop()

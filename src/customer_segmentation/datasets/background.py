@@ -63,7 +63,8 @@ class BackgroundWriteDataset(AbstractDataset):
             dataset_class, config = parse_dataset_definition(dataset)
             dataset = dataset_class(**config)
         self._dataset = dataset
-        self._target = str(dataset._describe().get("filepath", type(dataset).__name__))
+        described = dataset._describe()
+        self._target = str(described.get("filepath") or described.get("path") or type(dataset).__name__)
         self.metadata = metadata
         self._data: Any = None
         self._thread: threading.Thread | None = None

@@ -8,8 +8,10 @@ Valid rows keep all their columns, with each feature as a float in its unit.
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,12 +22,17 @@ from customer_segmentation.io import READ_PROBLEM_COLUMN, ROW_COLUMN
 from customer_segmentation.validation import reasons
 from customer_segmentation.validation.problems import ProblemLog, combine, reasons_by_row
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 __all__ = ["REASON_COLUMN", "ROW_COLUMN", "ValidationResult", "check_features", "split_rows", "validate_customers"]
 REASON_COLUMN = "rejection_reason"
 
 
-def _import_pandera_pandas():
-    """``pandera.pandas``, without the ``pyspark.pandas`` that pandera imports when pyspark is installed.
+@functools.cache
+def _pandera():
+    """``pandera.pandas``, imported when the first rows are checked (the app's pages that only show
+    segments never pay its ~0.4 s), without the ``pyspark.pandas`` that pandera imports when pyspark is installed.
 
     When pyspark is installed (MLflow imports it), pandera imports ``pyspark.pandas``: at its own import
     (for its pyspark typing) and when it registers its pandas checks (at the first validation). Under
@@ -45,9 +52,6 @@ def _import_pandera_pandas():
     return pandera.pandas
 
 
-pa = _import_pandera_pandas()
-
-
 @dataclass(frozen=True)
 class ValidationResult:
     """Rows that passed (features as floats, missing cells NaN), rows that did not, and why."""
@@ -59,6 +63,7 @@ class ValidationResult:
 
 def build_schema(table: FeatureTable) -> pa.DataFrameSchema:
     """The pandera schema of computed features: floats within their ranges, missing allowed."""
+    pa = _pandera()
     return pa.DataFrameSchema(
         {feature.name: pa.Column(float, checks=[_in_range_or_missing(feature.minimum, feature.maximum)],
                                  nullable=True)
@@ -75,7 +80,7 @@ def _in_range_or_missing(low: float | None, high: float | None) -> pa.Check:
     """
     low = -np.inf if low is None else low
     high = np.inf if high is None else high
-    return pa.Check(
+    return _pandera().Check(
         lambda values: values.isna() | ((values >= low) & (values <= high) & np.isfinite(values)),
         ignore_na=False, name="in_range", error=f"in_range({low}, {high})",
     )
@@ -104,7 +109,7 @@ def check_features(
     try:
         # inplace: nothing is coerced, so pandera need not copy millions of rows first.
         build_schema(table).validate(typed, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as errors:
+    except _pandera().errors.SchemaErrors as errors:
         cases = errors.failure_cases.dropna(subset=["index"])
         for column, group in cases.groupby("column", sort=False):
             failed = np.zeros(len(frame), dtype=bool)

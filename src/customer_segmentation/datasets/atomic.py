@@ -29,6 +29,7 @@ from kedro.io import AbstractDataset
 from kedro.io.core import parse_dataset_definition
 
 from customer_segmentation.errors import write_error
+from customer_segmentation.processes import is_alive
 
 
 class AtomicDataset(AbstractDataset):
@@ -109,18 +110,8 @@ def _remove_stale(target: Path) -> None:
     left += [(stale, f".{target.name}.") for stale in target.parent.glob(f".{target.name}.*.old")]
     for stale, prefix in left:
         pid = stale.name.removeprefix(prefix).split(".")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not is_alive(int(pid)):
             remove_path(stale)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def remove_path(path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 
 from customer_segmentation.errors import RunInProgressError
+from customer_segmentation.processes import is_alive
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +63,6 @@ def _holder(text: str) -> dict[str, Any]:
         return {}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def fail_abandoned_runs(project: Path, experiment_name: str | None) -> list[str]:
     """Marks FAILED the MLflow runs of ``project`` left RUNNING by a process that is gone; returns their ids."""
     import mlflow
@@ -86,7 +77,7 @@ def fail_abandoned_runs(project: Path, experiment_name: str | None) -> list[str]
     for run in runs:
         pid = int(run.data.tags.get(PID_TAG, "0") or 0)
         same_host = run.data.tags.get(HOST_TAG) == socket.gethostname()
-        if same_host and pid and pid != os.getpid() and not _alive(pid):
+        if same_host and pid and pid != os.getpid() and not is_alive(pid):
             client.set_tag(run.info.run_id, "customer_segmentation.ended_by", "the next run: its process was gone")
             client.set_terminated(run.info.run_id, status="FAILED")
             failed.append(run.info.run_id)

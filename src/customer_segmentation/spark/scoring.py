@@ -32,8 +32,9 @@ def coordinates(model: Pipeline) -> list[Column]:
 
 def with_coordinates(frame: DataFrame, model: Pipeline, prefix: str = "_c") -> tuple[DataFrame, list[str]]:
     """``frame`` with the model-space coordinates as columns ``_c0``, ``_c1``, ...; and their names."""
-    names = [f"{prefix}{j}" for j in range(len(coordinates(model)))]
-    return frame.select("*", *[c.alias(n) for c, n in zip(coordinates(model), names)]), names
+    columns = coordinates(model)
+    names = [f"{prefix}{j}" for j in range(len(columns))]
+    return frame.select("*", *[c.alias(n) for c, n in zip(columns, names)]), names
 
 
 def assign(frame: DataFrame, model: Pipeline, segment_names: Sequence[str], borderline_ratio: float) -> DataFrame:

@@ -50,7 +50,9 @@ def timed(function, repeats: int) -> list[float]:
 
 
 def bench_in_process(project: Path, rows: int, repeats: int) -> dict:
-    from customer_segmentation.app_support import latest_model_version, load_bundle, open_project, predict_customer
+    from customer_segmentation.app_support.bundle import load_bundle
+    from customer_segmentation.app_support.project import latest_model_version, open_project
+    from customer_segmentation.app_support.scoring import predict_customer
     from customer_segmentation.app_support.scoring import feature_defaults, score_file
     from customer_segmentation.demo_data import add_dirt, generate_customers
 

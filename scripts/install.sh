@@ -40,3 +40,10 @@ else
   "$bin/python" -m pip install --quiet --disable-pip-version-check "pip==$pip_version" 2>&1 | quiet_pip
   "$bin/python" -m pip install --disable-pip-version-check -c requirements.lock $spec 2>&1 | quiet_pip | pip_progress
 fi
+
+# No usage data leaves the machine from any program of this venv (kedro, the app, mlflow, a notebook), even when
+# started without the Makefile: a .pth file runs when Python starts, before Kedro's plugins import MLflow (which
+# decides on its telemetry at import). A variable the user sets still wins.
+site=$("$bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo 'import os; [os.environ.setdefault(k, v) for k, v in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("KEDRO_DISABLE_TELEMETRY", "1"), ("DO_NOT_TRACK", "1"))]' \
+  > "$site/customer_segmentation_no_telemetry.pth"

@@ -12,19 +12,23 @@ from pathlib import Path
 
 import streamlit as st
 
-from customer_segmentation.app_support import (
+from customer_segmentation.app_support.bundle import (
     ModelBundle,
     ModelNotAvailableError,
     NoTrainedModelError,
-    ProjectHandle,
-    find_project_root,
-    latest_model_version,
     load_bundle,
     load_last_complete,
-    open_project,
     version_time,
 )
-from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectNotFoundError, legacy_model_files
+from customer_segmentation.app_support.project import (
+    TRAIN_COMMAND,
+    ProjectHandle,
+    ProjectNotFoundError,
+    find_project_root,
+    latest_model_version,
+    legacy_model_files,
+    open_project,
+)
 from customer_segmentation.last_complete_run import MANIFEST, SNAPSHOT_DIR
 
 logger = logging.getLogger(__name__)

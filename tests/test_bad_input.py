@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.io import read_customer_csv
+from customer_segmentation.io.csv_files import read_customer_csv
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.pipelines.data_processing.nodes import NoValidRowsError
 from tests.conftest import run_kedro
@@ -216,7 +216,7 @@ def test_spaces_in_numbers_are_thousands_separators_only_in_groups_of_three():
 def test_an_excel_formula_without_a_saved_value_is_rejected_not_imputed(tmp_path):
     from openpyxl import Workbook
 
-    from customer_segmentation.datasets.customer_excel import read_customer_excel
+    from customer_segmentation.io.excel_files import read_customer_excel
 
     book = Workbook()
     sheet = book.active

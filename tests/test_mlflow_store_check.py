@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from customer_segmentation.hooks import MlflowStoreUnavailableError, check_tracking_uri
+from customer_segmentation.errors import MlflowStoreUnavailableError
+from customer_segmentation.hooks.mlflow_store import check_tracking_uri
 from tests.conftest import log_size, project_log, run_kedro
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from customer_segmentation.datasets import AtomicDataset
+from customer_segmentation.datasets.atomic import AtomicDataset
 from customer_segmentation.errors import OutputWriteError, user_error
 from tests.conftest import VENV_BIN, kedro_env, log_size, run_kedro, wait_for_log
 from tests.pipelines.clustering.trained_project import MODEL_NAME, mlflow_store
@@ -79,7 +79,7 @@ def test_a_full_disk_or_read_only_folder_leaves_the_previous_file_and_says_what_
 
 def test_outputs_are_readable_by_their_owner_only(tmp_path):
     target = tmp_path / "rejected.csv"
-    AtomicDataset({"type": "customer_segmentation.datasets.SpreadsheetCSVDataset", "filepath": str(target)}).save(
+    AtomicDataset({"type": "customer_segmentation.datasets.spreadsheet_csv.SpreadsheetCSVDataset", "filepath": str(target)}).save(
         _frame(3))
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
@@ -118,7 +118,8 @@ def test_a_second_run_of_the_same_project_stops_at_once_naming_the_first(project
 
 @pytest.mark.slow
 def test_a_run_killed_while_writing_segments_leaves_the_last_complete_run_served(project_copy, tmp_path):
-    from customer_segmentation.app_support import latest_model_version, load_bundle, load_last_complete, open_project
+    from customer_segmentation.app_support.bundle import load_bundle, load_last_complete
+    from customer_segmentation.app_support.project import latest_model_version, open_project
     from customer_segmentation.app_support.bundle import ModelNotAvailableError
 
     run_kedro(project_copy, "run")

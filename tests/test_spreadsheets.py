@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from customer_segmentation.spreadsheets import spreadsheet_safe_csv
+from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv
 
 
 def read_back(data: bytes) -> pd.DataFrame:

@@ -30,10 +30,6 @@ def cli() -> None:
 @cli.command(name="run", params=list(kedro_run.params), help=kedro_run.help, short_help=kedro_run.short_help)
 @click.pass_context
 def run(ctx: click.Context, **options) -> None:
-    from customer_segmentation.datasets import helper
-    from customer_segmentation.hooks.process import start_helpers_early
-
-    start_helpers_early([*(options.get("pipelines") or []), *([options["pipeline"]] if options.get("pipeline") else [])])
     try:
         ctx.invoke(kedro_run, **options)
     except Exception as error:
@@ -42,5 +38,3 @@ def run(ctx: click.Context, **options) -> None:
             raise
         logger.debug("the run stopped", exc_info=error)
         raise click.ClickException(f"{cause}\n(Nothing more was run. Fix this and run again.)") from None
-    finally:
-        helper.stop()  # stopped by the run's end already, unless it stopped before its pipeline started

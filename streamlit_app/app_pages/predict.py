@@ -6,7 +6,8 @@ import streamlit as st
 st.title("Predict a customer")
 
 import app_common  # noqa: E402
-from customer_segmentation.app_support import charts, field_messages, insights, predict_customer  # noqa: E402
+from customer_segmentation.app_support import charts, insights  # noqa: E402
+from customer_segmentation.app_support.scoring import field_messages, predict_customer  # noqa: E402
 from customer_segmentation.app_support.scoring import chart_sample, feature_defaults  # noqa: E402
 from customer_segmentation.features.units import axis_label, form_step, format_value  # noqa: E402
 

@@ -8,7 +8,7 @@ import streamlit as st
 st.title("Score a file")
 
 import app_common  # noqa: E402
-from customer_segmentation.app_support import score_file  # noqa: E402
+from customer_segmentation.app_support.scoring import score_file  # noqa: E402
 from customer_segmentation.errors import CustomerDataError  # noqa: E402
 
 bundle = app_common.bundle_or_message()

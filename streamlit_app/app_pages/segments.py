@@ -9,7 +9,7 @@ import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import chart_sample  # noqa: E402
 from customer_segmentation.features.units import axis_label, currency_symbol  # noqa: E402
-from customer_segmentation.spreadsheets import spreadsheet_safe_csv  # noqa: E402
+from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv  # noqa: E402
 
 bundle = app_common.bundle_or_message()
 if bundle is None:

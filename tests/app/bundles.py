@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.app_support import ModelBundle
+from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.demo_data import generate_customers
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.segmentation import build_segmentation_model, fit_segmentation_model

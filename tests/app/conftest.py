@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from customer_segmentation.app_support import ModelBundle
+from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.app_support.project import PROJECT_ENV
 from tests.app import projects
 from tests.app.bundles import memory_bundle

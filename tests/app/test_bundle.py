@@ -6,16 +6,19 @@ import json
 
 import pytest
 
-from customer_segmentation.app_support import (
+from customer_segmentation.app_support.bundle import (
     IncompleteOutputsError,
     NoTrainedModelError,
     UnreadableModelError,
+    load_bundle,
+)
+from customer_segmentation.app_support.project import (
+    PROJECT_ENV,
+    ProjectNotFoundError,
     find_project_root,
     latest_model_version,
-    load_bundle,
     open_project,
 )
-from customer_segmentation.app_support.project import PROJECT_ENV, ProjectNotFoundError
 from customer_segmentation.app_support.runs import find_run, recent_runs
 from tests.app import projects
 from tests.conftest import PROJECT_ROOT

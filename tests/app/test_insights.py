@@ -7,7 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from customer_segmentation.app_support import insights, predict_customer
+from customer_segmentation.app_support import insights
+from customer_segmentation.app_support.scoring import predict_customer
 from customer_segmentation.segmentation import score
 from customer_segmentation.segmentation.explain import changes_to_runner_up
 

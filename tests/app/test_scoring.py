@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.app_support import field_messages, predict_customer, score_file
+from customer_segmentation.app_support.scoring import field_messages, predict_customer, score_file
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.segmentation import score

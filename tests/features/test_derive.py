@@ -6,8 +6,8 @@ import pytest
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.derive import compute_features
-from customer_segmentation.validation.columns import resolve_columns
-from customer_segmentation.validation.rules import validate_customers
+from customer_segmentation.features.columns import resolve_columns
+from customer_segmentation.features.validate import validate_customers
 from tests.features.configs import CRM, MALL
 
 TODAY = pd.Timestamp("2020-06-30")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from customer_segmentation.io import read_customer_csv
+from customer_segmentation.io.csv_files import read_customer_csv
 from tests import helpers
 from tests.helpers import FEATURE_NAMES, run_data_processing
 from tests.spark.engine import run_spark_data_processing

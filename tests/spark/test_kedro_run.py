@@ -60,7 +60,8 @@ def project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def spark_run(project) -> dict:
     """A local[2] run, what it wrote, and what the app and the registry make of it (before anything else runs)."""
-    from customer_segmentation.app_support import latest_model_version, load_bundle, open_project
+    from customer_segmentation.app_support.bundle import load_bundle
+    from customer_segmentation.app_support.project import latest_model_version, open_project
 
     log = run_kedro(project, "run", "--env", "spark", "--params", "spark_master=local[2]")
     outputs = _outputs(project)

@@ -69,7 +69,7 @@ def test_each_customers_runner_up_and_borderline_flag_are_the_pandas_ones(spark_
 
 def test_metrics_from_spark_aggregates_are_scikit_learns(spark_model, frame, customers):
     segments = spark_nodes.assign_segments(frame, spark_model, NAMES)
-    metrics = spark_nodes.evaluate_segmentation(segments, spark_model, 5000, 42)["clustering_metrics"]
+    metrics = spark_nodes.evaluate_segmentation(segments, spark_model, 5000, 42)[0]
     space, labels = spark_model[:-1].transform(customers), spark_model.predict(customers)
     assert metrics["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(space, labels), rel=1e-9)
     assert metrics["davies_bouldin"] == pytest.approx(davies_bouldin_score(space, labels), rel=1e-9)

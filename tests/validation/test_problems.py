@@ -4,7 +4,7 @@ import pandas as pd
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.validation.problems import counts_by_reason, reasons_by_row
-from customer_segmentation.validation.rules import validate_customers
+from customer_segmentation.features.validate import validate_customers
 from tests.helpers import default_features
 
 

@@ -17,19 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.app_support.project import (
-    MODEL_DATASET,
-    TRAIN_COMMAND,
-    ProjectHandle,
-)
+from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectHandle
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.last_complete_run import SNAPSHOT_DIR, read_manifest
+from customer_segmentation.names import MODEL_DATASET, OPTIONAL_APP_OUTPUTS, REQUIRED_APP_OUTPUTS
 from customer_segmentation.segmentation.contract import model_table, segment_names
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_OUTPUTS = ("segment_profiles", "customer_segments", "clustering_metrics")
-OPTIONAL_OUTPUTS = ("k_sweep", "k_selection", "data_quality_report")
 MODEL_STEPS = ("select", "scaler", "pca", "kmeans")
 # Stored assignments that must agree with the model's own predictions (the rest may differ
 # only where K-Means' last fit step and predict disagree on a tie).
@@ -111,8 +106,8 @@ def load_bundle(project: ProjectHandle, version: str) -> ModelBundle:
         IncompleteOutputsError: profiles, segments or metrics missing or from another run.
     """
     model = _load_model(project, version)
-    outputs = {name: _load_output(project, name, required=True) for name in REQUIRED_OUTPUTS}
-    outputs.update({name: _load_output(project, name, required=False) for name in OPTIONAL_OUTPUTS})
+    outputs = {name: _load_output(project, name, required=True) for name in REQUIRED_APP_OUTPUTS}
+    outputs.update({name: _load_output(project, name, required=False) for name in OPTIONAL_APP_OUTPUTS})
     bundle = _bundle(project, version, model, outputs)
     _check_coherent(bundle, project)
     logger.info("loaded model %s: k=%d, %d customers", version, bundle.k, len(bundle.segments))
@@ -172,7 +167,7 @@ def load_last_complete(project: ProjectHandle) -> ModelBundle | None:
         return None
     version = str(manifest["model_version"])
     files = {name: folder / filename for name, filename in manifest["files"].items()}
-    if any(name not in files for name in REQUIRED_OUTPUTS):
+    if any(name not in files for name in REQUIRED_APP_OUTPUTS):
         return None
     try:
         model = _load_model(project, version)

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from customer_segmentation.catalog_paths import entry_path
+from customer_segmentation.names import APP_DATASETS, MODEL_DATASET
+
 logger = logging.getLogger(__name__)
 
 PROJECT_ENV = "CUSTOMER_SEGMENTATION_PROJECT"
-MODEL_DATASET = "segmentation_model"
 TRAIN_COMMAND = "make run"
-# The datasets the app loads (app_support/bundle.py, monitoring.py), created when the project is opened.
-APP_DATASETS = (MODEL_DATASET, "segment_profiles", "customer_segments", "clustering_metrics", "k_sweep", "k_selection",
-                "data_quality_report", "segment_history")
 
 
 class ProjectNotFoundError(RuntimeError):
@@ -52,10 +51,7 @@ class ProjectHandle:
     def filepath(self, dataset: str) -> str:
         """Where ``dataset`` lives (``data/06_models/...``), read from the configuration: the dataset (an MLflow
         one, say) need not be created for it."""
-        entry = self.catalog_config.get(dataset) or {}
-        while isinstance(entry, dict) and "filepath" not in entry and "path" not in entry and "dataset" in entry:
-            entry = entry["dataset"]
-        path = str(entry.get("filepath") or entry.get("path") or dataset) if isinstance(entry, dict) else dataset
+        path = entry_path(self.catalog_config.get(dataset)) or dataset
         return path.removeprefix(self.root.as_posix() + "/")
 
 
@@ -136,14 +132,6 @@ def _mlflow_config(loader: Any) -> dict[str, Any] | None:
     from customer_segmentation.hooks.mlflow_store import load_mlflow_config
 
     return load_mlflow_config(loader)
-
-
-def _parameter(catalog: Any, name: str) -> Any:
-    """A parameter's value, or None when it is not set."""
-    try:
-        return catalog.load(f"params:{name}")
-    except Exception:  # noqa: BLE001 - a missing parameter reads as None
-        return None
 
 
 def legacy_model_files(project: ProjectHandle) -> list[Path]:

@@ -6,10 +6,10 @@ import logging
 
 import pandas as pd
 
+from customer_segmentation.names import FEATURES_TAG, KEDRO_RUN_TAG, KIND_TAG
+
 logger = logging.getLogger(__name__)
 
-KEDRO_RUN_TAG = "run_id"  # kedro-mlflow tags each run with the Kedro session id = the model version
-FEATURES_TAG, KIND_TAG = "customer_segmentation.features", "customer_segmentation.kind"  # hooks/run_name.py
 RUN_COLUMNS = ("mlflow_run_id", "run_name", "status", "start_time", "kedro_run_id", "kind", "features")
 # What people call the metrics the runs log.
 METRIC_NAMES = {"k": "Segments (k)", "silhouette": "Silhouette", "calinski_harabasz": "Calinski-Harabasz",
@@ -56,14 +56,6 @@ def recent_runs(tracking_uri: str, experiment_name: str, max_results: int = 20) 
         row.update({f"metrics.{k}": v for k, v in sorted(run.data.metrics.items())})
         rows.append(row)
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS) + sorted({c for r in rows for c in r} - set(RUN_COLUMNS)))
-
-
-def run_for_version(runs: pd.DataFrame, version: str | None) -> pd.Series | None:
-    """The run whose Kedro run id is the model version, if it is among ``runs``."""
-    if not version or runs.empty:
-        return None
-    match = runs.loc[runs["kedro_run_id"] == version]
-    return match.iloc[0] if len(match) else None
 
 
 def find_run(tracking_uri: str, experiment_name: str, version: str) -> dict | None:

@@ -16,14 +16,15 @@ import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.errors import CustomerDataError
-from customer_segmentation.io import ROW_COLUMN, read_customer_csv
+from customer_segmentation.io.csv_files import read_customer_csv
+from customer_segmentation.names import ROW_COLUMN
 from customer_segmentation.segmentation import score
 from customer_segmentation.segmentation.contract import model_borderline_ratio
 from customer_segmentation.segmentation.customers import segment_customers
 from customer_segmentation.segmentation.explain import explain
-from customer_segmentation.spreadsheets import spreadsheet_safe_csv
+from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.validation.problems import PROBLEM_COLUMNS, counts_by_reason
-from customer_segmentation.validation.rules import validate_customers
+from customer_segmentation.features.validate import validate_customers
 
 PREVIEW_ROWS = 20
 # Uploads are scored this many rows at a time; past MAX_REJECTED_ROWS rejected rows, a file more than

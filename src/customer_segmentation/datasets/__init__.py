@@ -1,28 +1,11 @@
-"""Project-specific Kedro datasets.
+"""Project datasets, only where kedro-datasets has no equivalent; the catalog names each by its module.
 
-Each class is imported from its module when first asked for (PEP 562): the catalog names them
-as ``customer_segmentation.datasets.<Class>``, and importing this package must not import
-pandas, scikit-learn and MLflow for a dataset a run does not use.
+* :mod:`.atomic`: any file or folder dataset written atomically (the previous output survives a killed run).
+* :mod:`.customer_csv`, :mod:`.customer_excel`, :mod:`.monitoring` (``CustomerFileDataset``): customer files
+  read with the project's rules (every cell as text, rows numbered by their line).
+* :mod:`.spreadsheet_csv`: ``pandas.CSVDataset`` whose files are safe to open in a spreadsheet.
+* :mod:`.model_file`: the versioned model file in skops format, loaded only with trusted types.
+* :mod:`.mlflow_model`: the model logged to MLflow as a pyfunc model from code (registered after the run).
+* :mod:`.monitoring`: the served model of the last complete run, the segment history.
+* :mod:`.spark_customers`: the customer file read by Spark.
 """
-
-from __future__ import annotations
-
-from customer_segmentation.lazy import lazy_exports
-
-_MODULES = {
-    "AtomicDataset": "atomic",
-    "BackgroundWriteDataset": "background",
-    "CustomerCSVDataset": "customer_csv",
-    "CustomerExcelDataset": "customer_excel",
-    "CustomerFileDataset": "monitoring",
-    "FrameFolderDataset": "frame_folder",
-    "MlflowSegmentationModelDataset": "mlflow_model",
-    "ReportFigureDataset": "figure",
-    "SegmentHistoryDataset": "monitoring",
-    "SegmentationModelDataset": "model_file",
-    "ServedModelDataset": "monitoring",
-    "SpreadsheetCSVDataset": "spreadsheet_csv",
-}
-
-__all__ = sorted(_MODULES)
-__getattr__, __dir__ = lazy_exports(__name__, _MODULES)

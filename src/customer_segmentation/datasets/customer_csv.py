@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from kedro.io import AbstractDataset, DatasetError
 
-from customer_segmentation.io import read_customer_csv, read_customer_header
+from customer_segmentation.io.csv_files import read_customer_csv, read_customer_header
 
 
 class CustomerCSVDataset(AbstractDataset[None, pd.DataFrame]):
@@ -17,7 +17,7 @@ class CustomerCSVDataset(AbstractDataset[None, pd.DataFrame]):
     Example ``catalog.yml`` entry::
 
         customers:
-          type: customer_segmentation.datasets.CustomerCSVDataset
+          type: customer_segmentation.datasets.customer_csv.CustomerCSVDataset
           filepath: data/01_raw/segmentation_data.csv
     """
 

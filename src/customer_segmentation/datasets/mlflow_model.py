@@ -1,41 +1,39 @@
-"""The segmentation model logged to the MLflow run of ``kedro run``, registered when the run succeeds.
+"""The versioned model file that is also logged to the MLflow run as a served model, registered when the run succeeds.
 
 Example ``catalog.yml`` entry::
 
-    registered_segmentation_model:
-      type: customer_segmentation.datasets.MlflowSegmentationModelDataset
-      name: segmentation_model
+    segmentation_model:
+      type: customer_segmentation.datasets.mlflow_model.MlflowSegmentationModelDataset
+      filepath: data/06_models/segmentation_model.skops
+      versioned: true
+      name: segmentation_model             # the model's name in the MLflow run
       registered_model_name: customer_segmentation
       alias: champion
-      pip_requirements: [mlflow, scikit-learn, numpy, scipy, pandas, skops, pandera]
+      pip_requirements: [mlflow, scikit-learn, numpy, scipy, pandas, pyarrow, skops, pandera]
 
-``save`` logs a pyfunc model from code (``segmentation/served_model.py``, so nothing is pickled): the
-fitted pipeline as a skops artifact (written by a helper process, ``helper.py``; the model is logged
-once it is written, before the run ends),
-the signature (the feature table's columns in, segment id / name / error out), the package's code
-and requirements pinned to the installed versions (explicit requirements spare MLflow ~14 s of
-inference). Registration waits for the end of the run: ``ModelRegistryHooks`` registers the logged
-model as a new version and moves ``alias`` to it only when the whole pipeline succeeded, so the
-registry never points at a model whose run failed or is still writing its outputs.
+As kedro-mlflow's ``MlflowArtifactDataset`` wraps a file dataset and logs the file it saved, this is the
+skops file dataset (``model_file.py``) that, once the file is written and an MLflow run is active, logs a
+pyfunc model from code (``segmentation/served_model.py``, so nothing is pickled): that file as its artifact,
+the signature (the feature table's columns in, segment id / name / error out), the package's code and the
+requirements pinned to the installed versions (explicit requirements spare MLflow ~14 s of inference).
+kedro-mlflow's own model datasets log a Python object and register it at once; here registration waits for
+the end of the run: ``ModelRegistryHooks`` registers the logged model as a new version and moves ``alias`` to
+it only when the whole pipeline succeeded, so the registry never points at a model whose run failed.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
-from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from kedro.io import AbstractDataset, DatasetError
+from kedro.io.core import Version
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.datasets import helper
-from customer_segmentation.datasets.background import HelperWrite, register
+from customer_segmentation.datasets.model_file import SegmentationModelDataset
 
 logger = logging.getLogger(__name__)
 
@@ -69,68 +67,37 @@ def take_pending_registrations() -> list[PendingRegistration]:
     return pending
 
 
-class MlflowSegmentationModelDataset(AbstractDataset[Pipeline, Any]):
-    """Logs the segmentation model as a pyfunc model in the active MLflow run; loads the last one logged."""
+class MlflowSegmentationModelDataset(SegmentationModelDataset):
+    """The skops model file, also logged to the active MLflow run as a pyfunc model (see the module docstring)."""
 
-    @staticmethod
-    def helper_warm_up_once() -> None:
-        from customer_segmentation.segmentation.persistence import warm_up
-
-        warm_up()
-
-    def __init__(self, name: str, registered_model_name: str | None = None, alias: str | None = None,
-                 pip_requirements: list[str] | None = None, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(self, filepath: str, name: str, registered_model_name: str | None = None, alias: str | None = None,
+                 pip_requirements: list[str] | None = None, version: Version | None = None,
+                 metadata: dict[str, Any] | None = None) -> None:
+        super().__init__(filepath=filepath, version=version, metadata=metadata)
         self._name = name
         self._registered_model_name = registered_model_name
         self._alias = alias
         self._pip_requirements = list(pip_requirements or [])
-        self._model_uri: str | None = None
-        self.metadata = metadata
 
     def save(self, data: Pipeline) -> None:
-        import mlflow
-
-        from customer_segmentation.segmentation.persistence import save_model
+        path = self._write(data)
+        import mlflow  # only when a model is saved: the app loads this dataset without MLflow
 
         run = mlflow.active_run()
-        folder = Path(tempfile.mkdtemp(prefix="segmentation-model-"))
-        path = folder / "segmentation_model.skops"
-        log = partial(self._log, data, path, run.info.run_id if run is not None else None)
-        write = HelperWrite(helper.submit(save_model, data, str(path)), f"the MLflow model {self._name}", log)
-        if helper.running():
-            register(write)  # logged once the skops file is written, before the run ends
-        else:
-            write.wait()
-
-    def _log(self, model: Pipeline, path: Path, run_id: str | None, _: Any) -> None:
-        import mlflow
-
+        if run is None:  # a save outside `kedro run` (a test, a notebook): the file only
+            return
         from customer_segmentation.segmentation.serving import MODEL_ARTIFACT, signature
 
-        try:
-            active = mlflow.active_run()
-            if (active.info.run_id if active is not None else None) != run_id:
-                raise DatasetError(f"the MLflow run {run_id} in which {self._name} was saved is no longer the "
-                                   "active run: the model cannot be logged to it")
-            info = mlflow.pyfunc.log_model(
-                name=self._name, python_model=str(SERVED_MODEL_CODE), artifacts={MODEL_ARTIFACT: str(path)},
-                signature=signature(model), pip_requirements=pin_requirements(self._pip_requirements),
-                code_paths=[str(PACKAGE_DIR)],
-            )
-        finally:
-            shutil.rmtree(path.parent, ignore_errors=True)
-        self._model_uri = info.model_uri
+        info = mlflow.pyfunc.log_model(
+            name=self._name, python_model=str(SERVED_MODEL_CODE), artifacts={MODEL_ARTIFACT: str(path)},
+            signature=signature(data), pip_requirements=pin_requirements(self._pip_requirements),
+            code_paths=[str(PACKAGE_DIR)],
+        )
         if self._registered_model_name:
-            _pending.append(PendingRegistration(info.model_uri, self._registered_model_name, self._alias, run_id))
+            _pending.append(PendingRegistration(info.model_uri, self._registered_model_name, self._alias,
+                                                run.info.run_id))
         logger.info("logged the segmentation model to MLflow as %s", info.model_uri)
 
-    def load(self) -> Any:
-        import mlflow
-
-        uri = self._model_uri or (f"models:/{self._registered_model_name}@{self._alias}" if self._alias else None)
-        if uri is None:
-            raise DatasetError("no segmentation model was logged in this session and no registry alias is set")
-        return mlflow.pyfunc.load_model(uri)
-
     def _describe(self) -> dict[str, Any]:
-        return {"name": self._name, "registered_model_name": self._registered_model_name, "alias": self._alias}
+        return {**super()._describe(), "name": self._name, "registered_model_name": self._registered_model_name,
+                "alias": self._alias}

@@ -38,10 +38,10 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
         if path.is_dir() or path.suffix == ".parquet":
             return pd.read_parquet(path)
         if path.suffix in (".xlsx", ".xlsm"):
-            from customer_segmentation.datasets.customer_excel import read_customer_excel
+            from customer_segmentation.io.excel_files import read_customer_excel
 
             return read_customer_excel(path)
-        from customer_segmentation.io import read_customer_csv
+        from customer_segmentation.io.csv_files import read_customer_csv
 
         return read_customer_csv(path)
 
@@ -51,7 +51,7 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
     def columns(self) -> list[str] | None:
         path = Path(str(self._filepath))
         if path.suffix in (".csv", ".txt", ".tsv") and path.is_file():
-            from customer_segmentation.io import read_customer_header
+            from customer_segmentation.io.csv_files import read_customer_header
 
             return read_customer_header(path)
         return None
@@ -99,7 +99,7 @@ class SegmentHistoryDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
 
     def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:
         self._filepath = PurePosixPath(filepath)
-        self._file = AtomicDataset({"type": "customer_segmentation.datasets.SpreadsheetCSVDataset",
+        self._file = AtomicDataset({"type": "customer_segmentation.datasets.spreadsheet_csv.SpreadsheetCSVDataset",
                                     "filepath": filepath, "save_args": {"index": False}})
         self.metadata = metadata
 

@@ -20,7 +20,7 @@ from kedro.io import DatasetError
 from kedro_datasets._utils.spark_utils import get_spark_with_remote_support
 from kedro_datasets.spark import SparkDatasetV2
 
-from customer_segmentation.io import read_customer_header
+from customer_segmentation.io.csv_files import read_customer_header
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 

@@ -1,9 +1,9 @@
-"""``pandas.CSVDataset`` whose files are safe to open in a spreadsheet (``customer_segmentation.spreadsheets``).
+"""``pandas.CSVDataset`` whose files are safe to open in a spreadsheet (``customer_segmentation.io.spreadsheets``).
 
 Example ``catalog.yml`` entry::
 
     rejected_customers:
-      type: customer_segmentation.datasets.SpreadsheetCSVDataset
+      type: customer_segmentation.datasets.spreadsheet_csv.SpreadsheetCSVDataset
       filepath: data/02_intermediate/rejected_customers.csv
       save_args: {index: false}
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from kedro_datasets.pandas import CSVDataset
 
-from customer_segmentation.spreadsheets import neutralise_frame
+from customer_segmentation.io.spreadsheets import neutralise_frame
 
 
 class SpreadsheetCSVDataset(CSVDataset):

@@ -34,7 +34,7 @@ def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timesta
     """Every feature of ``table`` computed from ``frame``'s source columns.
 
     Args:
-        frame: Rows whose headers went through :func:`validation.columns.resolve_columns`.
+        frame: Rows whose headers went through :func:`features.columns.resolve_columns`.
         table: The feature table.
         today: The reference date when a feature sets none (default: today).
 
@@ -79,7 +79,7 @@ def _count(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: p
 def _ratio(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
     numerator, denominator = (_numbers(frame, column, problems) for column in feature.sources)
     zero = (denominator == 0).to_numpy()
-    problems.add(zero, feature.sources[1], frame[feature.sources[1]], reasons.zero_denominator(feature))
+    problems.add(zero, feature.sources[1], frame[feature.sources[1]], reasons.zero_denominator(feature.name, *feature.sources))
     return (numerator / denominator.where(~zero)).astype("float64")
 
 

@@ -31,6 +31,8 @@ from datetime import date
 from typing import Any
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.io.headers import normalise_header
+from customer_segmentation.names import RESERVED_COLUMNS
 
 PARAMETERS_FILE = "conf/base/parameters.yml"
 DERIVATIONS = ("sum", "ratio", "years_since", "days_since", "count")
@@ -38,16 +40,6 @@ DERIVATIONS = ("sum", "ratio", "years_since", "days_since", "count")
 _MULTI_COLUMN = {"sum": (1, None), "ratio": (2, 2), "count": (1, None)}
 _SETTINGS = ("column", "columns", "derive", "reference", "date_format", "label", "unit", "scale", "range",
              "low", "high", "lower", "higher", "actions")
-# Columns the pipelines add to a customer's row: a feature may not take their names.
-RESERVED_COLUMNS = ("source_row", "rejection_reason", "segment_id", "segment_name", "distance_to_centre",
-                    "runner_up_id", "runner_up_name", "runner_up_distance", "borderline", "imputed_features",
-                    "map_x", "map_y", "problem")
-
-
-def normalise_header(header: object) -> str:
-    """How headers are compared: without a byte-order mark or surrounding spaces, ignoring case."""
-    return str(header).strip().lstrip("\ufeff").strip().lower()
-
 
 @dataclass(frozen=True)
 class Feature:
@@ -379,4 +371,4 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-__all__ = ["DERIVATIONS", "Feature", "FeatureTable", "RESERVED_COLUMNS", "normalise_header"]
+__all__ = ["DERIVATIONS", "Feature", "FeatureTable"]

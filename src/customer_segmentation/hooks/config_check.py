@@ -1,4 +1,5 @@
-"""The configuration checked before any node runs: a wrong feature table costs seconds, not a k sweep.
+"""The configuration checked before any node runs: a wrong feature table costs seconds, not a k sweep (a hook:
+Kedro has no other place that runs before the first node and after the catalog exists).
 
 Every problem of the feature table (and of the naming rules) is listed in one message; when the
 input's headers can be read cheaply (a CSV's first bytes, a Parquet schema), the table's columns are
@@ -14,6 +15,7 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 
+from customer_segmentation.catalog_paths import dataset_path
 from customer_segmentation.features import FeatureTable
 
 logger = logging.getLogger(__name__)
@@ -21,12 +23,12 @@ logger = logging.getLogger(__name__)
 INPUT_DATASET = "customers"
 
 
-def peek_columns(dataset: Any) -> list[str] | None:
-    """The column names of a dataset without loading its rows, or None when that is not cheap."""
-    columns = getattr(dataset, "columns", None)
-    if callable(columns):
+def peek_columns(catalog: Any, name: str) -> list[str] | None:
+    """The column names of dataset ``name`` without loading its rows, or None when that is not cheap."""
+    columns = getattr(catalog.get(name), "columns", None)
+    if callable(columns):  # the project's customer datasets read their header only
         return columns()
-    filepath = (dataset._describe() or {}).get("filepath") if hasattr(dataset, "_describe") else None
+    filepath = dataset_path(catalog, name)
     if filepath and str(filepath).endswith(".parquet") and Path(str(filepath)).exists():
         import pyarrow.dataset as ds
 
@@ -49,7 +51,7 @@ class ConfigCheckHooks:
             NamingRules.from_config(catalog.load("params:clustering.naming"))
         if INPUT_DATASET in inputs:
             try:
-                headers = peek_columns(catalog[INPUT_DATASET])
+                headers = peek_columns(catalog, INPUT_DATASET)
             except Exception as error:  # noqa: BLE001 - the first node reads the file and reports properly
                 logger.debug("could not peek at the headers of %s: %s", INPUT_DATASET, error)
                 headers = None

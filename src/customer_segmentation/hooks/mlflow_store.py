@@ -1,4 +1,4 @@
-"""MLflow around a run: the tracking store checked before kedro-mlflow connects, the input's fingerprint as tags."""
+"""The MLflow tracking store checked before kedro-mlflow connects to it (a hook: it must run before the plugin's own)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from urllib.parse import urlparse
 
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
-from kedro.pipeline import Node
 
 from customer_segmentation.errors import MlflowStoreUnavailableError
 
@@ -68,18 +67,3 @@ class MlflowStoreCheckHooks:
         config = load_mlflow_config(context.config_loader)
         if config is not None:
             check_tracking_uri(config.get("server", {}).get("mlflow_tracking_uri"))
-
-
-
-class DataFingerprintHooks:
-    """Tags the active MLflow run with the input's row count and content hash."""
-
-    @hook_impl
-    def after_node_run(self, node: Node, outputs: dict[str, Any]) -> None:
-        summary = outputs.get("deduplication_summary")
-        if summary is None:
-            return
-        import mlflow  # only when a run is under way: keeps `kedro` start-up fast
-
-        if mlflow.active_run() is not None:
-            mlflow.set_tags({"input_rows": summary["rows_read"], "input_sha256": summary["input_sha256"]})

@@ -1,13 +1,12 @@
-"""One run at a time per project, files for the owner only, and no MLflow run left RUNNING by a dead process.
+"""One run at a time per project, and no MLflow run left RUNNING by a dead process (a hook: it must hold the
+lock from before the first node until the run has ended, however it ends).
 
 * Two ``kedro run`` on one project would interleave their outputs (one run's k beside the other's
   model). The first takes ``.kedro_run.lock`` at the project root (an OS file lock, released when its
   process ends, however it ends); a second stops at once, naming the running one (pid, start time,
   command).
-* Files the run creates hold customer rows: they are readable by their user only (``settings.py``
-  sets the umask; outputs are also written owner-only by ``AtomicDataset``).
 * A run killed with ``kill -9`` leaves its MLflow run RUNNING. The next run of the project marks
-  such runs FAILED (they are tagged with the project and the process that ran them).
+  such runs FAILED (``run_record.py`` tags each run with the project and the process that ran it).
 """
 
 from __future__ import annotations
@@ -25,12 +24,12 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 
 from customer_segmentation.errors import RunInProgressError
+from customer_segmentation.names import ENDED_BY_TAG, HOST_TAG, PID_TAG, PROJECT_TAG
 from customer_segmentation.processes import is_alive
 
 logger = logging.getLogger(__name__)
 
 LOCK_FILE = ".kedro_run.lock"
-PROJECT_TAG, PID_TAG, HOST_TAG = "customer_segmentation.project", "customer_segmentation.pid", "customer_segmentation.host"
 
 
 def acquire_run_lock(project: Path) -> Any:
@@ -78,7 +77,7 @@ def fail_abandoned_runs(project: Path, experiment_name: str | None) -> list[str]
         pid = int(run.data.tags.get(PID_TAG, "0") or 0)
         same_host = run.data.tags.get(HOST_TAG) == socket.gethostname()
         if same_host and pid and pid != os.getpid() and not is_alive(pid):
-            client.set_tag(run.info.run_id, "customer_segmentation.ended_by", "the next run: its process was gone")
+            client.set_tag(run.info.run_id, ENDED_BY_TAG, "the next run: its process was gone")
             client.set_terminated(run.info.run_id, status="FAILED")
             failed.append(run.info.run_id)
     if failed:
@@ -122,15 +121,3 @@ class RunGuardHooks:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
-
-
-class RunTagHooks:
-    """Tags the MLflow run with the project and the process running it, so a killed run can be found later."""
-
-    @hook_impl(trylast=True)  # after kedro-mlflow opened the MLflow run
-    def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
-        import mlflow
-
-        if mlflow.active_run() is not None:
-            mlflow.set_tags({PROJECT_TAG: Path(run_params["project_path"]).as_posix(), PID_TAG: str(os.getpid()),
-                             HOST_TAG: socket.gethostname()})

@@ -1,4 +1,5 @@
-"""The last complete, consistent set of outputs, kept aside for the app.
+"""The last complete, consistent set of outputs, kept aside for the app (a hook: only the end of a successful
+run knows that a set is complete).
 
 A training run that ends well records which model version and which output files belong together:
 ``data/07_model_output/last_complete_run/`` holds a hard link to each output the app reads (no copy:
@@ -19,23 +20,12 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from customer_segmentation.io.atomic import written_in_place
+from customer_segmentation.catalog_paths import dataset_path
 from customer_segmentation.last_complete_run import MANIFEST, SNAPSHOT_DIR
+from customer_segmentation.names import MODEL_DATASET, SNAPSHOT_DATASETS
 
 logger = logging.getLogger(__name__)
-
-MODEL_DATASET = "segmentation_model"
-# What the app loads beside the model (app_support/bundle.py).
-SNAPSHOT_DATASETS = ("customer_segments", "segment_profiles", "clustering_metrics", "k_sweep", "k_selection",
-                     "data_quality_report")
-
-
-def _filepath(catalog: Any, name: str) -> Path | None:
-    try:
-        described = catalog[name]._describe()
-    except Exception:  # noqa: BLE001 - not in this catalog
-        return None
-    path = described.get("filepath") or (described.get("dataset") or {}).get("filepath")
-    return Path(str(path)) if path else None
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
@@ -46,39 +36,33 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
 
 
 def write_snapshot(project: Path, version: str, files: dict[str, Path]) -> Path:
-    """Links ``files`` into a fresh snapshot folder with its manifest, then swaps it into place."""
+    """Links ``files`` into a fresh snapshot folder with its manifest, swapped into place whole."""
     target = project / SNAPSHOT_DIR
-    fresh = target.with_name(f".{target.name}.{os.getpid()}.new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    names = {}
-    for name, path in files.items():
-        kept = fresh / f"{name}{path.suffix}"
-        if path.is_dir():  # a Parquet folder (the spark environment writes those): each of its files linked
-            shutil.copytree(path, kept, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(path, kept)
-        names[name] = kept.name
-    manifest = {"model_version": version, "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "files": names}
-    (fresh / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    previous = target.with_name(f".{target.name}.{os.getpid()}.old")
-    if target.exists():
-        os.replace(target, previous)
-    os.replace(fresh, target)
-    shutil.rmtree(previous, ignore_errors=True)
+    with written_in_place(target) as fresh:
+        fresh.mkdir(parents=True)
+        names = {}
+        for name, path in files.items():
+            kept = fresh / f"{name}{path.suffix}"
+            if path.is_dir():  # a Parquet folder (the spark environment writes those): each of its files linked
+                shutil.copytree(path, kept, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(path, kept)
+            names[name] = kept.name
+        manifest = {"model_version": version, "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "files": names}
+        (fresh / MANIFEST).write_text(json.dumps(manifest, indent=2))
     return target
 
 
 class CompleteRunSnapshotHooks:
     """After a run that trained a model and ended well, keeps its outputs aside as the last complete set."""
 
-    @hook_impl(trylast=True)  # after the background writes have been waited for (BackgroundWriteHooks, tryfirst)
+    @hook_impl(trylast=True)  # after the model was registered (ModelRegistryHooks)
     def after_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
         if MODEL_DATASET not in pipeline.all_outputs():
             return
-        files = {name: _filepath(catalog, name) for name in SNAPSHOT_DATASETS}
-        present = {name: path for name, path in files.items() if path is not None and path.exists()}
+        files = {name: dataset_path(catalog, name) for name in SNAPSHOT_DATASETS}
+        present = {name: Path(path) for name, path in files.items() if path is not None and Path(path).exists()}
         project = Path(run_params["project_path"])
         target = write_snapshot(project, run_params["run_id"], present)
         logger.info("kept the outputs of run %s as the last complete set (%s)", run_params["run_id"],

@@ -13,6 +13,8 @@ from sklearn.pipeline import Pipeline
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.segmentation.scoring import model_features
 
+# A customer is borderline when own / runner-up distance reaches this (``clustering.borderline_ratio``).
+DEFAULT_BORDERLINE_RATIO = 0.9
 TABLE_ATTRIBUTE = "feature_table_"
 NAMES_ATTRIBUTE = "segment_names_"
 BORDERLINE_ATTRIBUTE = "borderline_ratio_"
@@ -52,8 +54,6 @@ def model_segment_names(model: Pipeline) -> list[str] | None:
 
 def model_borderline_ratio(model: Pipeline) -> float:
     """Own / runner-up distance from which a customer is borderline (``segmentation/explain.py``)."""
-    from customer_segmentation.segmentation.explain import DEFAULT_BORDERLINE_RATIO
-
     return float(getattr(model, BORDERLINE_ATTRIBUTE, DEFAULT_BORDERLINE_RATIO))
 
 

@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.io import ROW_COLUMN
+from customer_segmentation.names import ROW_COLUMN
 from customer_segmentation.segmentation.contract import model_borderline_ratio, model_table, segment_names
 from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.scoring import score
-from customer_segmentation.validation.columns import resolve_columns
-from customer_segmentation.validation.rules import REASON_COLUMN, validate_customers
+from customer_segmentation.features.columns import resolve_columns
+from customer_segmentation.features.validate import validate_customers
+from customer_segmentation.names import REASON_COLUMN
 
 OUTPUT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "runner_up_id", "runner_up_name", "borderline",
                   "imputed_features", "problem")

@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.segmentation.contract import model_table
+from customer_segmentation.segmentation.contract import DEFAULT_BORDERLINE_RATIO, model_table
 from customer_segmentation.segmentation.scoring import model_features
 
-DEFAULT_BORDERLINE_RATIO = 0.9
 EXPLANATION_COLUMNS = ("runner_up_id", "runner_up_name", "borderline")
 
 

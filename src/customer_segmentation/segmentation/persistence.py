@@ -9,13 +9,11 @@ half a model.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.errors import write_error
+from customer_segmentation.io.atomic import written_in_place
 
 # Types trusted beyond skops' own safe list (scikit-learn estimators, NumPy arrays, built-ins): none.
 TRUSTED_TYPES: list[str] = []
@@ -26,28 +24,11 @@ class UnsafeModelFileError(ValueError):
 
 
 def save_model(model: Pipeline, path: str | Path) -> None:
-    """Writes ``model`` to ``path`` with skops, atomically (temporary file, then rename)."""
+    """Writes ``model`` to ``path`` with skops, atomically (``customer_segmentation.io.atomic``)."""
     import skops.io as sio
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with written_in_place(Path(path)) as temporary:
         sio.dump(model, temporary)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        failure = write_error(error, path)
-        if failure is not None:
-            raise failure from error
-        raise
-
-
-def warm_up() -> None:
-    """Imports skops, which imports every scikit-learn estimator to list its trusted types (about a second)."""
-    import skops.io  # noqa: F401
 
 
 def load_model(path: str | Path) -> Pipeline:

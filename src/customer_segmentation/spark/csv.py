@@ -31,7 +31,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
-from customer_segmentation.io import (
+from customer_segmentation.io.csv_files import (
     _BOMS,
     READ_PROBLEM_COLUMN,
     ROW_COLUMN,

@@ -22,10 +22,10 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import MapType
 
 from customer_segmentation.features.table import FeatureTable
-from customer_segmentation.pipelines.data_processing.duplicates import EXAMPLES
+from customer_segmentation.features.duplicates import EXAMPLES
 from customer_segmentation.spark.features import cell
 from customer_segmentation.spark.rules import FEATURES, PROBLEMS, UNREADABLE
-from customer_segmentation.validation.rules import ROW_COLUMN
+from customer_segmentation.names import ROW_COLUMN
 
 
 def duplicate_key(checked: DataFrame, table: FeatureTable) -> list[Column]:

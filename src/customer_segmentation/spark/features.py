@@ -79,7 +79,7 @@ def _count(feature: Feature, types: Mapping[str, DataType], today: pd.Timestamp)
 def _ratio(feature: Feature, types: Mapping[str, DataType], today: pd.Timestamp) -> tuple[Column, list[Check]]:
     (numerator, denominator), checks = _numbers(feature, types)
     zero = F.coalesce(denominator == 0, F.lit(False))
-    checks.append(Check(zero, feature.sources[1], cell(feature.sources[1]), reasons.zero_denominator(feature),
+    checks.append(Check(zero, feature.sources[1], cell(feature.sources[1]), reasons.zero_denominator(feature.name, *feature.sources),
                         is_text(types[feature.sources[1]])))
     return F.when(~zero, numerator / denominator), checks
 

@@ -23,8 +23,8 @@ from customer_segmentation.features.table import FeatureTable
 from customer_segmentation.spark.features import Check, cell, feature_values
 from customer_segmentation.validation import reasons
 from customer_segmentation.validation.problems import problem_text, show_value
-from customer_segmentation.io import READ_PROBLEM_COLUMN
-from customer_segmentation.validation.rules import REASON_COLUMN, ROW_COLUMN
+from customer_segmentation.names import READ_PROBLEM_COLUMN
+from customer_segmentation.names import REASON_COLUMN, ROW_COLUMN
 
 FEATURES = "__features__"
 PROBLEMS = "__problems__"
@@ -51,11 +51,11 @@ def _rule_checks(table: FeatureTable, value: dict[str, Column], sources: list[tu
         outside = (v < low if low is not None else F.lit(False)) | (v > high if high is not None else F.lit(False))
         checks.append(Check(infinite, feature.name, v, reasons.NOT_FINITE))
         checks.append(Check(F.coalesce(outside & ~infinite, F.lit(False)), feature.name, v,
-                            reasons.outside_range(feature)))
+                            reasons.outside_range(feature.minimum, feature.maximum)))
     unreadable = _any([flag for flag, _ in sources])
     flagged = _any([check.when for check in checks])
     empty = _all([v.isNull() for v in value.values()]) & ~unreadable & ~flagged
-    checks.append(Check(empty, "", None, reasons.all_features_empty(table)))
+    checks.append(Check(empty, "", None, reasons.all_values_empty(table.names)))
     if reject_missing:
         for feature in table:
             own_unreadable = _any([flag for flag, column in sources if column in feature.sources])

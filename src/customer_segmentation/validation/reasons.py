@@ -1,16 +1,17 @@
 """The reason of every problem a row can have, worded once.
 
-The pandas rules (``features/derive.py``, :mod:`.rules`) and the Spark rules (``spark/``) record these
-same reasons, so a row gets the same ``rejection_reason`` whichever engine read it. A reason completes
-the sentence ``"<column>: <value> is <reason>"`` (:func:`.problems.problem_text`); a reason about the
-whole row (no column) is the sentence itself.
+The rules (``features/derive.py``, ``features/validate.py``, and through them the Spark engine) record these
+same reasons, so a row gets the same ``rejection_reason`` whichever engine read it. A reason completes the
+sentence ``"<column>: <value> is <reason>"`` (:func:`.problems.problem_text`); a reason about the whole row
+(no column) is the sentence itself. The reasons know columns and values, not the feature table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from customer_segmentation.features.table import Feature, FeatureTable
 from customer_segmentation.validation.problems import show_value
 
 NOT_A_NUMBER = "not a number"
@@ -27,16 +28,16 @@ def allowed_range(low: float | None, high: float | None) -> str:
     return f"[{show_value(-np.inf if low is None else low)}, {show_value(np.inf if high is None else high)}]"
 
 
-def outside_range(feature: Feature) -> str:
+def outside_range(low: float | None, high: float | None) -> str:
     """``outside the allowed range [18, 100]``."""
-    return f"outside the allowed range {allowed_range(feature.minimum, feature.maximum)}"
+    return f"outside the allowed range {allowed_range(low, high)}"
 
 
-def zero_denominator(feature: Feature) -> str:
-    """The reason of a ``ratio`` feature's zero denominator: ``zero, so spend_per_visit (Spend / Visits) is undefined``."""
-    return f"zero, so {feature.name} ({feature.sources[0]} / {feature.sources[1]}) is undefined"
+def zero_denominator(name: str, numerator: str, denominator: str) -> str:
+    """The reason of a ratio's zero denominator: ``zero, so spend_per_visit (Spend / Visits) is undefined``."""
+    return f"zero, so {name} ({numerator} / {denominator}) is undefined"
 
 
-def all_features_empty(table: FeatureTable) -> str:
+def all_values_empty(names: Sequence[str]) -> str:
     """The whole-row reason of a row without a single feature value."""
-    return f"all feature values are empty ({', '.join(table.names)})"
+    return f"all feature values are empty ({', '.join(names)})"

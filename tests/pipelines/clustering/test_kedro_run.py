@@ -15,7 +15,9 @@ from .trained_project import EXPERIMENT, FEATURES, MODEL_NAME, mlflow_store, tra
 
 pytestmark = pytest.mark.slow
 
-REPORTS = ("segment_map.png", "segment_profile_heatmap.png", "segment_sizes.png")
+# Every figure of the run is logged under reports/: the eda pipeline's and the clustering pipeline's.
+REPORTS = ("segment_map.png", "segment_profiles.png", "segment_sizes.png", "feature_correlations.png",
+           "feature_distributions.png", "pca_explained_variance.png", "elbow.png", "validity_indices.png")
 
 
 @pytest.fixture(scope="module")

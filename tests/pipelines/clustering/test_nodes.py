@@ -78,8 +78,8 @@ def test_model_does_not_store_a_label_per_training_customer(model):
 
 def test_the_model_carries_its_feature_table_and_after_packaging_its_segment_names(model, segment_names):
     assert model_table(model).to_config() == model_table(model).from_config(TABLE).to_config()
-    saved, registered = package_segmentation_model(model, segment_names, 0.9)
-    assert saved is registered and saved is not model, "packaging leaves its input alone"
+    saved = package_segmentation_model(model, segment_names, 0.9)
+    assert saved is not model, "packaging leaves its input alone"
     assert model_segment_names(saved) == segment_names["segment_name"].tolist()
     assert model_segment_names(model) is None
 
@@ -255,8 +255,7 @@ def test_profile_map_position_is_the_centre(segment_profiles, customer_segments)
 
 
 def test_metrics_report_and_mlflow_values(customer_segments, model):
-    result = evaluate_segmentation(customer_segments, model, silhouette_sample_size=10_000, random_state=42)
-    metrics = result["clustering_metrics"]
+    metrics, scores = evaluate_segmentation(customer_segments, model, silhouette_sample_size=10_000, random_state=42)
     assert set(metrics) == {
         "k", "n_customers", "silhouette", "silhouette_sample_size", "inertia", "calinski_harabasz", "davies_bouldin",
     }
@@ -265,15 +264,14 @@ def test_metrics_report_and_mlflow_values(customer_segments, model):
     assert np.isclose(metrics["silhouette"], silhouette_score(coordinates, customer_segments["segment_id"]))
     assert np.isclose(metrics["inertia"], (customer_segments["distance_to_centre"] ** 2).sum())
     assert metrics["silhouette"] > 0.5, "the demo personas are well separated"
-    assert {k: v for k, v in result.items() if k != "clustering_metrics"} == {
-        name: metrics[name] for name in ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin")
-    }
+    assert scores == {name: {"value": metrics[name], "step": 0}
+                      for name in ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin")}
 
 
 def test_silhouette_uses_a_seeded_sample_on_large_data(customer_segments, model):
     first = evaluate_segmentation(customer_segments, model, silhouette_sample_size=500, random_state=1)
     again = evaluate_segmentation(customer_segments, model, silhouette_sample_size=500, random_state=1)
-    assert first["clustering_metrics"]["silhouette_sample_size"] == 500
+    assert first[0]["silhouette_sample_size"] == 500
     assert first == again
 
 
@@ -357,7 +355,7 @@ def test_chunked_passes_give_the_same_segments_and_metrics(customers, model, seg
     chunked = assign_segments(customers, model, segment_names)
     pd.testing.assert_frame_equal(chunked, whole)
     again = evaluate_segmentation(chunked, model, silhouette_sample_size=1000, random_state=3)
-    assert again["clustering_metrics"] == pytest.approx(metrics["clustering_metrics"], rel=1e-12)
+    assert again[0] == pytest.approx(metrics[0], rel=1e-12)
 
 
 def test_segment_name_is_a_categorical_of_the_names_in_id_order(customer_segments, segment_names):
@@ -371,7 +369,7 @@ def test_validity_indices_equal_scikit_learns(customers, pca_components):
     fitted = train(customers, pca_components=pca_components)
     names = name_segments(fitted, NAMING)
     segments = assign_segments(customers, fitted, names)
-    metrics = evaluate_segmentation(segments, fitted, silhouette_sample_size=700, random_state=5)["clustering_metrics"]
+    metrics = evaluate_segmentation(segments, fitted, silhouette_sample_size=700, random_state=5)[0]
     coordinates = fitted[:-1].transform(customers)
     labels = segments["segment_id"]
     assert metrics["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(coordinates, labels), rel=1e-9)

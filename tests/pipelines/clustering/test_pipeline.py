@@ -7,7 +7,7 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from customer_segmentation.io import read_customer_csv
+from customer_segmentation.io.csv_files import read_customer_csv
 from customer_segmentation.pipelines.clustering import create_pipeline
 from customer_segmentation.pipelines.data_processing import create_pipeline as create_data_processing_pipeline
 from tests.conftest import PROJECT_ROOT

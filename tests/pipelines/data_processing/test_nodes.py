@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.pipelines.data_processing import hashing
+from customer_segmentation.io import hashing
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.pipelines.data_processing.nodes import (
     NoValidRowsError,
@@ -297,7 +297,7 @@ def test_list_cells_from_parquet_are_compared_by_their_text():
     ["a-value-longer-than-16-bytes", "a-value-longer-than-16-bytes", "b"],
 ])
 def test_repeated_values_are_found_as_pandas_finds_them(values):
-    from customer_segmentation.pipelines.data_processing.hashing import repeated
+    from customer_segmentation.io.hashing import repeated
 
     series = pd.Series(values, dtype="str")
     assert repeated(series).tolist() == series.duplicated(keep=False).tolist()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from customer_segmentation.demo_data import add_dirt, generate_customers
-from customer_segmentation.io import read_customer_csv
+from customer_segmentation.io.csv_files import read_customer_csv
 from tests.conftest import log_size, project_log, run_kedro
 from tests.helpers import FEATURE_NAMES
 from tests.helpers import run_data_processing as _run

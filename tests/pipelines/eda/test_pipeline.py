@@ -17,8 +17,7 @@ from tests.helpers import KeptDataset
 
 from .helpers import FEATURES, PARAMETERS
 
-PLOTS = ["feature_correlation_heatmap", "feature_distributions", "pca_explained_variance", "elbow_plot",
-         "validity_indices"]
+PLOTS = ["feature_correlations", "feature_distributions", "pca_explained_variance", "elbow", "validity_indices"]
 
 
 def _run_in_memory(customers: pd.DataFrame, **overrides) -> dict:
@@ -38,7 +37,7 @@ def test_pipeline_produces_the_sweep_the_choice_the_figures_and_the_metrics():
     assert list(outputs["k_sweep"].columns) == SWEEP_COLUMNS
     assert outputs["k_selection"]["k"] == 3 and outputs["chosen_k"] == 3
     assert all(isinstance(outputs[name], Figure) for name in (
-        "feature_correlation_heatmap", "feature_distributions_plot", "pca_explained_variance_plot",
+        "feature_correlations_plot", "feature_distributions_plot", "pca_explained_variance_plot",
         "elbow_plot", "validity_indices_plot"))
     assert [p["step"] for p in outputs["k_sweep_metrics"]["silhouette"]] == list(range(2, 11))
 
@@ -48,7 +47,7 @@ def test_pipeline_samples_large_data_and_records_it():
                                                                     "k_range": [2, 5]})
     selection = outputs["k_selection"]
     assert (selection["rows_used"], selection["rows_total"]) == (800, 3000)
-    assert "random sample of 800 of 3,000 customers" in outputs["feature_correlation_heatmap"].axes[0].get_title()
+    assert "random sample of 800 of 3,000 customers" in outputs["feature_correlations_plot"].axes[0].get_title()
 
 
 @pytest.mark.slow
@@ -72,5 +71,5 @@ def test_kedro_run_eda_writes_reports_and_logs_them_to_mlflow(project_copy):
     assert run.data.metrics["chosen_k"] == 4
     history = client.get_metric_history(run.info.run_id, "k_sweep.silhouette")
     assert sorted(m.step for m in history) == list(range(2, 11))
-    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "eda")}
-    assert artifacts == {f"eda/{name}.png" for name in PLOTS}
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "reports")}
+    assert artifacts == {f"reports/{name}.png" for name in PLOTS}

@@ -20,8 +20,7 @@ from customer_segmentation.pipelines.monitoring import create_pipeline
 from tests.helpers import KeptDataset, flatten_parameters, project_parameters
 from tests.pipelines.clustering.conftest import NAMING, model_input, train
 
-OUTPUTS = ("drift_report", "segment_history", "drift_report_plot", "psi_metric", "drifted_features_metric",
-           "alert_level_metric")
+OUTPUTS = ("drift_report", "segment_history", "drift_report_plot", "monitoring_scores")
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +28,7 @@ def trained() -> tuple[Any, pd.DataFrame]:
     """The served model and the segmented training customers (3,000 demo customers, four personas)."""
     customers = model_input(3000, seed=7)
     fitted = train(customers)
-    model, _ = package_segmentation_model(fitted, name_segments(fitted, NAMING), 0.9)
+    model = package_segmentation_model(fitted, name_segments(fitted, NAMING), 0.9)
     names = name_segments(fitted, NAMING)
     return model, assign_segments(customers, model, names)
 

@@ -47,7 +47,8 @@ def test_the_report_and_the_history_hold_what_the_app_and_mlflow_need(trained):
     assert history.groupby("scored_at")["share"].sum().round(6).tolist() == [1.0, 1.0]
     report = second["drift_report"]
     assert {"alert", "reason", "segment_mix", "psi", "features", "fit", "batch"} <= set(report)
-    assert second["psi_metric"] == report["psi"] and second["alert_level_metric"] == 0.0
+    scores = second["monitoring_scores"]
+    assert scores["psi"] == {"value": report["psi"], "step": 0} and scores["alert_level"]["value"] == 0.0
     assert second["drift_report_plot"].axes[0].get_title().startswith("Segment mix (PSI")
 
 

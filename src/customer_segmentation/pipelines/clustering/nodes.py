@@ -28,9 +28,8 @@ from . import naming
 
 logger = logging.getLogger(__name__)
 
-# Scores of clustering_metrics also logged as MLflow metrics (one catalog entry each).
+# Scores of clustering_metrics also logged as MLflow metrics (clustering_scores), each under its own name.
 TRACKED_METRICS = ("k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin")
-SEGMENT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "map_x", "map_y")
 
 
 def choose_k(k_selection: dict[str, Any], n_clusters: int | str | None, n_customers: int) -> int:
@@ -119,8 +118,7 @@ def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame
     )
 
 
-def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame,
-                               borderline_ratio: float) -> tuple[Pipeline, Pipeline]:
+def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame, borderline_ratio: float) -> Pipeline:
     """Adds the segment names and the borderline ratio to the model's contract, for every reader of the model.
 
     Args:
@@ -129,14 +127,13 @@ def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame,
         borderline_ratio: Own / runner-up distance from which a customer is borderline (0 < ratio <= 1).
 
     Returns:
-        The model, twice: for the versioned file in ``data/06_models`` and for the MLflow registry.
+        The model with its full contract (a copy: the fitted model handed in is left as it is).
     """
     if not 0 < borderline_ratio <= 1:
         raise ConfigurationError(f"parameter 'clustering.borderline_ratio' is {borderline_ratio!r}; use a number "
                                  "above 0 and at most 1, e.g. 0.9 (conf/base/parameters_clustering.yml)")
     names = segment_names.sort_values("segment_id")["segment_name"].astype(str).tolist()
-    packaged = attach_contract(copy.deepcopy(model), model_table(model), names, borderline_ratio)
-    return packaged, packaged
+    return attach_contract(copy.deepcopy(model), model_table(model), names, borderline_ratio)
 
 
 def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:
@@ -228,9 +225,16 @@ def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series,
     ).reset_index()
 
 
+def tracked_scores(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """``TRACKED_METRICS`` of ``metrics`` as kedro-mlflow's metric histories (one step each); a metric the
+    algorithm does not have (None) is left out."""
+    return {name: {"value": float(metrics[name]), "step": 0} for name in TRACKED_METRICS
+            if metrics.get(name) is not None}
+
+
 def evaluate_segmentation(
     customer_segments: pd.DataFrame, model: Pipeline, silhouette_sample_size: int, random_state: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
     """Scores the segmentation in the model's (standardized) space.
 
     Args:
@@ -240,7 +244,7 @@ def evaluate_segmentation(
         random_state: Seed of the sample.
 
     Returns:
-        ``clustering_metrics`` (the JSON report) and each of ``TRACKED_METRICS`` for MLflow.
+        ``clustering_metrics`` (the JSON report) and its ``TRACKED_METRICS`` for MLflow.
     """
     labels = customer_segments["segment_id"].to_numpy()
     sample = min(len(labels), silhouette_sample_size)
@@ -255,4 +259,4 @@ def evaluate_segmentation(
         "davies_bouldin": davies_bouldin,
     }
     logger.info("clustering metrics: %s", metrics)
-    return {"clustering_metrics": metrics, **{name: metrics[name] for name in TRACKED_METRICS}}
+    return metrics, tracked_scores(metrics)

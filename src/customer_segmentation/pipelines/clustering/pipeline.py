@@ -39,7 +39,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=package_segmentation_model,
                 inputs=["fitted_segmentation_model", "segment_names", "params:clustering.borderline_ratio"],
-                outputs=["segmentation_model", "registered_segmentation_model"],
+                outputs="segmentation_model",
                 name="package_segmentation_model_node",
             ),
             Node(
@@ -68,14 +68,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:clustering.silhouette_sample_size",
                     "params:clustering.random_state",
                 ],
-                outputs={
-                    "clustering_metrics": "clustering_metrics",
-                    "k": "k_metric",
-                    "silhouette": "silhouette_metric",
-                    "inertia": "inertia_metric",
-                    "calinski_harabasz": "calinski_harabasz_metric",
-                    "davies_bouldin": "davies_bouldin_metric",
-                },
+                outputs=["clustering_metrics", "clustering_scores"],
                 name="evaluate_segmentation_node",
             ),
             Node(
@@ -92,7 +85,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=plot_profile_heatmap,
                 inputs=["segment_profiles", "params:features"],
-                outputs="segment_profile_heatmap",
+                outputs="segment_profiles_plot",
                 name="plot_profile_heatmap_node",
             ),
             Node(

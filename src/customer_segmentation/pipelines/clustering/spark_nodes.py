@@ -18,11 +18,11 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.pipelines.clustering.nodes import (
-    TRACKED_METRICS,
     audience_name,
     check_feature_columns,
     choose_k,
     profile_table,
+    tracked_scores,
 )
 from customer_segmentation.pipelines.clustering.plots import segment_map_figure
 from customer_segmentation.segmentation import build_segmentation_model
@@ -112,7 +112,7 @@ def evaluate_segmentation(
 
     Returns:
         ``clustering_metrics`` (the pandas path's report, plus ``spark_squared_euclidean_silhouette``:
-        Spark's ``ClusteringEvaluator`` on every customer) and each of ``TRACKED_METRICS`` for MLflow.
+        Spark's ``ClusteringEvaluator`` on every customer) and its ``TRACKED_METRICS`` for MLflow.
     """
     n_customers = customer_segments.count()
     calinski_harabasz, davies_bouldin = metrics.validity_indices(customer_segments, model)
@@ -129,7 +129,7 @@ def evaluate_segmentation(
         "spark_squared_euclidean_silhouette": spark_silhouette,
     }
     logger.info("clustering metrics: %s", scores)
-    return {"clustering_metrics": scores, **{name: scores[name] for name in TRACKED_METRICS}}
+    return scores, tracked_scores(scores)
 
 
 def plot_segment_map(

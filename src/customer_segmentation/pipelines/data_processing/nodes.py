@@ -15,20 +15,21 @@ import pandas as pd
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.derive import compute_features
-from customer_segmentation.pipelines.data_processing import duplicates, hashing
+from customer_segmentation.features import duplicates
+from customer_segmentation.io import hashing
 from customer_segmentation.pipelines.data_processing.accounting import (  # noqa: F401 - NoValidRowsError: public here
     NoValidRowsError,
     check_missing_values,
     features_to_impute,
     quality_report,
 )
-from customer_segmentation.validation.columns import resolve_columns
+from customer_segmentation.features.columns import resolve_columns
 from customer_segmentation.validation.problems import counts_by_reason, show_value
-from customer_segmentation.validation.rules import ROW_COLUMN, check_features, split_rows
+from customer_segmentation.features.validate import check_features
+from customer_segmentation.names import IMPUTED_COLUMN, ROW_COLUMN
+from customer_segmentation.validation.rules import split_rows
 
 logger = logging.getLogger(__name__)
-
-IMPUTED_COLUMN = "imputed_features"
 
 
 def _is_constant(values: pd.Series) -> bool:

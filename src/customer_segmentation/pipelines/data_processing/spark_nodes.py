@@ -22,8 +22,8 @@ from customer_segmentation.pipelines.data_processing.accounting import (
     features_to_impute,
     quality_report,
 )
-from customer_segmentation.pipelines.data_processing.duplicates import find_id_column
-from customer_segmentation.pipelines.data_processing.nodes import IMPUTED_COLUMN
+from customer_segmentation.features.duplicates import find_id_column
+from customer_segmentation.names import IMPUTED_COLUMN
 from customer_segmentation.spark import duplicates
 from customer_segmentation.spark.features import cell
 from customer_segmentation.spark.frames import NUMBERED_BY, exact_medians, number_rows
@@ -35,9 +35,9 @@ from customer_segmentation.spark.rules import (
     rejection_reasons,
     valid_rows,
 )
-from customer_segmentation.validation.columns import resolve_columns
+from customer_segmentation.features.columns import resolve_columns
 from customer_segmentation.validation.problems import counts_by_reason
-from customer_segmentation.validation.rules import ROW_COLUMN
+from customer_segmentation.names import ROW_COLUMN
 
 logger = logging.getLogger(__name__)
 

@@ -48,7 +48,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=plot_feature_correlations,
                 inputs=["eda_sample", "eda_sample_info", "params:features"],
-                outputs="feature_correlation_heatmap",
+                outputs="feature_correlations_plot",
                 name="plot_feature_correlations_node",
             ),
             Node(

@@ -185,14 +185,16 @@ def _moved(feature: Any, result: dict[str, Any]) -> str:
 
 
 def build_drift_report(batch_summary: dict, segment_mix: dict, features: dict, fit: dict, alert: dict,
-                       monitoring: dict[str, Any]) -> tuple[dict[str, Any], float, float, float]:
-    """The JSON drift report and its headline numbers for MLflow (PSI, drifted features, alert level 0/1/2)."""
+                       monitoring: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    """The JSON drift report and its headline numbers for MLflow (``psi``, ``drifted_features``, ``alert_level``
+    0/1/2), as kedro-mlflow's metric histories of one step."""
     report = {"alert": alert["alert"], "reason": alert["reason"], "batch": batch_summary,
               "segment_mix": segment_mix["segments"], "psi": segment_mix["psi"],
               "chi_square_p_value": segment_mix["chi_square_p_value"], "features": features, "fit": fit,
               "thresholds": monitoring, "scored_at": datetime.now(UTC).isoformat(timespec="milliseconds")}
     drifted = float(sum(result["drifted"] for result in features.values()))
-    return report, float(segment_mix["psi"]), drifted, float(alert["level"])
+    scores = {"psi": float(segment_mix["psi"]), "drifted_features": drifted, "alert_level": float(alert["level"])}
+    return report, {name: {"value": value, "step": 0} for name, value in scores.items()}
 
 
 def append_segment_history(segment_history_before: pd.DataFrame, drift_report: dict[str, Any]) -> pd.DataFrame:

@@ -49,7 +49,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 func=build_drift_report,
                 inputs=["batch_summary", "segment_mix", "feature_drift", "model_fit", "drift_alert",
                         "params:monitoring"],
-                outputs=["drift_report", "psi_metric", "drifted_features_metric", "alert_level_metric"],
+                outputs=["drift_report", "monitoring_scores"],
                 name="build_drift_report_node",
             ),
             Node(

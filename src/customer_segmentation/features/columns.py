@@ -12,8 +12,9 @@ from collections import Counter
 import pandas as pd
 
 from customer_segmentation.errors import CustomerDataError
-from customer_segmentation.features.table import FeatureTable, normalise_header
-from customer_segmentation.io import READ_PROBLEM_COLUMN, ROW_COLUMN
+from customer_segmentation.features.table import FeatureTable
+from customer_segmentation.io.headers import normalise_header
+from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
 
 
 def resolve_columns(frame: pd.DataFrame, table: FeatureTable, trained: bool = False) -> pd.DataFrame:

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.features import FeatureTable, normalise_header
-from customer_segmentation.io import ROW_COLUMN
-from customer_segmentation.pipelines.data_processing import hashing
+from customer_segmentation.features.table import FeatureTable
+from customer_segmentation.io.headers import normalise_header
+from customer_segmentation.names import ROW_COLUMN
+from customer_segmentation.io import hashing
 
 _ID_HEADER = re.compile(r"^((customer|client|member|user|account)[ _-]?)?(id|no|number)$")
 EXAMPLES = 10

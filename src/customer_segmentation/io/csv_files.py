@@ -32,12 +32,11 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.errors import CustomerDataError
+from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
 
 logger = logging.getLogger(__name__)
 
-ROW_COLUMN = "source_row"
-# Set on rows that do not fit the header; read by validation, never written to an output.
-READ_PROBLEM_COLUMN = "__read_problem__"
+__all__ = ["MAX_COLUMNS", "READ_PROBLEM_COLUMN", "ROW_COLUMN", "read_customer_csv", "read_customer_header"]
 MAX_COLUMNS = 1_000
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024

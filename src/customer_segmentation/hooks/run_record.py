@@ -1,0 +1,104 @@
+"""What an MLflow run is about, as tags and a readable name (a hook: only hooks see the MLflow run kedro-mlflow opens).
+
+A training run is named "segmentation_data.csv · 3,030 rows · 4 features · k=4"; a monitoring run
+"monitoring april.parquet · 900 rows · alert watch". Tags: the input file and its fingerprint, the
+feature names (runs on the same feature set can be compared), the kind of run, and the project, process
+and host running it, by which the next run finds a run that a killed process left RUNNING
+(``run_guard.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path, PurePath
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+
+from customer_segmentation.catalog_paths import dataset_path
+from customer_segmentation.names import (
+    FEATURES_TAG,
+    HOST_TAG,
+    INPUT_ROWS_TAG,
+    INPUT_SHA256_TAG,
+    INPUT_TAG,
+    KIND_TAG,
+    PID_TAG,
+    PROJECT_TAG,
+)
+
+
+def run_name(kind: str, source: str | None, facts: dict[str, Any]) -> str:
+    """``"<file> · <rows> rows · <n> features · k=<k>"`` (the parts that are known)."""
+    parts = [f"monitoring {source}" if kind == "monitoring" else (source or "kedro run")]
+    if facts.get("rows") is not None:
+        parts.append(f"{facts['rows']:,} rows")
+    if facts.get("features"):
+        parts.append(f"{len(facts['features'])} features")
+    if facts.get("k") is not None:
+        parts.append(f"k={facts['k']}")
+    if facts.get("alert"):
+        parts.append(f"alert {facts['alert']}")
+    return " · ".join(parts)
+
+
+class RunRecordHooks:
+    """Names and tags the MLflow run from its input, rows, features and k (or the monitoring alert)."""
+
+    def __init__(self) -> None:
+        self._kind, self._source, self._facts = "training", None, {}
+
+    @hook_impl(trylast=True)  # after kedro-mlflow opened the MLflow run
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
+        import mlflow
+
+        inputs = pipeline.inputs()
+        self._kind = "monitoring" if "batch_customers" in inputs else "training"
+        path = dataset_path(catalog, "batch_customers" if self._kind == "monitoring" else "customers")
+        self._source = PurePath(path).name if path else None
+        self._facts = {}
+        if "params:features" in inputs:
+            from customer_segmentation.features import FeatureTable
+
+            self._facts["features"] = FeatureTable.from_config(catalog.load("params:features")).names
+        if mlflow.active_run() is None:
+            return
+        tags = {KIND_TAG: self._kind, PROJECT_TAG: Path(run_params["project_path"]).as_posix(),
+                PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+        if self._source:
+            tags[INPUT_TAG] = self._source
+        mlflow.set_tags(tags)
+        self._name_run()
+
+    @hook_impl
+    def after_node_run(self, inputs: dict[str, Any], outputs: dict[str, Any]) -> None:
+        summary = outputs.get("deduplication_summary")
+        if summary is not None:
+            self._facts["rows"] = summary["rows_read"]
+            self._tag({INPUT_ROWS_TAG: summary["rows_read"], INPUT_SHA256_TAG: summary["input_sha256"]})
+        if "clustering_metrics" in outputs:
+            self._facts["k"] = outputs["clustering_metrics"]["k"]
+        if "batch_summary" in outputs:
+            self._facts["rows"] = outputs["batch_summary"]["rows"]
+        if "drift_report" in outputs:
+            self._facts["alert"] = outputs["drift_report"]["alert"]
+        if "served_model" in inputs and "features" not in self._facts:
+            self._facts["features"] = [str(name) for name in inputs["served_model"].feature_names_in_]
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow ends the MLflow run
+    def after_pipeline_run(self) -> None:
+        self._name_run()
+
+    def _name_run(self) -> None:
+        tags = {"mlflow.runName": run_name(self._kind, self._source, self._facts)}
+        if self._facts.get("features"):
+            tags[FEATURES_TAG] = ",".join(self._facts["features"])
+        self._tag(tags)
+
+    @staticmethod
+    def _tag(tags: dict[str, Any]) -> None:
+        import mlflow
+
+        if mlflow.active_run() is not None:
+            mlflow.set_tags(tags)

@@ -29,11 +29,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shape", choices=["default", "crm"], default="default",
                         help="default: the four default features; crm: a CRM export (birth years, spend per category)")
     parser.add_argument("--income-unit", choices=["dollars", "thousands"], default="dollars", help="crm shape only")
+    parser.add_argument("--crm-extras", action="store_true",
+                        help="crm shape only: also Education_Level (a rare 'Basic'), Response and Complain, at the end")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     if args.shape == "crm":
-        crm = generate_crm_customers(args.rows, args.seed, args.income_unit == "thousands", dirty=not args.clean)
+        crm = generate_crm_customers(args.rows, args.seed, args.income_unit == "thousands", dirty=not args.clean,
+                                     extras=args.crm_extras)
         if args.truth_out:
             write_frame(crm[["ID", "persona"]], args.truth_out)
         write_frame(crm.drop(columns="persona"), args.out)

@@ -23,3 +23,10 @@ def plant_rare(rng: np.random.Generator, values: np.ndarray, rare: str, share: f
 def bernoulli(rng: np.random.Generator, rates: np.ndarray) -> np.ndarray:
     """0/1 per row, 1 with each row's rate."""
     return (rng.random(len(rates)) < rates).astype(int)
+
+
+def choose_per_row(rng: np.random.Generator, categories: list[str], probabilities: np.ndarray) -> np.ndarray:
+    """One of ``categories`` per row, row ``i`` drawn with ``probabilities[i]`` (rows sum to 1)."""
+    cumulative = probabilities.cumsum(axis=1)
+    picked = (rng.random((len(probabilities), 1)) > cumulative[:, :-1]).sum(axis=1)
+    return np.array(categories, dtype=object)[picked]

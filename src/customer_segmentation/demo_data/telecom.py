@@ -81,7 +81,8 @@ def generate_telecom_customers(rows: int, seed: int = 42) -> pd.DataFrame:
     internet = choose_per_row(rng, INTERNET_SERVICES, column("internet"))
     phone = yes_no(column("phone"))
     phone[internet == "No"] = "Yes"  # everyone pays for something
-    add_ons = np.where(internet == "No", 0.0, np.maximum(rng.normal(column("add_ons")[:, 0], column("add_ons")[:, 1]), 0))
+    add_ons = np.maximum(rng.normal(column("add_ons")[:, 0], column("add_ons")[:, 1]), 0)
+    add_ons[internet == "No"] = 0.0
     internet_price = pd.Series(internet).map(INTERNET_PRICES).to_numpy(dtype=float)
     monthly = (phone == "Yes") * PHONE_PRICE + internet_price + add_ons + rng.normal(0, 1.5, rows)
     monthly = np.round(np.round(np.maximum(monthly, 18.25) * 20) / 20, 2)  # prices end in 0 or 5 cents

@@ -47,7 +47,7 @@ TELECOM_PERSONAS: tuple[TelecomPersona, ...] = (
                    (0.85, 0.15, 0.0), (0.03, 0.20, 0.77), (0.10, 0.15, 0.75)),
     TelecomPersona("basic_phone_only", 0.25, (30, 18), (0, 0), 0.03, 0.45, 0.40, 1.0, 0.25, 0.08,
                    (0.0, 0.0, 1.0), (0.20, 0.35, 0.45), (0.10, 0.60, 0.30)),
-    TelecomPersona("fiber_families_one_year", 0.20, (40, 12), (32, 8), 0.20, 0.80, 0.50, 0.98, 0.70, 0.15,
+    TelecomPersona("fiber_families_one_year", 0.20, (40, 12), (26, 5), 0.20, 0.80, 0.50, 0.98, 0.70, 0.15,
                    (0.10, 0.90, 0.0), (0.15, 0.70, 0.15), (0.30, 0.05, 0.65)),
 )
 
@@ -85,7 +85,7 @@ def generate_telecom_customers(rows: int, seed: int = 42) -> pd.DataFrame:
     add_ons[internet == "No"] = 0.0
     internet_price = pd.Series(internet).map(INTERNET_PRICES).to_numpy(dtype=float)
     monthly = (phone == "Yes") * PHONE_PRICE + internet_price + add_ons + rng.normal(0, 1.5, rows)
-    monthly = np.round(np.round(np.maximum(monthly, 18.25) * 20) / 20, 2)  # prices end in 0 or 5 cents
+    monthly = np.round(np.round(np.clip(monthly, 18.25, 120.0) * 20) / 20, 2)  # the real file's range, 0 or 5 cents
     total = np.where(tenure == 1, monthly, np.round(monthly * tenure * rng.uniform(0.93, 1.07, rows), 2))
     churn = yes_no(column("churn"))
     churn[tenure == 0] = "No"  # not a month old: cannot have left yet

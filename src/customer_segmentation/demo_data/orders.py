@@ -117,11 +117,16 @@ def generate_order_log(lines: int = 50_000, seed: int = 42, customers: int | Non
     is_purchase = (log["Quantity"] > 0) & (log["Quantity"] != HUGE_QUANTITY)
     # A cancelled line keeps its price, so that a purchase and its cancellation net to zero.
     can_be_free = is_purchase & ~log.index.isin(cancellations["original"])
-    zero = rng.choice(np.flatnonzero(can_be_free), size=round(zero_price_share * total), replace=False)
-    log.loc[zero, "UnitPrice"] = 0.0
-    copies = log.iloc[rng.choice(np.flatnonzero(is_purchase), size=round(duplicate_share * total), replace=False)]
+    log.loc[_some(rng, can_be_free, zero_price_share * total), "UnitPrice"] = 0.0
+    copies = log.iloc[_some(rng, is_purchase, duplicate_share * total)]
     log = pd.concat([log.assign(copy=0), copies.assign(copy=1)], ignore_index=True)
-    return _finish(log, buyers, placeholder_id)
+    return _finish(log, buyers, catalogue, placeholder_id)
+
+
+def _some(rng: np.random.Generator, allowed: pd.Series, count: float) -> np.ndarray:
+    """``count`` distinct positions where ``allowed`` holds (all of them if there are fewer)."""
+    positions = np.flatnonzero(allowed)
+    return rng.choice(positions, size=min(len(positions), round(count)), replace=False)
 
 
 def _check_arguments(lines: int, customers: int | None, *shares: float) -> None:
@@ -250,14 +255,14 @@ def _end_minute() -> int:
     return ORDER_LOG_DAYS * 1440 + ORDER_LOG_END.hour * 60 + ORDER_LOG_END.minute
 
 
-def _finish(log: pd.DataFrame, buyers: pd.DataFrame, placeholder_id: int | None) -> pd.DataFrame:
+def _finish(log: pd.DataFrame, buyers: pd.DataFrame, catalogue: pd.DataFrame,
+            placeholder_id: int | None) -> pd.DataFrame:
     """Invoice numbers in time order, the export's columns, lines sorted as the shop wrote them."""
     keys = log[["cancelled", "invoice", "minute"]].drop_duplicates(["cancelled", "invoice"])
     keys = keys.sort_values(["minute", "cancelled", "invoice"], kind="stable")
     keys["number"] = np.arange(len(keys))
     log = log.merge(keys[["cancelled", "invoice", "number"]], on=["cancelled", "invoice"], how="left")
     log = log.sort_values(["number", "line", "copy"], kind="stable").reset_index(drop=True)
-    catalogue = product_catalogue()
     customer = log["customer"].to_numpy()
     guest = customer < 0
     start = ORDER_LOG_END.normalize() - pd.Timedelta(days=ORDER_LOG_DAYS)

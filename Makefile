@@ -21,7 +21,7 @@ export MLFLOW_CONFIGURE_LOGGING := false
 # `mlflow models serve` and friends exec tools by name from the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-test install-spark run run-spark test app viz mlflow-ui benchmark benchmark-spark bench-small bench-install clean
+.PHONY: install install-test install-spark run run-spark test app viz mlflow-ui docs benchmark benchmark-spark bench-small bench-install clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/install.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
@@ -69,6 +69,13 @@ viz: install
 
 mlflow-ui: install
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --host $(HOST) --port $(MLFLOW_PORT)
+
+# The documentation site (docs/, mkdocs.yml) built offline into site/; --strict fails on a broken link, page or docstring.
+# The docs extra is installed the first time (it is also part of the test extra).
+docs: install
+	@$(BIN)/python -c 'import mkdocs, material, mkdocstrings_handlers.python' 2>/dev/null \
+		|| bash scripts/install.sh $(PYTHON) $(VENV) $(PIP) "-e .[docs]"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # 100k, 1M and 10M rows against the K-Means floor, plus the bundled data (~10 min); e.g. ARGS="--sizes 100000"
 benchmark: install

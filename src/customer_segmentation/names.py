@@ -1,6 +1,6 @@
 """Names every layer shares, each defined once: columns a customer's row gains, the datasets the app reads,
-MLflow tags. Nothing here imports anything: the readers, the rules, the pipelines, the app and the served
-model all import these names from here.
+MLflow tags, the segments' colours. Nothing here imports anything: the readers, the rules, the pipelines, the
+app and the served model all import these names from here.
 """
 
 from __future__ import annotations
@@ -46,3 +46,13 @@ INPUT_ROWS_TAG, INPUT_SHA256_TAG = "input_rows", "input_sha256"
 PROJECT_TAG, PID_TAG, HOST_TAG = ("customer_segmentation.project", "customer_segmentation.pid",
                                   "customer_segmentation.host")
 ENDED_BY_TAG = "customer_segmentation.ended_by"
+
+# ---- the colour of each segment id, in the reports and in the app alike ----
+# Paul Tol's colour-blind-safe "muted" palette, then grey shades for segments beyond it.
+SEGMENT_COLOURS = ("#88CCEE", "#CC6677", "#DDCC77", "#117733", "#332288", "#AA4499", "#44AA99", "#999933", "#882255",
+                   "#661100", "#6699CC", "#888888")
+
+
+def segment_colour(segment_id: int) -> str:
+    """The colour of a segment id (the palette repeats beyond its length)."""
+    return SEGMENT_COLOURS[int(segment_id) % len(SEGMENT_COLOURS)]

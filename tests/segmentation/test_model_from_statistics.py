@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from customer_segmentation.segmentation.model import build_segmentation_model, fit_from_statistics, set_centres
+from customer_segmentation.segmentation.model import build_segmentation_model, canonical_order, fit_from_statistics
 from customer_segmentation.segmentation.scoring import score
+from customer_segmentation.segmentation.segmenters.kmeans import KMeansSegmenter
 from tests.pipelines.clustering.conftest import FEATURES
 
 
@@ -28,7 +29,8 @@ def test_statistics_give_the_fitted_models_scaler_and_rotation(customers, pca_co
 def test_centres_found_elsewhere_score_like_the_model_that_found_them(model, customers):
     assembled = fit_from_statistics(build_segmentation_model(FEATURES, 4, None, 10, 42), *_statistics(customers))
     shuffled = model["kmeans"].cluster_centers_[[2, 0, 3, 1]]
-    set_centres(assembled, shuffled, inertia=123.0, n_iter=7)
+    KMeansSegmenter().set_centres(assembled["kmeans"], shuffled, inertia=123.0, n_iter=7)
+    canonical_order(assembled)
     np.testing.assert_allclose(assembled["kmeans"].cluster_centers_, model["kmeans"].cluster_centers_)
     assert np.array_equal(score(assembled, customers)["segment_id"], model.predict(customers))
     assert (assembled["kmeans"].inertia_, assembled["kmeans"].n_iter_) == (123.0, 7)

@@ -6,7 +6,7 @@ import pytest
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from customer_segmentation.segmentation import scoring
+from customer_segmentation.segmentation import scoring, space
 from customer_segmentation.segmentation.scoring import score
 from tests.pipelines.clustering.conftest import FEATURES
 
@@ -29,13 +29,13 @@ def test_the_runner_up_is_the_second_closest_segment(model, customers):
 
 def test_chunked_scoring_equals_scoring_at_once(model, customers, monkeypatch):
     whole = score(model, customers)
-    monkeypatch.setattr(scoring, "CHUNK_ROWS", 333)
+    monkeypatch.setattr(space, "CHUNK_ROWS", 333)
     pd.testing.assert_frame_equal(score(model, customers), whole)
 
 
 def test_the_projects_model_is_scored_through_its_affine_map(model, customers):
     # The fast path is what keeps millions of rows affordable: a scikit-learn upgrade once disabled it silently.
-    matrix, offset = scoring.affine_map(model)
+    matrix, offset = space.affine_map(model)
     np.testing.assert_allclose(customers[FEATURES].to_numpy() @ matrix + offset, model[:-1].transform(customers),
                                atol=1e-9)
 
@@ -44,7 +44,7 @@ def test_a_pipeline_with_another_step_is_scored_through_its_own_transform(model,
     # A step the fast path does not know: it must not be skipped by the affine shortcut.
     doubled = Pipeline([*model.steps[:-1], ("double", FunctionTransformer(lambda x: 2 * x)), model.steps[-1]])
     scored = score(doubled, customers)
-    assert scoring.affine_map(doubled) is None
+    assert space.affine_map(doubled) is None
     assert np.array_equal(scored["segment_id"], doubled.predict(customers))
 
 

@@ -21,11 +21,12 @@ from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectHand
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.last_complete_run import SNAPSHOT_DIR, read_manifest
 from customer_segmentation.names import MODEL_DATASET, OPTIONAL_APP_OUTPUTS, REQUIRED_APP_OUTPUTS
-from customer_segmentation.segmentation.contract import model_table, segment_names
+from customer_segmentation.segmentation.contract import model_table, n_segments, segment_names
+from customer_segmentation.segmentation.segmenters import SEGMENTERS, segmenter_of
 
 logger = logging.getLogger(__name__)
 
-MODEL_STEPS = ("select", "scaler", "pca", "kmeans")
+MODEL_STEPS = ("select", "scaler", "pca")  # then the segmenter's estimator
 # Stored assignments that must agree with the model's own predictions (the rest may differ
 # only where K-Means' last fit step and predict disagree on a tie).
 _AGREEMENT_SAMPLE = 1000
@@ -147,10 +148,15 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
         ) from error
     steps = getattr(model, "named_steps", None)
     missing = [s for s in MODEL_STEPS if steps is None or s not in steps]
+    try:
+        segmenter_of(model)
+    except (ValueError, TypeError, IndexError):
+        missing.append(f"a segmenter ({', '.join(SEGMENTERS)})")
     if missing or not all(hasattr(model, m) for m in ("predict", "transform")):
         raise UnreadableModelError(
             f"The model file {path}/{version} holds a {type(model).__name__}, not the expected scikit-learn "
-            f"Pipeline with steps {list(MODEL_STEPS)} (missing: {missing}). Retrain with `{TRAIN_COMMAND}`."
+            f"Pipeline with steps {list(MODEL_STEPS)} and a segmenter (missing: {missing}). Retrain with "
+            f"`{TRAIN_COMMAND}`."
         )
     return model
 
@@ -225,7 +231,7 @@ def _load_output(project: ProjectHandle, name: str, required: bool) -> Any:
 def _check_coherent(bundle: ModelBundle, project: ProjectHandle) -> None:
     """Refuses outputs that were not written by the run that trained this model."""
     where = "a run may be in progress; wait for it to finish and press 'Reload latest model'"
-    model_k = getattr(bundle.model[-1], "n_clusters", None)
+    model_k = n_segments(bundle.model)
     ids = sorted(bundle.profiles["segment_id"].astype(int))
     metrics_k = bundle.metrics.get("k")
     if ids != list(range(len(ids))) or (model_k is not None and model_k != len(ids)) or (

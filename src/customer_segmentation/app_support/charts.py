@@ -17,12 +17,10 @@ import pandas as pd
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.units import axis_label as feature_axis_label
+from customer_segmentation.names import SEGMENT_COLOURS, segment_colour
 
 MAP_AXES = ("map_x", "map_y")
 MAP_LABELS = {"map_x": "Segment map, axis 1 (PCA)", "map_y": "Segment map, axis 2 (PCA)"}
-# Colour-blind-safe qualitative palette (Paul Tol's "muted"), then its bright variant.
-PALETTE = ("#88CCEE", "#CC6677", "#DDCC77", "#117733", "#332288", "#AA4499", "#44AA99", "#999933", "#882255",
-           "#661100", "#6699CC", "#888888")
 _CHOSEN_COLOUR = "#d62728"
 
 
@@ -37,7 +35,7 @@ class Chart:
 def segment_colours(profiles: pd.DataFrame) -> dict[str, str]:
     """One colour per segment name, stable across charts (by segment id)."""
     ordered = profiles.sort_values("segment_id")
-    return {str(name): PALETTE[int(i) % len(PALETTE)] for i, name in zip(ordered["segment_id"], ordered["segment_name"])}
+    return {str(name): segment_colour(i) for i, name in zip(ordered["segment_id"], ordered["segment_name"])}
 
 
 def _colour_scale(profiles: pd.DataFrame) -> dict[str, Any]:
@@ -115,13 +113,16 @@ def segment_sizes(profiles: pd.DataFrame) -> Chart:
 
 
 def distance_chart(distances: pd.DataFrame, profiles: pd.DataFrame) -> Chart:
-    """How far one customer is from every segment centre (shorter = closer); their segment outlined."""
-    rows = [{"segment_name": str(r.segment_name), "distance": round(float(r.distance), 3), "assigned": bool(r.assigned)}
-            for r in distances.sort_values("distance").itertuples()]
+    """How close one customer is to every segment, their segment outlined: the distance to each centre (shorter
+    = closer), or for a segmenter with probabilities the probability of belonging to each segment."""
+    measure = "membership" if "membership" in distances.columns else "distance"
+    rows = [{"segment_name": str(r.segment_name), "distance": round(float(getattr(r, measure)), 3),
+             "assigned": bool(r.assigned)} for r in distances.itertuples()]
     farthest = max((row["distance"] for row in rows), default=1.0)
+    title = "Membership probability (higher = closer)" if measure == "membership" else "Distance (shorter = closer)"
     encoding = {"y": {"field": "segment_name", "type": "nominal", "sort": None, "title": None,
                       "axis": {"labelLimit": 300}},
-                "x": {"field": "distance", "type": "quantitative", "title": "Distance (shorter = closer)",
+                "x": {"field": "distance", "type": "quantitative", "title": title,
                       "scale": {"domainMax": farthest * 1.25}}}
     return Chart(None, {"width": "container", "height": 45 * len(rows) + 40, "data": {"values": rows}, "layer": [
         {"mark": {"type": "bar", "stroke": "#111"},
@@ -142,7 +143,7 @@ def k_sweep_chart(k_sweep: pd.DataFrame, chosen_k: int | None) -> Chart:
     rows = k_sweep[["k", *(c for c, _ in measures)]].to_dict("records")
     panels = []
     for column, title in measures:
-        layers = [{"mark": {"type": "line", "point": True, "color": PALETTE[4]},
+        layers = [{"mark": {"type": "line", "point": True, "color": SEGMENT_COLOURS[4]},
                    "encoding": {"x": {"field": "k", "type": "quantitative", "title": "k (segments)",
                                       "axis": {"tickMinStep": 1}},
                                 "y": {"field": column, "type": "quantitative", "title": None, "scale": {"zero": False}},
@@ -168,7 +169,7 @@ def runs_chart(runs: pd.DataFrame, metric: str, label: str, current_run: str | N
                                            "axis": {"labelAngle": -30, "labelLimit": 260}},
                                      "y": {"field": "value", "type": "quantitative", "title": label},
                                      "color": {"condition": {"test": "datum.serving", "value": _CHOSEN_COLOUR},
-                                               "value": PALETTE[4]},
+                                               "value": SEGMENT_COLOURS[4]},
                                      "tooltip": [{"field": "run"}, {"field": "started"},
                                                  {"field": "value", "title": label, "format": ".4~g"}]}})
 

@@ -35,7 +35,10 @@ MAX_REJECTED_ROWS = 100_000
 
 @dataclass(frozen=True)
 class Prediction:
-    """One customer's segment, how close they are to every segment, and where they sit on the map."""
+    """One customer's segment, how close they are to every segment, and where they sit on the map.
+
+    ``distances``: one row per segment (``segment_id``, ``segment_name``, ``distance``, ``assigned``, and
+    ``membership`` for a segmenter that gives probabilities), the best segment first."""
 
     segment_id: int
     segment_name: str
@@ -114,6 +117,10 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], va
         "segment_name": list(names.values()),
         "distance": [float(scores[f"distance_{i}"]) for i in names],
     })
+    by = "distance"
+    if f"membership_{segment_id}" in scores.index:  # a segmenter with probabilities: the most probable first
+        table["membership"] = [float(scores[f"membership_{i}"]) for i in names]
+        by = "membership"
     table["assigned"] = table["segment_id"] == segment_id
     profile = bundle.profiles.loc[bundle.profiles["segment_id"] == segment_id].iloc[0]
     return Prediction(
@@ -121,7 +128,7 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], va
         segment_name=names[segment_id],
         description=str(profile.get("description", "")),
         suggested_action=str(profile.get("suggested_action", "")),
-        distances=table.sort_values("distance").reset_index(drop=True),
+        distances=table.sort_values(by, ascending=by == "distance", kind="stable").reset_index(drop=True),
         map_x=float(scores["map_x"]),
         map_y=float(scores["map_y"]),
         typical_distance=_typical_distance(bundle, segment_id),

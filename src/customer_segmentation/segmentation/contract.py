@@ -11,7 +11,8 @@ from __future__ import annotations
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.features import FeatureTable
-from customer_segmentation.segmentation.scoring import model_features
+from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.space import model_features
 
 # A customer is borderline when own / runner-up distance reaches this (``clustering.borderline_ratio``).
 DEFAULT_BORDERLINE_RATIO = 0.9
@@ -27,7 +28,7 @@ def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[st
         raise ValueError(f"the feature table {table.names} does not match the model's features {model_features(model)}")
     setattr(model, TABLE_ATTRIBUTE, table.to_config())
     if segment_names is not None:
-        k = model[-1].n_clusters
+        k = n_segments(model)
         if len(segment_names) != k:
             raise ValueError(f"{len(segment_names)} segment names for a model with {k} segments")
         setattr(model, NAMES_ATTRIBUTE, [str(name) for name in segment_names])
@@ -59,4 +60,9 @@ def model_borderline_ratio(model: Pipeline) -> float:
 
 def segment_names(model: Pipeline) -> list[str]:
     """One name per segment id: the model's own, else ``Segment <id>``."""
-    return model_segment_names(model) or [f"Segment {i}" for i in range(model[-1].n_clusters)]
+    return model_segment_names(model) or [f"Segment {i}" for i in range(n_segments(model))]
+
+
+def n_segments(model: Pipeline) -> int:
+    """How many segments the model has."""
+    return segmenter_of(model).n_segments(model[-1])

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.names import ROW_COLUMN
+from customer_segmentation.names import MEMBERSHIP, ROW_COLUMN, SCORED_FILE_COLUMNS
 from customer_segmentation.segmentation.contract import model_borderline_ratio, model_table, segment_names
 from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.scoring import score
@@ -23,8 +23,6 @@ from customer_segmentation.features.columns import resolve_columns
 from customer_segmentation.features.validate import validate_customers
 from customer_segmentation.names import REASON_COLUMN
 
-OUTPUT_COLUMNS = ("segment_id", "segment_name", "distance_to_centre", "runner_up_id", "runner_up_name", "borderline",
-                  "imputed_features", "problem")
 
 
 @dataclass(frozen=True)
@@ -72,12 +70,14 @@ def segment_customers(model: Pipeline, frame: pd.DataFrame, medians: Mapping[str
     scores = score(model, valid)
     names = np.array(segment_names(model), dtype=object)
 
-    rows = frame.rename(columns={c: f"{c} (uploaded)" for c in frame.columns if c in OUTPUT_COLUMNS})
+    rows = frame.rename(columns={c: f"{c} (uploaded)" for c in frame.columns if c in SCORED_FILE_COLUMNS})
     segment_id = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     segment_id.loc[scores.index] = scores["segment_id"].astype("Int64")
     rows["segment_id"] = segment_id
     rows["segment_name"] = pd.Series(names[scores["segment_id"].to_numpy()], index=scores.index).reindex(frame.index)
     rows["distance_to_centre"] = scores["distance_to_centre"].reindex(frame.index)
+    if MEMBERSHIP in scores.columns:
+        rows[MEMBERSHIP] = scores[MEMBERSHIP].reindex(frame.index)
     explained = explain(scores, list(names), model_borderline_ratio(model))
     rows["runner_up_id"] = explained["runner_up_id"].astype("Int64").reindex(frame.index)
     rows["runner_up_name"] = explained["runner_up_name"].astype("object").reindex(frame.index)

@@ -1,14 +1,14 @@
 """Why a customer is in a segment: the runner-up segment, borderline customers, and what would move them.
 
-* The **runner-up** is the second closest segment centre.
-* A customer is **borderline** when their distance to their own centre is at least ``ratio`` times their
-  distance to the runner-up's (``clustering.borderline_ratio``, 0.9 by default: within 10 %); such a
-  customer could as well be in the runner-up segment.
-* **What would move them**: K-Means assigns a customer to the nearest centre, so the border between two
-  segments is the plane of points at equal distance from both. For each feature alone, the change that
-  reaches that plane is solved exactly in the model's space (standardised, rotated) and given back in the
-  feature's unit; changes that would leave the feature's valid range, or that cross into a third segment
-  before reaching the runner-up, are left out.
+* The **runner-up** is the second best segment for the customer, by the segmenter's own measure (the second
+  nearest centre for K-Means, the second most probable segment for a Gaussian mixture).
+* A customer is **borderline** when their closeness to the runner-up reaches ``ratio``
+  (``clustering.borderline_ratio``, 0.9 by default): K-Means' own distance / the runner-up's distance, a
+  mixture's runner-up probability / own probability. Such a customer could as well be in the runner-up segment.
+* **What would move them**: for each feature alone, the smallest change that puts the customer in the
+  runner-up segment, found on the model itself (a scan outwards in steps of 0.05 sd, then bisection to
+  1e-9 sd), so it holds for any segmenter; changes that would leave the feature's valid range, or that cross
+  into a third segment before reaching the runner-up, are left out.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from customer_segmentation.names import BORDERLINE, RUNNER_UP_ID, RUNNER_UP_NAME
 from customer_segmentation.segmentation.contract import DEFAULT_BORDERLINE_RATIO, model_table
-from customer_segmentation.segmentation.scoring import model_features
+from customer_segmentation.segmentation.scoring import CLOSENESS
+from customer_segmentation.segmentation.space import model_features
 
-EXPLANATION_COLUMNS = ("runner_up_id", "runner_up_name", "borderline")
+_STEP_SD, _MOST_SD, _BISECTIONS = 0.05, 6.0, 40
 
 
 def explain(scores: pd.DataFrame, names: list[str], ratio: float = DEFAULT_BORDERLINE_RATIO) -> pd.DataFrame:
@@ -29,21 +31,19 @@ def explain(scores: pd.DataFrame, names: list[str], ratio: float = DEFAULT_BORDE
     Args:
         scores: ``score(model, frame)``.
         names: One name per segment id.
-        ratio: Own distance / runner-up distance from which a customer is borderline.
+        ratio: Closeness to the runner-up from which a customer is borderline.
     """
-    runner_up = scores["runner_up_id"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        closeness = scores["distance_to_centre"].to_numpy() / scores["runner_up_distance"].to_numpy()
+    runner_up = scores[RUNNER_UP_ID].to_numpy()
     return pd.DataFrame({
-        "runner_up_id": scores["runner_up_id"],
-        "runner_up_name": pd.Series(pd.Categorical.from_codes(runner_up, categories=names), index=scores.index,
-                                    copy=False),
-        "borderline": pd.Series(np.nan_to_num(closeness, nan=0.0) >= ratio, index=scores.index, copy=False),
+        RUNNER_UP_ID: scores[RUNNER_UP_ID],
+        RUNNER_UP_NAME: pd.Series(pd.Categorical.from_codes(runner_up, categories=names), index=scores.index,
+                                  copy=False),
+        BORDERLINE: pd.Series(scores[CLOSENESS].to_numpy() >= ratio, index=scores.index, copy=False),
     }, copy=False)
 
 
 def changes_to_runner_up(model: Pipeline, customer: pd.DataFrame, segment: int, runner_up: int) -> pd.DataFrame:
-    """For each feature alone, the change that would bring one customer to the border with ``runner_up``.
+    """For each feature alone, the change that would bring one customer into the ``runner_up`` segment.
 
     Args:
         model: The fitted model.
@@ -56,32 +56,53 @@ def changes_to_runner_up(model: Pipeline, customer: pd.DataFrame, segment: int, 
         ``change`` and ``new_value`` in the feature's unit, ``change_sd``.
     """
     features = model_features(model)
-    scaler, pca, kmeans = model["scaler"], model["pca"], model["kmeans"]
-    centres = kmeans.cluster_centers_
-    own, other = centres[segment], centres[runner_up]
-    # In model space: nearer to `other` once w . p >= b; p = R (x - mean) / scale, so along feature j alone
-    # w . p changes by (R^T w)_j / scale_j per unit of the feature.
-    w = other - own
-    b = (other @ other - own @ own) / 2
     values = customer[features].to_numpy(dtype="float64")[0]
-    position = pca.transform(scaler.transform(customer[features].astype("float64")))[0]
-    gradient = (pca.components_.T @ w) / scaler.scale_
-    needed = b - w @ position
+    spread = model["scaler"].scale_
     table = model_table(model)
     rows = []
     for j, feature in enumerate(features):
-        if abs(gradient[j]) < 1e-12:
-            continue
-        change = needed / gradient[j] * (1 + 1e-9)
-        new_value = values[j] + change
         spec = table[feature]
-        if (spec.minimum is not None and new_value < spec.minimum) or (spec.maximum is not None and new_value > spec.maximum):
-            continue
-        rows.append({"feature": feature, "change": change, "new_value": new_value,
-                     "change_sd": abs(change) / scaler.scale_[j]})
+        for direction in (1.0, -1.0):
+            found = _first_crossing(model, features, values, j, direction * spread[j], segment, runner_up,
+                                    spec.minimum, spec.maximum)
+            if found is not None:
+                rows.append({"feature": feature, "change": found - values[j], "new_value": found,
+                             "change_sd": abs(found - values[j]) / spread[j]})
     changes = pd.DataFrame(rows, columns=["feature", "change", "new_value", "change_sd"])
-    if len(changes):
-        moved = pd.DataFrame([dict(zip(features, values), **{row.feature: row.new_value})
-                              for row in changes.itertuples()])[features]
-        changes = changes.loc[model.predict(moved) == runner_up]
-    return changes.sort_values("change_sd").reset_index(drop=True)
+    changes = changes.sort_values("change_sd").drop_duplicates("feature", keep="first")
+    return changes.reset_index(drop=True)
+
+
+def _first_crossing(model: Pipeline, features: list[str], values: np.ndarray, j: int, step: float, segment: int,
+                    runner_up: int, low: float | None, high: float | None) -> float | None:
+    """Feature ``j``'s nearest value, going by ``step`` (one sd, signed), that the model puts in ``runner_up``;
+    None when the feature's range ends, or another segment comes, first."""
+    offsets = np.arange(1, int(_MOST_SD / _STEP_SD) + 1) * _STEP_SD
+    candidates = values[j] + offsets * step
+    inside = np.ones(len(candidates), dtype=bool)
+    if low is not None:
+        inside &= candidates >= low
+    if high is not None:
+        inside &= candidates <= high
+    candidates = candidates[inside]
+    if not len(candidates):
+        return None
+    predicted = _predict(model, features, values, j, candidates)
+    leaving = np.flatnonzero(predicted != segment)
+    if not len(leaving) or predicted[leaving[0]] != runner_up:
+        return None
+    inner = values[j] if leaving[0] == 0 else candidates[leaving[0] - 1]
+    outer = candidates[leaving[0]]
+    for _ in range(_BISECTIONS):
+        middle = (inner + outer) / 2
+        if _predict(model, features, values, j, np.array([middle]))[0] == runner_up:
+            outer = middle
+        else:
+            inner = middle
+    return float(outer)
+
+
+def _predict(model: Pipeline, features: list[str], values: np.ndarray, j: int, candidates: np.ndarray) -> np.ndarray:
+    rows = np.tile(values, (len(candidates), 1))
+    rows[:, j] = candidates
+    return np.asarray(model.predict(pd.DataFrame(rows, columns=features)))

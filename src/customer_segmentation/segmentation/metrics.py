@@ -15,7 +15,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
-from customer_segmentation.segmentation.scoring import coordinates_in_chunks, model_features
+from customer_segmentation.segmentation.space import coordinates_in_chunks, model_features
 
 
 def silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sample_size: int,

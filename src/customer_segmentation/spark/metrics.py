@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.segmentation.metrics import indices_from_sums, sample_silhouette
-from customer_segmentation.segmentation.scoring import model_features
+from customer_segmentation.segmentation.space import model_features
 from customer_segmentation.spark.frames import seeded_sample
 from customer_segmentation.spark.scoring import with_coordinates
 

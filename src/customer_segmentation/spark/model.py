@@ -5,8 +5,8 @@ deviation in one pass; its deviation is the sample one (divided by ``n - 1``), s
 population one (by ``n``), so it is corrected by ``sqrt((n - 1) / n)``. The PCA rotation comes from
 the covariance of the standardized features (one more pass), ``pyspark.ml``'s ``KMeans`` (k-means||,
 seeded) finds the centres in that space on all rows. The result is the same ``Pipeline`` the pandas
-path trains (``segmentation.model.fit_from_statistics`` / ``set_centres``): the app, the registry
-and ``mlflow models serve`` use it unchanged.
+path trains (``segmentation.model.fit_from_statistics``, then the K-Means segmenter's ``set_centres``): the
+app, the registry and ``mlflow models serve`` use it unchanged.
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.errors import CustomerDataError
-from customer_segmentation.segmentation.model import fit_from_statistics, set_centres
-from customer_segmentation.segmentation.scoring import model_features
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.segmentation.model import canonical_order, fit_from_statistics
+from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.segmenters.kmeans import KMeansSegmenter
+from customer_segmentation.segmentation.space import model_features
 from customer_segmentation.spark.features import cell
 from customer_segmentation.spark.scoring import with_coordinates
 
@@ -66,8 +68,12 @@ def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, max_iter: int
     Returns:
         ``model``, fitted, its segments in the canonical order.
     """
+    segmenter = segmenter_of(model)
+    if not isinstance(segmenter, KMeansSegmenter):
+        raise ConfigurationError(f"clustering.algorithm {segmenter.name!r} cannot be fitted on Spark yet; use kmeans "
+                                 "with --env spark")
     features = list(model["select"].transformers[0][2])
-    k = model["kmeans"].n_clusters
+    k = segmenter.n_segments(model[-1])
     n_rows, mean, sd = _moments(customers, features)
     if n_rows <= k:
         raise CustomerDataError(f"{n_rows} customers cannot make {k} segments; segment more customers or lower "
@@ -89,4 +95,5 @@ def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, max_iter: int
     summary: Any = fitted.summary
     logger.info("K-Means on Spark: %d segments on %d customers in %d iterations (cost %.1f)", k, n_rows,
                 summary.numIter, summary.trainingCost)
-    return set_centres(model, centres, summary.trainingCost, summary.numIter)
+    segmenter.set_centres(model[-1], centres, summary.trainingCost, summary.numIter)
+    return canonical_order(model)

@@ -13,7 +13,8 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from sklearn.pipeline import Pipeline
 
-from customer_segmentation.segmentation.scoring import affine_map, model_features
+from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.space import affine_map, model_features
 from customer_segmentation.spark.features import cell
 
 
@@ -46,7 +47,7 @@ def assign(frame: DataFrame, model: Pipeline, segment_names: Sequence[str], bord
     as close to it (``segmentation/explain.py``), and the first two model-space coordinates.
     """
     staged, names = with_coordinates(frame, model)
-    centres = model[-1].cluster_centers_
+    centres = segmenter_of(model).centres(model[-1])
     squared = F.array(*[sum(((F.col(n) - float(centre[j])) ** 2 for j, n in enumerate(names)), F.lit(0.0))
                         for centre in centres])
     staged = staged.withColumn("_squared", squared).withColumn("_nearest", F.array_min("_squared"))

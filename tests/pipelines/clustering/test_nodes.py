@@ -20,7 +20,7 @@ from customer_segmentation.pipelines.clustering.nodes import (
     train_segmentation_model,
 )
 from customer_segmentation.pipelines.clustering.plots import plot_profile_heatmap, plot_segment_map, plot_segment_sizes
-from customer_segmentation.segmentation import scoring
+from customer_segmentation.segmentation import space
 from customer_segmentation.segmentation.contract import model_segment_names, model_table
 
 from .conftest import FEATURES, MODEL_OPTIONS, NAMING, TABLE, train
@@ -351,7 +351,7 @@ def test_init_sample_size_below_the_number_of_segments_is_rejected(customers):
 def test_chunked_passes_give_the_same_segments_and_metrics(customers, model, segment_names, monkeypatch):
     whole = assign_segments(customers, model, segment_names)
     metrics = evaluate_segmentation(whole, model, silhouette_sample_size=1000, random_state=3)
-    monkeypatch.setattr(scoring, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(space, "CHUNK_ROWS", 700)
     chunked = assign_segments(customers, model, segment_names)
     pd.testing.assert_frame_equal(chunked, whole)
     again = evaluate_segmentation(chunked, model, silhouette_sample_size=1000, random_state=3)

@@ -10,7 +10,11 @@ import yaml
 from customer_segmentation.pipelines.eda.nodes import sample_customers, standardize_features, sweep_k
 from tests.helpers import FEATURE_NAMES, default_features
 
-PARAMETERS = yaml.safe_load((Path(__file__).resolve().parents[3] / "conf/base/parameters_eda.yml").read_text())
+_CONF = Path(__file__).resolve().parents[3] / "conf/base"
+# The eda parameters, and the segmenter the project ships (clustering.algorithm), which the sweep uses too.
+PARAMETERS = {**yaml.safe_load((_CONF / "parameters_eda.yml").read_text()),
+              "clustering": {"algorithm": yaml.safe_load((_CONF / "parameters_clustering.yml").read_text())
+                             ["clustering"]["algorithm"]}}
 EDA = PARAMETERS["eda"]
 FEATURE_LIST = FEATURE_NAMES
 FEATURES = default_features()

@@ -1,4 +1,5 @@
-"""Fit K-Means segments, name them, apply them, profile them and score them.
+"""Fit segments (K-Means by default, any segmenter of ``clustering.algorithm``), name them, apply them, profile
+them and score them.
 
 The model itself (build, fit at scale, canonical order), applying it (``score``) and its metrics live
 in ``customer_segmentation.segmentation``; the report figures in ``plots.py``; the naming rules in
@@ -17,12 +18,19 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.names import BORDERLINE, MEMBERSHIP, RUNNER_UP_ID, RUNNER_UP_NAME
 from customer_segmentation.pipelines.eda.selection import parse_n_clusters
 from customer_segmentation.segmentation import build_segmentation_model, centres, fit_segmentation_model, score
-from customer_segmentation.segmentation.contract import attach_contract, model_borderline_ratio, model_table
-from customer_segmentation.segmentation.explain import EXPLANATION_COLUMNS, explain
+from customer_segmentation.segmentation.contract import (
+    attach_contract,
+    model_borderline_ratio,
+    model_table,
+    n_segments,
+)
+from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.metrics import silhouette, validity_indices
-from customer_segmentation.segmentation.scoring import model_features
+from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.space import model_features
 
 from . import naming
 
@@ -65,6 +73,7 @@ def train_segmentation_model(
     n_init: int,
     random_state: int,
     init_sample_size: int | None = None,
+    algorithm: str | None = None,
 ) -> Pipeline:
     """Fits the segmentation model, segments in the canonical order, carrying its feature table.
 
@@ -74,10 +83,11 @@ def train_segmentation_model(
         n_clusters: ``auto`` or a number of segments that overrides ``k_selection``.
         features: The feature table.
         pca_components: Principal components kept; ``None`` keeps all.
-        n_init: K-Means initialisations.
+        n_init: The segmenter's initialisations.
         random_state: Seed.
-        init_sample_size: Above this many customers, the initialisations are tried on a seeded
-            sample of this size and the best is refined on all customers; ``None`` never samples.
+        init_sample_size: Above this many customers, the segmenter is fitted on a seeded sample of this
+            size (K-Means then refines it on all customers); ``None`` never samples.
+        algorithm: ``clustering.algorithm``, the segmenter (``segmentation/segmenters/``).
 
     Returns:
         The fitted model (segment names are added by ``package_segmentation_model``).
@@ -85,10 +95,12 @@ def train_segmentation_model(
     table = FeatureTable.from_config(features)
     check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, len(customers))
-    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state)
+    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm)
     fit_segmentation_model(model, customers, init_sample_size)
     attach_contract(model, table)
-    logger.info("fitted %d segments on %d customers (inertia %.1f)", k, len(customers), model["kmeans"].inertia_)
+    inertia = segmenter_of(model).inertia(model[-1])
+    logger.info("fitted %d segments (%s) on %d customers%s", k, segmenter_of(model).name, len(customers),
+                "" if inertia is None else f" (inertia {inertia:.1f})")
     return model
 
 
@@ -146,8 +158,9 @@ def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.
 
     Returns:
         The customers plus ``segment_id``, ``segment_name``, ``distance_to_centre`` (standardized
-        units), ``runner_up_id``, ``runner_up_name``, ``borderline`` (``segmentation/explain.py``) and
-        ``map_x``/``map_y`` (first two principal components).
+        units), ``membership_probability`` (a probabilistic segmenter only), ``runner_up_id``,
+        ``runner_up_name``, ``borderline`` (``segmentation/explain.py``) and ``map_x``/``map_y`` (first two
+        principal components).
     """
     scores = score(model, customers)
     names = segment_names.sort_values("segment_id")["segment_name"].tolist()
@@ -158,7 +171,8 @@ def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.
         "segment_name": pd.Series(pd.Categorical.from_codes(scores["segment_id"].to_numpy(), categories=names),
                                   index=customers.index, copy=False),
         "distance_to_centre": scores["distance_to_centre"],
-        **{column: explained[column] for column in EXPLANATION_COLUMNS},
+        **({MEMBERSHIP: scores[MEMBERSHIP]} if MEMBERSHIP in scores.columns else {}),
+        **{column: explained[column] for column in (RUNNER_UP_ID, RUNNER_UP_NAME, BORDERLINE)},
         "map_x": scores["map_x"],
         "map_y": scores["map_y"],
     }
@@ -208,10 +222,10 @@ def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series,
     Shared by both engines: pandas groups the customers, Spark aggregates them (``spark_nodes.py``).
     """
     features = model_features(model)
-    segments = pd.RangeIndex(model["kmeans"].n_clusters, name="segment_id")
+    segments = pd.RangeIndex(n_segments(model), name="segment_id")
     size = size.reindex(segments, fill_value=0)
     z, _ = centres(model)
-    coordinates = model["kmeans"].cluster_centers_
+    coordinates = segmenter_of(model).centres(model[-1])
     return pd.concat(
         [
             segment_names.set_index("segment_id").reindex(segments),
@@ -250,11 +264,11 @@ def evaluate_segmentation(
     sample = min(len(labels), silhouette_sample_size)
     calinski_harabasz, davies_bouldin = validity_indices(model, customer_segments, labels)
     metrics = {
-        "k": int(model["kmeans"].n_clusters),
+        "k": n_segments(model),
         "n_customers": len(labels),
         "silhouette": silhouette(model, customer_segments, labels, sample, random_state),
         "silhouette_sample_size": sample,
-        "inertia": float(model["kmeans"].inertia_),
+        "inertia": segmenter_of(model).inertia(model[-1]),
         "calinski_harabasz": calinski_harabasz,
         "davies_bouldin": davies_bouldin,
     }

@@ -26,6 +26,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:clustering.n_init",
                     "params:clustering.random_state",
                     "params:clustering.init_sample_size",
+                    "params:clustering.algorithm",
                 ],
                 outputs="fitted_segmentation_model",
                 name="train_segmentation_model_node",

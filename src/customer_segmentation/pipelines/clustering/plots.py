@@ -9,16 +9,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.units import axis_label
+from customer_segmentation.names import segment_colour
 
 
-def _colours(k: int) -> list:
-    palette = colormaps["tab10" if k <= 10 else "tab20"]
-    return [palette(i % palette.N) for i in range(k)]
+def _colours(k: int) -> list[str]:
+    return [segment_colour(i) for i in range(k)]
 
 
 def _segment_labels(segment_profiles: pd.DataFrame) -> list[str]:

@@ -27,7 +27,9 @@ from customer_segmentation.pipelines.clustering.nodes import (
 from customer_segmentation.pipelines.clustering.plots import segment_map_figure
 from customer_segmentation.segmentation import build_segmentation_model
 from customer_segmentation.segmentation.contract import attach_contract, model_borderline_ratio
-from customer_segmentation.segmentation.scoring import model_features
+from customer_segmentation.segmentation.contract import n_segments
+from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.space import model_features
 from customer_segmentation.spark import metrics, scoring
 from customer_segmentation.spark.features import cell
 from customer_segmentation.spark.frames import exact_medians, seeded_sample
@@ -119,11 +121,11 @@ def evaluate_segmentation(
     silhouette, sample, spark_silhouette = metrics.silhouettes(customer_segments, model, silhouette_sample_size,
                                                                random_state, n_customers)
     scores = {
-        "k": int(model["kmeans"].n_clusters),
+        "k": n_segments(model),
         "n_customers": n_customers,
         "silhouette": silhouette,
         "silhouette_sample_size": sample,
-        "inertia": float(model["kmeans"].inertia_),
+        "inertia": segmenter_of(model).inertia(model[-1]),
         "calinski_harabasz": calinski_harabasz,
         "davies_bouldin": davies_bouldin,
         "spark_squared_euclidean_silhouette": spark_silhouette,

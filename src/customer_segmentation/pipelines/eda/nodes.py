@@ -1,10 +1,10 @@
 """Sample the customers, sweep the number of segments k, and choose k.
 
 Cost is bounded by the sample sizes, not by the number of rows: drawing the sample is the only
-per-row work. The sweep fits K-Means on a seeded random sample of at most ``sweep_sample_size``
-rows and the silhouette uses at most ``silhouette_sample_size`` of them; on smaller data nothing
-is sampled. The k's are scored side by side, one per core. How k is chosen is documented in
-``selection.py``.
+per-row work. The sweep fits the segmenter (``clustering.algorithm``) on a seeded random sample of at
+most ``sweep_sample_size`` rows and the silhouette uses at most ``silhouette_sample_size`` of them; on
+smaller data nothing is sampled. The k's are scored side by side, one per core. How k is chosen is
+documented in ``selection.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from joblib import cpu_count
 from sklearn import config_context
-from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
@@ -30,12 +29,22 @@ from threadpoolctl import threadpool_limits
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.segmentation.segmenters import Segmenter, get_segmenter
 
-from .selection import choose_k, explain_override, parse_n_clusters
+from .selection import choose_k, explain_override, parse_n_clusters, structure_of
 
 logger = logging.getLogger(__name__)
 
-SWEEP_COLUMNS = ["k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"]
+INDEX_COLUMNS = ["silhouette", "calinski_harabasz", "davies_bouldin", "stability"]
+
+
+def sweep_columns(segmenter: Segmenter) -> list[str]:
+    """The k sweep's columns: k, the segmenter's own criterion (inertia, BIC), then the validity indices."""
+    return ["k", segmenter.criterion, *INDEX_COLUMNS]
+
+
+# The columns of K-Means' sweep (the default algorithm).
+SWEEP_COLUMNS = sweep_columns(get_segmenter(None))
 PARAMETERS_FILE = "conf/base/parameters_eda.yml"
 
 
@@ -64,27 +73,30 @@ def _check_k_range(k_range: list[int], scaled: np.ndarray) -> list[int]:
 
 
 def _score_k(scaled: np.ndarray, k: int, n_init: int, n_bootstrap: int,
-             silhouette_sample_size: int, random_state: int) -> dict[str, float]:
+             silhouette_sample_size: int, random_state: int, segmenter: Segmenter) -> dict[str, float]:
     # OpenMP's thread count belongs to the calling thread: each k runs on one core, k's side by side.
     with threadpool_limits(limits=1, user_api="openmp"):
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(scaled)
+        model = segmenter.build(k, n_init, random_state)
+        segmenter.fit(model, scaled)
+        labels = segmenter.fit_labels(model, scaled)
         rng = np.random.default_rng([random_state, k])
         agreement = []
         for seed in rng.integers(0, 2**31, size=n_bootstrap):
             resample = scaled[rng.integers(0, len(scaled), size=len(scaled))]
-            refit = KMeans(n_clusters=k, n_init=n_init, random_state=int(seed)).fit(resample)
-            agreement.append(adjusted_rand_score(model.labels_, refit.predict(scaled)))
+            refit = segmenter.build(k, n_init, int(seed))
+            segmenter.fit(refit, resample)
+            agreement.append(adjusted_rand_score(labels, refit.predict(scaled)))
     sample_size = silhouette_sample_size if len(scaled) > silhouette_sample_size else None
     # Distances in 64 MB chunks: scikit-learn's default (1 GB) allocates the whole 10k x 10k matrix
     # at once, and fresh memory costs more than the arithmetic (2.7 s against 0.7 s per k).
     with config_context(working_memory=64):
-        silhouette = silhouette_score(scaled, model.labels_, sample_size=sample_size, random_state=random_state)
+        silhouette = silhouette_score(scaled, labels, sample_size=sample_size, random_state=random_state)
     return {
         "k": k,
-        "inertia": float(model.inertia_),
+        segmenter.criterion: segmenter.sweep_score(model, scaled),
         "silhouette": float(silhouette),
-        "calinski_harabasz": float(calinski_harabasz_score(scaled, model.labels_)),
-        "davies_bouldin": float(davies_bouldin_score(scaled, model.labels_)),
+        "calinski_harabasz": float(calinski_harabasz_score(scaled, labels)),
+        "davies_bouldin": float(davies_bouldin_score(scaled, labels)),
         "stability": float(np.mean(agreement)),
     }
 
@@ -146,8 +158,9 @@ def sweep_k(
     n_bootstrap: int,
     silhouette_sample_size: int,
     random_state: int,
+    algorithm: str | None = None,
 ) -> pd.DataFrame:
-    """Fits K-Means for every k in ``k_range`` and scores each fit.
+    """Fits the segmenter for every k in ``k_range`` and scores each fit.
 
     Args:
         scaled: Standardized features of the sample.
@@ -156,11 +169,14 @@ def sweep_k(
         n_bootstrap: Bootstrap refits behind the stability score (at least 1).
         silhouette_sample_size: Most rows the silhouette is computed on.
         random_state: Seed of every fit and resample.
+        algorithm: ``clustering.algorithm``, the segmenter.
 
     Returns:
-        One row per k: inertia, silhouette, calinski_harabasz, davies_bouldin and stability
-        (mean adjusted Rand index between the fit and its bootstrap refits, on the sample).
+        One row per k: the segmenter's criterion (inertia for K-Means, BIC for a Gaussian mixture),
+        silhouette, calinski_harabasz, davies_bouldin and stability (mean adjusted Rand index between the
+        fit and its bootstrap refits, on the sample).
     """
+    segmenter = get_segmenter(algorithm)
     values = scaled.to_numpy(dtype="float64")
     ks = _check_k_range(k_range, values)
     if n_bootstrap < 1 or n_init < 1 or silhouette_sample_size < 2:
@@ -173,15 +189,16 @@ def sweep_k(
     started = time.perf_counter()
     rows = []
     with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=min(cpu_count(), len(ks))) as pool:
-        futures = {pool.submit(_score_k, values, k, n_init, n_bootstrap, silhouette_sample_size, random_state): k
+        futures = {pool.submit(_score_k, values, k, n_init, n_bootstrap, silhouette_sample_size, random_state,
+                               segmenter): k
                    for k in sorted(ks, reverse=True)}
         for future in as_completed(futures):
             row = future.result()
             rows.append(row)
-            logger.info("k sweep %d/%d done: k=%d silhouette %.3f, stability %.3f, inertia %.1f (%.1f s so far)",
-                        len(rows), len(ks), row["k"], row["silhouette"], row["stability"], row["inertia"],
-                        time.perf_counter() - started)
-    return pd.DataFrame(sorted(rows, key=lambda row: row["k"]), columns=SWEEP_COLUMNS)
+            logger.info("k sweep %d/%d done: k=%d silhouette %.3f, stability %.3f, %s %.1f (%.1f s so far)",
+                        len(rows), len(ks), row["k"], row["silhouette"], row["stability"], segmenter.criterion,
+                        row[segmenter.criterion], time.perf_counter() - started)
+    return pd.DataFrame(sorted(rows, key=lambda row: row["k"]), columns=sweep_columns(segmenter))
 
 
 def select_k(
@@ -205,11 +222,15 @@ def select_k(
     measured = by_k.loc[k] if k in by_k.index else None
     method = "auto" if override is None else "override"
     reason = auto["reason"] if override is None else explain_override(k, measured, auto)
-    logger.info("k_selection: k=%d (%s), %s structure: %s", k, method, auto["structure"], reason)
+    structure = auto["structure"]
+    if override is not None and measured is not None:  # the structure of the segments made, not of the auto k
+        structure = structure_of(measured["silhouette"], measured["stability"] >= selection["min_stability"],
+                                 selection)
+    logger.info("k_selection: k=%d (%s), %s structure: %s", k, method, structure, reason)
     return {
         "k": k,
         "method": method,
-        "structure": auto["structure"],
+        "structure": structure,
         "reason": reason,
         "elbow_k": auto["elbow_k"],
         "silhouette": None if measured is None else round(float(measured["silhouette"]), 4),
@@ -235,6 +256,6 @@ def build_sweep_metrics(k_sweep: pd.DataFrame, k_selection: dict[str, Any]) -> t
     """
     curves = {
         column: [{"value": float(v), "step": int(k)} for k, v in zip(k_sweep["k"], k_sweep[column])]
-        for column in SWEEP_COLUMNS[1:]
+        for column in k_sweep.columns if column != "k"
     }
     return curves, int(k_selection["k"])

@@ -29,7 +29,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=sweep_k,
                 inputs=["eda_scaled_sample", "params:eda.k_range", "params:eda.n_init", "params:eda.n_bootstrap",
-                        "params:eda.silhouette_sample_size", "params:eda.random_state"],
+                        "params:eda.silhouette_sample_size", "params:eda.random_state", "params:clustering.algorithm"],
                 outputs="k_sweep",
                 name="sweep_k_node",
             ),

@@ -127,7 +127,7 @@ def plot_pca_explained_variance(scaled: pd.DataFrame) -> Figure:
 
 
 def plot_elbow(k_sweep: pd.DataFrame, k_selection: dict[str, Any]) -> Figure:
-    """Inertia against k with the elbow and the chosen k marked.
+    """The segmenter's own criterion against k (inertia with its elbow, or the BIC), the chosen k marked.
 
     Args:
         k_sweep: One row per k.
@@ -138,17 +138,23 @@ def plot_elbow(k_sweep: pd.DataFrame, k_selection: dict[str, Any]) -> Figure:
     """
     fig = Figure(figsize=(8, 5), layout="constrained")
     ax = fig.subplots()
-    ax.plot(k_sweep["k"], k_sweep["inertia"], marker="o", color="tab:blue", label="inertia")
-    elbow = k_selection.get("elbow_k")
-    if elbow is not None:
-        y = k_sweep.set_index("k").loc[elbow, "inertia"]
-        ax.plot([elbow], [y], "o", markersize=14, markerfacecolor="none", color="tab:green",
-                label=f"elbow (kneedle) k = {elbow}")
+    if "bic" in k_sweep.columns:
+        ax.plot(k_sweep["k"], k_sweep["bic"], marker="o", color="tab:blue", label="BIC")
+        ax.set_ylabel("BIC (Bayesian information criterion; lower is better)")
+        title = f"BIC by k: fit against complexity ({k_selection['structure']} structure)"
+    else:
+        ax.plot(k_sweep["k"], k_sweep["inertia"], marker="o", color="tab:blue", label="inertia")
+        elbow = k_selection.get("elbow_k")
+        if elbow is not None:
+            y = k_sweep.set_index("k").loc[elbow, "inertia"]
+            ax.plot([elbow], [y], "o", markersize=14, markerfacecolor="none", color="tab:green",
+                    label=f"elbow (kneedle) k = {elbow}")
+        ax.set_ylabel("Inertia (sum of squared distances, standardized units²)")
+        title = f"Elbow method: spread within segments by k ({k_selection['structure']} structure)"
     _mark_chosen(ax, k_selection)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_xlabel(_K_LABEL)
-    ax.set_ylabel("Inertia (sum of squared distances, standardized units²)")
-    ax.set_title(f"Elbow method: spread within segments by k ({k_selection['structure']} structure)")
+    ax.set_title(title)
     ax.legend()
     return fig
 

@@ -15,7 +15,12 @@ The ``auto`` rule, applied to the ``k_sweep`` table (all indices on standardized
    silhouette >= ``weak_silhouette`` (0.25) and k is stable, otherwise ``weak``: segments are
    then convenient slices of the customers rather than distinct types.
 
-An integer ``n_clusters`` overrides the choice; the data-driven choice is still reported.
+With a segmenter whose criterion is the BIC (a Gaussian mixture), steps 2-3 are one rule instead: among the
+candidates, the k with the lowest BIC (Bayesian information criterion: fit against complexity) wins; step 4
+is the same.
+
+An integer ``n_clusters`` overrides the choice; the data-driven choice is still reported, and the structure
+is read at the overriding k.
 """
 
 from __future__ import annotations
@@ -73,24 +78,37 @@ def structure_of(silhouette: float, stable: bool, thresholds: dict[str, float]) 
     return "weak"
 
 
+def lowest_bic(k_sweep: pd.DataFrame, min_stability: float) -> tuple[int, dict[str, int | None], list[int]]:
+    """Among the stable candidates (step 1), the k with the lowest BIC; its vote, and the stable k values."""
+    stable = k_sweep[k_sweep["stability"] >= min_stability]
+    candidates = stable if len(stable) else k_sweep
+    chosen = int(candidates.loc[candidates["bic"].idxmin(), "k"])
+    return chosen, {"bic": chosen}, [int(k) for k in stable["k"]]
+
+
 def choose_k(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> dict[str, Any]:
     """The ``auto`` choice: k, its structure, the reason and the evidence.
 
     Args:
-        k_sweep: One row per k with inertia, silhouette, calinski_harabasz, davies_bouldin, stability.
+        k_sweep: One row per k with the segmenter's criterion (``inertia`` or ``bic``), silhouette,
+            calinski_harabasz, davies_bouldin, stability.
         thresholds: ``min_stability``, ``strong_silhouette`` and ``weak_silhouette``.
 
     Returns:
         ``{k, structure, reason, elbow_k, silhouette, stability, votes, stable_k}``.
     """
-    k, votes, stable_k = vote(k_sweep, thresholds["min_stability"])
+    by_bic = "bic" in k_sweep.columns
+    rule = lowest_bic if by_bic else vote
+    k, votes, stable_k = rule(k_sweep, thresholds["min_stability"])
     row = k_sweep.set_index("k").loc[k]
     structure = structure_of(row["silhouette"], k in stable_k, thresholds)
+    reason = (_explain_bic(k, row, structure, k_sweep) if by_bic
+              else _explain(k, row, votes, structure, k_sweep, thresholds))
     return {
         "k": k,
         "structure": structure,
-        "reason": _explain(k, row, votes, structure, k_sweep, thresholds),
-        "elbow_k": find_elbow(k_sweep),
+        "reason": reason,
+        "elbow_k": None if by_bic else find_elbow(k_sweep),
         "silhouette": round(float(row["silhouette"]), 4),
         "stability": round(float(row["stability"]), 4),
         "votes": votes,
@@ -128,6 +146,13 @@ def _explain(k: int, row: pd.Series, votes: dict[str, int | None], structure: st
         f"No natural grouping stands out: {' and '.join(causes)}. {k} segments ({agree} of {voters} tests agree) "
         "is a practical split: read the segments as convenient slices of the customers, not distinct types."
     )
+
+
+def _explain_bic(k: int, row: pd.Series, structure: str, k_sweep: pd.DataFrame) -> str:
+    numbers = f"silhouette {row['silhouette']:.2f}, stability {row['stability']:.2f} of 1"
+    words = {"strong": "clearly separated", "moderate": "overlapping", "weak": "weakly separated"}[structure]
+    return (f"{k} segments have the lowest BIC of the stable k from {int(k_sweep['k'].min())} to "
+            f"{int(k_sweep['k'].max())} (the best fit for their complexity): {words} segments ({numbers}).")
 
 
 def explain_override(k: int, measured: pd.Series | None, auto: dict[str, Any]) -> str:

@@ -14,12 +14,14 @@ import time
 
 def main() -> None:
     command = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else sys.argv[1:]
+    started_at = time.time()  # to place the command's own log lines (Kedro's, with their clock times)
     started = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({
         "wall_s": round(wall, 2),
+        "started_at": started_at,
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "returncode": completed.returncode,
         # Log lines come padded to the terminal width: trimmed, the whole log stays small.

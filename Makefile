@@ -24,7 +24,7 @@ export PATH := $(BIN):$(PATH)
 # (PYTHONDONTWRITEBYTECODE) would make every run compile ~4,500 files again (~9 s).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install install-test install-spark run run-spark test app viz mlflow-ui docs benchmark benchmark-spark bench-small bench-install clean
+.PHONY: install install-test install-spark run run-spark test test-all app viz mlflow-ui docs benchmark benchmark-spark bench-small bench-install clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/install.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
@@ -58,10 +58,24 @@ run-spark: install-spark
 	@bash scripts/ensure_java.sh --require
 	$(BIN)/kedro run --env spark $(ARGS)
 
+# The test layers (docs/development.md). `make test`: everything but the e2e, Spark and browser layers (~3 min).
+FAST_TESTS := -m "not e2e and not spark and not browser"
 test: install-test
-	bash scripts/ensure_chromium.sh
-	bash scripts/ensure_java.sh
-	$(BIN)/python -m pytest
+	@bash scripts/test_layer.sh "fast (make test)" $(FAST_TESTS) -n 2 -p no:cacheprovider
+
+# Everything, as CI runs it (.ci/run): the fast layer, then whole runs and servers (e2e), Spark on local[2]
+# and a standalone cluster on 127.0.0.1, and the app in Debian's chromium; each says how long it took (~20 min).
+test-all: install-test
+	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_java.sh
+	@start=$$SECONDS; failed=""; \
+	bash scripts/test_layer.sh "fast" $(FAST_TESTS) -n 2 -p no:cacheprovider || failed="$$failed fast"; \
+	bash scripts/test_layer.sh "e2e" -m e2e -n 2 -p no:cacheprovider || failed="$$failed e2e"; \
+	bash scripts/test_layer.sh "spark" -m spark -p no:cacheprovider || failed="$$failed spark"; \
+	bash scripts/test_layer.sh "browser" -m browser -p no:cacheprovider || failed="$$failed browser"; \
+	printf '\n==> make test-all: %s after %d s\n' "$$([ -z "$$failed" ] && echo passed || echo "FAILED in$$failed")" \
+	  $$((SECONDS - start)); \
+	[ -z "$$failed" ]
 
 app: install
 	$(BIN)/streamlit run streamlit_app/serve.py --server.address $(HOST) --server.port $(APP_PORT) \

@@ -1,31 +1,70 @@
-"""Shared fixtures: the project root, the reference data, and throw-away copies of the project."""
+"""Shared fixtures: the reference data, throw-away copies of the project, and the one trained project.
+
+``trained_project`` is built once for the whole session, across pytest-xdist workers (``tests/projects.py``);
+every test that needs a trained project reads it, and copies it before changing anything.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from tests.projects import (  # noqa: F401 - the helpers tests import from here
+    PROJECT_ROOT,
+    VENV_BIN,
+    copy_project,
+    kedro_env,
+    log_size,
+    project_log,
+    run_kedro,
+    wait_for_log,
+)
+from tests.projects import trained as _trained
+from tests.projects import untrained as _untrained
+
 # The published reference data set, carried by the repository (see tests/data/reference/README.md).
 REFERENCE_CSV = PROJECT_ROOT / "tests" / "data" / "reference" / "seed_segmentation_data.csv"
-VENV_BIN = Path(sys.executable).parent
-LOG_FILE = Path("logs") / "kedro_run.log"
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("MLFLOW_CONFIGURE_LOGGING", "false")
 
-# What a fresh clone has; outputs, stores and caches are left behind.
-_COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "mlflow.db*", "mlruns", "build", "__pycache__", "*.egg-info",
-    ".pytest_cache", ".hypothesis", "benchmarks", "docs", "tests", "notebooks", "_artifacts", "*.log",
-)
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests under tests/e2e/ are the e2e layer (`make test` leaves them to `make test-all`)."""
+    for item in items:
+        if "/tests/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def projects_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's shared projects live: one folder for every pytest-xdist worker."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def trained_project(projects_dir: Path) -> Path:
+    """A copy of the project after two runs (3 segments forced, then the default): read it, never change it."""
+    return _trained(projects_dir)
+
+
+@pytest.fixture(scope="session")
+def untrained_project(projects_dir: Path) -> Path:
+    """A fresh clone: no model, no outputs."""
+    return _untrained(projects_dir)
+
+
+@pytest.fixture(scope="session")
+def bundle():
+    """A model bundle built in memory (a real fitted model, segments and profiles): the app's logic without a run."""
+    from tests.bundles import memory_bundle
+
+    return memory_bundle()
 
 
 @pytest.fixture(scope="session")
@@ -33,66 +72,6 @@ def reference_csv() -> Path:
     if not REFERENCE_CSV.is_file():
         pytest.fail(f"reference data not found at {REFERENCE_CSV}: it is part of the repository; restore it with git")
     return REFERENCE_CSV
-
-
-def copy_project(destination: Path) -> Path:
-    """Copies the project (code, conf, raw data) without outputs, as a fresh clone would have it."""
-    target = destination / "project"
-    shutil.copytree(PROJECT_ROOT, target, ignore=_COPY_IGNORE)
-    for layer in (target / "data").iterdir():
-        for item in layer.iterdir():
-            if item.name != ".gitkeep" and not (layer.name == "01_raw" and item.name == "segmentation_data.csv"):
-                shutil.rmtree(item) if item.is_dir() else item.unlink()
-    # The package is installed in editable mode from PROJECT_ROOT; make the copy import its own code.
-    (target / "conf" / "local").mkdir(parents=True, exist_ok=True)
-    return target
-
-
-def kedro_env(project: Path) -> dict[str, str]:
-    """The environment for a process working on ``project``: its own source first, the venv's tools."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(project / "src"), env.get("PYTHONPATH", "")])
-    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
-    env["COLUMNS"] = "400"  # rich wraps log and error lines at the terminal width
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def run_kedro(project: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Runs `kedro <args>` inside ``project`` with the copy's own source first on the path."""
-    result = subprocess.run(
-        [str(VENV_BIN / "kedro"), *args], cwd=project, env=kedro_env(project), capture_output=True, text=True,
-        timeout=timeout,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"kedro {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
-    return result
-
-
-def log_size(project: Path) -> int:
-    """Where the project's full log ends now: pass it to :func:`project_log` to read what comes after."""
-    path = project / LOG_FILE
-    return path.stat().st_size if path.exists() else 0
-
-
-def project_log(project: Path, since: int = 0) -> str:
-    """The project's full log (conf/logging.yml writes it to logs/kedro_run.log) from byte ``since`` on, its
-    whitespace collapsed: Kedro's per-node and per-dataset lines are there, not in the terminal."""
-    path = project / LOG_FILE
-    if not path.exists():
-        return ""
-    with open(path, "rb") as handle:
-        handle.seek(since)
-        return " ".join(handle.read().decode("utf-8", errors="replace").split())
-
-
-def wait_for_log(project: Path, marker: str, process: subprocess.Popen, since: int, timeout: float = 300) -> None:
-    """Waits until the run ``process`` has logged ``marker`` in the project's full log after ``since``."""
-    deadline = time.monotonic() + timeout
-    while marker not in project_log(project, since):
-        assert process.poll() is None, f"the run ended before '{marker}':\n{project_log(project, since)[-3000:]}"
-        assert time.monotonic() < deadline, f"'{marker}' never logged"
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from customer_segmentation.pipelines.data_processing import create_pipeline
-from tests.conftest import PROJECT_ROOT, VENV_BIN, kedro_env, log_size, project_log, wait_for_log
+from tests.projects import PROJECT_ROOT, VENV_BIN, kedro_env, log_size, project_log, wait_for_log
 
 OUTPUTS = ("model_input_customers", "rejected_customers", "data_quality_report")
 

@@ -1,4 +1,4 @@
-"""Fixtures of the app tests: project copies in each state, an in-memory bundle, an AppTest runner."""
+"""Fixtures of the app's page tests: an AppTest runner on a project copy."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.app_support.project import PROJECT_ENV
-from tests.app import projects
-from tests.app.bundles import memory_bundle
 from tests.conftest import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "streamlit_app" / "app.py"
@@ -22,26 +19,6 @@ PAGES = {
     "monitoring": "app_pages/monitoring.py",
     "runs": "app_pages/model_runs.py",
 }
-
-
-@pytest.fixture(scope="session")
-def projects_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("app_projects")
-
-
-@pytest.fixture(scope="session")
-def trained_project(projects_dir: Path) -> Path:
-    return projects.trained(projects_dir)
-
-
-@pytest.fixture(scope="session")
-def untrained_project(projects_dir: Path) -> Path:
-    return projects.untrained(projects_dir)
-
-
-@pytest.fixture(scope="session")
-def bundle() -> ModelBundle:
-    return memory_bundle()
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """The app end to end in a real browser: `streamlit run` on 127.0.0.1 driven by Playwright.
 
 Drives Debian's chromium (/usr/bin/chromium; scripts/ensure_chromium.sh installs it when
-missing), never a downloaded browser. Screenshots of every page go to tests/_artifacts/; the
-best are copied by hand to docs/ for the README.
+missing), never a downloaded browser. Each test checks what a user sees on a page (its title, a
+number from the run's outputs, a drawn chart); screenshots of every page go to tests/_artifacts/
+(copied by hand to docs/images/ for the documentation).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -16,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.app import projects
+from tests import projects
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 from tests.servers import background_server, free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -120,9 +122,13 @@ def upload(tab, app_url: str) -> None:
     settle(tab)
 
 
-def test_segments_page_renders_the_chart_and_profiles(tab, app_url):
+def test_segments_page_renders_the_chart_and_profiles(tab, app_url, served_project):
     open_page(tab, app_url, "", "Segment chart")
     chart_drawn(tab, 0)
+    main = tab.locator("[data-testid=stMain]").inner_text()
+    profiles = pd.read_csv(served_project / "data/07_model_output/segment_profiles.csv")
+    assert "Customer segments" in main and f"{int(profiles['size'].sum()):,}" in main
+    assert all(name in main for name in profiles["segment_name"])
     assert tab.get_by_text("the MLflow run behind it and the runs to compare").count() == 1
     assert screenshot(tab, "segments").stat().st_size > 20_000
 
@@ -173,10 +179,15 @@ def test_downloaded_scored_file_has_segments_and_is_spreadsheet_safe(tab, app_ur
     assert scored.loc[3, "savings"] == "-1500"
 
 
-def test_model_and_runs_page_compares_mlflow_runs(tab, app_url):
+def test_model_and_runs_page_compares_mlflow_runs(tab, app_url, served_project):
     open_page(tab, app_url, "model_runs", "Recent MLflow runs")
     tab.get_by_text("Compare runs by").wait_for()
     chart_drawn(tab, 1)
+    main = tab.locator("[data-testid=stMain]").inner_text()
+    selection = json.loads((served_project / "data/08_reporting/k_selection.json").read_text())
+    assert "Model & runs" in main and f"k = {selection['k']}" in main
+    # The MLflow run behind the served model, named after its data and its k.
+    assert f"Trained by MLflow run segmentation_data.csv · 3,030 rows · 4 features · k={selection['k']}" in main
     screenshot(tab, "model_runs")
 
 

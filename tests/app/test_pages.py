@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.app import projects
+from tests import projects
 from tests.app.conftest import PAGES
 
 GOOD_AND_BAD_CSV = (
@@ -321,7 +321,7 @@ def test_a_tampered_model_file_is_refused_and_nothing_in_it_runs(open_app, proje
     at = open_app(projects.variant(projects_dir, "tampered"))
     assert not at.exception
     (message,) = texts(at.warning)
-    assert "not trusted and was not loaded" in message and "tests.app.projects.Exploit" in message
+    assert "not trusted and was not loaded" in message and "tests.projects.Exploit" in message
 
 
 def test_retrained_model_is_served_only_after_reload(open_app, projects_dir):

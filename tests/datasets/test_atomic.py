@@ -3,13 +3,18 @@ beside them, and folders of files (the audiences) replaced whole."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from kedro.io import AbstractDataset
 
 from customer_segmentation.datasets.atomic import AtomicDataset
+from customer_segmentation.errors import OutputWriteError, user_error
 from tests.conftest import PROJECT_ROOT
 
 
@@ -63,3 +68,40 @@ def test_audiences_at_scale_are_parquet_files_that_keep_their_types(tmp_path):
     folder = _audiences(tmp_path, env="scale")
     folder.save({"segment_0": pd.DataFrame({"flag": [True, False]})})
     assert pd.read_parquet(tmp_path / "audiences" / "segment_0.parquet")["flag"].tolist() == [True, False]
+
+
+# ---------- AtomicDataset: the old file or the new one, never half of one ----------
+
+
+def _frame(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)], "annual_income": range(n)})
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
+def test_a_full_disk_or_read_only_folder_leaves_the_previous_file_and_says_what_to_do(tmp_path, monkeypatch, code):
+    target = tmp_path / "segments.parquet"
+    dataset = AtomicDataset({"type": "pandas.ParquetDataset", "filepath": str(target)})
+    dataset.save(_frame(10))
+    real = pd.DataFrame.to_parquet
+
+    def fail_half_way(self, path, *args, **kwargs):
+        (path.write if hasattr(path, "write") else Path(path).write_bytes)(b"PAR1 half a file")
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail_half_way)
+    with pytest.raises(Exception) as error:  # Kedro wraps it in a DatasetError; `kedro run` shows the cause
+        dataset.save(_frame(99))
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+    cause = user_error(error.value)
+    assert isinstance(cause, OutputWriteError)
+    assert f"could not write {target}: {os.strerror(code)}" in str(cause)
+    assert "The previous file, if any, is unchanged" in str(cause)
+    assert len(pd.read_parquet(target)) == 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["segments.parquet"], "no temporary file left"
+
+
+def test_outputs_are_readable_by_their_owner_only(tmp_path):
+    target = tmp_path / "rejected.csv"
+    AtomicDataset({"type": "customer_segmentation.datasets.spreadsheet_csv.SpreadsheetCSVDataset", "filepath": str(target)}).save(
+        _frame(3))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

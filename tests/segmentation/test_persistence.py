@@ -8,8 +8,8 @@ import skops.io as sio
 
 from customer_segmentation.segmentation.contract import model_segment_names, model_table
 from customer_segmentation.segmentation.persistence import UnsafeModelFileError, load_model, save_model
-from tests.app.bundles import memory_bundle
-from tests.app.projects import Exploit
+from tests.bundles import memory_bundle
+from tests.projects import Exploit
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_a_file_with_an_untrusted_type_is_refused_without_building_it(model, tmp
         sio.dump(model, tmp_path / "evil.skops")
     finally:
         model.steps.pop()
-    with pytest.raises(UnsafeModelFileError, match=r"not trusted and was not loaded: \['tests.app.projects.Exploit'\]"):
+    with pytest.raises(UnsafeModelFileError, match=r"not trusted and was not loaded: \['tests.projects.Exploit'\]"):
         load_model(tmp_path / "evil.skops")
 
 

@@ -6,7 +6,7 @@ import pytest
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from customer_segmentation.segmentation import scoring, space
+from customer_segmentation.segmentation import space
 from customer_segmentation.segmentation.scoring import score
 from tests.pipelines.clustering.conftest import FEATURES
 

@@ -4,7 +4,6 @@ and everything that places, explains or profiles customers works with it unchang
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

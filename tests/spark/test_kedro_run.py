@@ -18,10 +18,9 @@ from sklearn.metrics import adjusted_rand_score
 from customer_segmentation.segmentation.persistence import load_model
 from tests.conftest import copy_project, run_kedro
 from tests.helpers import FEATURE_NAMES, kill_kedro_when
-from tests.pipelines.clustering.trained_project import MODEL_NAME, mlflow_store
+from tests.projects import MODEL_NAME, mlflow_store
 from tests.spark.cluster import master_state, standalone_cluster
 
-pytestmark = pytest.mark.slow
 
 FOLDERS = ("02_intermediate/rejected_customers.parquet", "02_intermediate/validation_problems.parquet",
            "05_model_input/model_input_customers.parquet", "07_model_output/customer_segments.parquet")

@@ -52,7 +52,6 @@ def test_an_unknown_master_lists_the_ones_that_work():
         check_master("mesos://host:5050", WHERE)
 
 
-@pytest.mark.slow
 def test_kedro_run_against_an_unreachable_master_stops_before_any_node(project_copy):
     port = free_port()
     result = run_kedro(project_copy, "run", "--env", "spark", "--params", f"spark_master=spark://127.0.0.1:{port}",

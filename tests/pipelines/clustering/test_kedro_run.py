@@ -1,4 +1,5 @@
-"""`kedro run` in a copy of the project: the contract outputs, and what lands in the MLflow store."""
+"""Whole runs of the project (the session's trained copy: `--params n_clusters=3`, then the default): the
+contract outputs, and what lands in the MLflow store and its registry."""
 
 import json
 import shutil
@@ -9,11 +10,8 @@ import pandas as pd
 import pytest
 import sklearn
 
-from tests.conftest import run_kedro
-
-from .trained_project import EXPERIMENT, FEATURES, MODEL_NAME, mlflow_store, trained_project
-
-pytestmark = pytest.mark.slow
+from tests.helpers import FEATURE_NAMES as FEATURES
+from tests.projects import EXPERIMENT, MODEL_NAME, mlflow_store, run_in_process
 
 # Every figure of the run is logged under reports/: the eda pipeline's and the clustering pipeline's.
 REPORTS = ("segment_map.png", "segment_profiles.png", "segment_sizes.png", "feature_correlations.png",
@@ -21,8 +19,8 @@ REPORTS = ("segment_map.png", "segment_profiles.png", "segment_sizes.png", "feat
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return trained_project(tmp_path_factory)
+def project(trained_project) -> Path:
+    return trained_project
 
 
 def _runs(client) -> list:
@@ -52,7 +50,7 @@ def test_run_writes_the_contract_outputs(project):
 def test_mlflow_run_holds_parameters_metrics_artifacts_and_data_fingerprint(project):
     _, metrics = _outputs(project)
     with mlflow_store(project) as client:
-        run = _runs(client)[0]
+        run = _runs(client)[-1]  # the default run, whose outputs are on disk
         artifacts = [a.path for a in client.list_artifacts(run.info.run_id, "reports")]
     params = run.data.params
     assert params["n_clusters"] == "auto" and params["clustering.n_init"] == "10"
@@ -69,7 +67,7 @@ def test_model_is_registered_as_champion_and_answers_with_segment_ids_and_names(
 
     segments, _ = _outputs(project)
     with mlflow_store(project) as client:
-        run = _runs(client)[0]
+        run = _runs(client)[-1]
         versions = client.search_model_versions(f"name='{MODEL_NAME}'")
         champion = client.get_model_version_by_alias(MODEL_NAME, "champion")
         model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
@@ -101,24 +99,24 @@ def test_the_registered_model_answers_a_bad_row_with_its_error_not_a_segment(pro
 
 
 def test_a_second_run_gives_identical_segments_and_a_new_model_version(project, tmp_path):
-    first = tmp_path / "first.parquet"
-    shutil.copy(project / "data/07_model_output/customer_segments.parquet", first)
-    _, first_metrics = _outputs(project)
-    with mlflow_store(project) as client:
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy)
+    _, first_metrics = _outputs(copy)
+    first = pd.read_parquet(copy / "data/07_model_output/customer_segments.parquet")
+    with mlflow_store(copy) as client:
         versions_before = len(client.search_model_versions(f"name='{MODEL_NAME}'"))
-    run_kedro(project, "run", "--pipelines", "clustering")
-    segments, metrics = _outputs(project)
-    pd.testing.assert_frame_equal(segments, pd.read_parquet(first))
+    run_in_process(copy, pipelines=["clustering"])
+    segments, metrics = _outputs(copy)
+    pd.testing.assert_frame_equal(segments, first)
     assert metrics == first_metrics
-    with mlflow_store(project) as client:
+    with mlflow_store(copy) as client:
         assert len(client.search_model_versions(f"name='{MODEL_NAME}'")) == versions_before + 1
 
 
-def test_n_clusters_override_is_tracked_beside_the_default_run(project):
-    run_kedro(project, "run", "--pipelines", "clustering", "--params", "n_clusters=5")
-    _, metrics = _outputs(project)
-    assert metrics["k"] == 5
+def test_an_n_clusters_override_is_tracked_beside_the_default_run(project):
     with mlflow_store(project) as client:
         runs = _runs(client)
     by_setting = {run.data.params["n_clusters"]: run.data.metrics["k"] for run in runs}
-    assert by_setting == {"auto": 4, "5": 5}, "both runs sit side by side in one experiment"
+    assert by_setting == {"3": 3, "auto": 4}, "both runs sit side by side in one experiment"
+    assert [run.data.tags["mlflow.runName"] for run in runs] == [
+        "segmentation_data.csv · 3,030 rows · 4 features · k=3", "segmentation_data.csv · 3,030 rows · 4 features · k=4"]

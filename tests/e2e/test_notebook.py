@@ -6,19 +6,16 @@ import shutil
 
 import nbformat
 import pandas as pd
-import pytest
 from nbclient import NotebookClient
 
-from tests.app import projects
 from tests.conftest import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_segments.ipynb"
 
-pytestmark = pytest.mark.slow
 
-
-def test_notebook_executes_every_cell_and_predicts_a_segment(tmp_path_factory, monkeypatch):
-    project = projects.trained(tmp_path_factory.mktemp("app_projects"))
+def test_notebook_executes_every_cell_and_predicts_a_segment(trained_project, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(trained_project, project)
     folder = project / "notebooks"
     folder.mkdir(exist_ok=True)
     notebook_path = folder / NOTEBOOK.name

@@ -20,7 +20,7 @@ from customer_segmentation.app_support.project import (
     open_project,
 )
 from customer_segmentation.app_support.runs import find_run, recent_runs
-from tests.app import projects
+from tests import projects
 from tests.conftest import PROJECT_ROOT
 
 # Kedro 1.7 registers its config resolvers with a call OmegaConf has deprecated.
@@ -92,7 +92,7 @@ def test_model_file_that_is_not_a_model_is_unreadable(projects_dir):
 
 
 def test_model_file_with_an_untrusted_type_is_refused_not_loaded(projects_dir):
-    with pytest.raises(UnreadableModelError, match=r"not trusted and was not loaded: \['tests.app.projects.Exploit'\]"):
+    with pytest.raises(UnreadableModelError, match=r"not trusted and was not loaded: \['tests.projects.Exploit'\]"):
         variant_bundle(projects_dir, "tampered")
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 
 from customer_segmentation.demo_data import main as demo_data
 from tests.conftest import run_kedro
 
-pytestmark = pytest.mark.slow
 
 
 def test_a_scale_run_on_parquet_writes_every_output_and_one_audience_file_per_segment(project_copy):

@@ -12,7 +12,6 @@ import pytest
 import customer_segmentation.pipelines as pipelines_package
 from tests.conftest import copy_project, run_kedro
 
-pytestmark = pytest.mark.slow
 
 
 def _registered_pipelines() -> dict:

@@ -13,9 +13,9 @@ import pytest
 
 from tests.conftest import VENV_BIN
 from tests.servers import background_server, free_port
-from tests.pipelines.clustering.trained_project import FEATURES, MODEL_NAME, tracking_uri, trained_project
+from tests.helpers import FEATURE_NAMES as FEATURES
+from tests.projects import MODEL_NAME, tracking_uri
 
-pytestmark = pytest.mark.slow
 
 START_TIMEOUT_S = 90
 
@@ -29,8 +29,8 @@ def _post_json(url: str, payload: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return trained_project(tmp_path_factory)
+def project(trained_project) -> Path:
+    return trained_project
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
@@ -13,11 +11,9 @@ from customer_segmentation.demo_data import generate_customers
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.segmentation import build_segmentation_model, fit_segmentation_model
 from customer_segmentation.segmentation.contract import attach_contract
-from customer_segmentation.segmentation.persistence import save_model as write_model
 from tests.helpers import default_features
 
 VERSION = "2026-01-02T03.04.05.678Z"
-MODEL_FILE = "data/06_models/segmentation_model.skops"
 
 
 def fit_model(customers: pd.DataFrame, table: FeatureTable, k: int, seed: int = 0) -> Pipeline:
@@ -25,17 +21,6 @@ def fit_model(customers: pd.DataFrame, table: FeatureTable, k: int, seed: int = 
     model = build_segmentation_model(table.names, k, None, 4, seed)
     fit_segmentation_model(model, customers, None)
     return attach_contract(model, table, [f"Segment {chr(65 + i)}" for i in range(k)])
-
-
-def model_path(project: Path, version: str) -> Path:
-    return project / MODEL_FILE / version / "segmentation_model.skops"
-
-
-def save_model(project: Path, model: object, version: str) -> Path:
-    """Saves ``model`` as version ``version`` of the versioned ``segmentation_model`` entry."""
-    path = model_path(project, version)
-    write_model(model, path)
-    return path
 
 
 def memory_bundle(rows: int = 1200, k: int = 4, seed: int = 3) -> ModelBundle:

@@ -14,7 +14,6 @@ import pytest
 from tests.conftest import VENV_BIN
 from tests.servers import background_server, free_port
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

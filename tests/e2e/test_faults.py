@@ -4,14 +4,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
 
 from customer_segmentation.segmentation.persistence import load_model
 from tests.conftest import run_kedro
 from tests.helpers import kill_kedro_when
 
-pytestmark = pytest.mark.slow
 
 
 def _latest_model(project: Path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import signal
@@ -14,10 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from customer_segmentation.datasets.atomic import AtomicDataset
-from customer_segmentation.errors import OutputWriteError, user_error
 from tests.conftest import VENV_BIN, kedro_env, log_size, run_kedro, wait_for_log
-from tests.pipelines.clustering.trained_project import MODEL_NAME, mlflow_store
+from tests.projects import MODEL_NAME, mlflow_store
 
 OUTPUTS = ("data/05_model_input/model_input_customers.parquet", "data/07_model_output/customer_segments.parquet",
            "data/07_model_output/segment_profiles.csv", "data/08_reporting/clustering_metrics.json",
@@ -47,47 +44,9 @@ def _readable(project: Path) -> None:
             json.loads(path.read_text())
 
 
-# ---------- AtomicDataset: the old file or the new one, never half of one ----------
-
-
-def _frame(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)], "annual_income": range(n)})
-
-
-@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
-def test_a_full_disk_or_read_only_folder_leaves_the_previous_file_and_says_what_to_do(tmp_path, monkeypatch, code):
-    target = tmp_path / "segments.parquet"
-    dataset = AtomicDataset({"type": "pandas.ParquetDataset", "filepath": str(target)})
-    dataset.save(_frame(10))
-    real = pd.DataFrame.to_parquet
-
-    def fail_half_way(self, path, *args, **kwargs):
-        (path.write if hasattr(path, "write") else Path(path).write_bytes)(b"PAR1 half a file")
-        raise OSError(code, os.strerror(code))
-
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail_half_way)
-    with pytest.raises(Exception) as error:  # Kedro wraps it in a DatasetError; `kedro run` shows the cause
-        dataset.save(_frame(99))
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
-    cause = user_error(error.value)
-    assert isinstance(cause, OutputWriteError)
-    assert f"could not write {target}: {os.strerror(code)}" in str(cause)
-    assert "The previous file, if any, is unchanged" in str(cause)
-    assert len(pd.read_parquet(target)) == 10
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["segments.parquet"], "no temporary file left"
-
-
-def test_outputs_are_readable_by_their_owner_only(tmp_path):
-    target = tmp_path / "rejected.csv"
-    AtomicDataset({"type": "customer_segmentation.datasets.spreadsheet_csv.SpreadsheetCSVDataset", "filepath": str(target)}).save(
-        _frame(3))
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
-
-
 # ---------- whole runs ----------
 
 
-@pytest.mark.slow
 def test_a_second_run_of_the_same_project_stops_at_once_naming_the_first(project_copy, tmp_path):
     since = log_size(project_copy)
     first = _start(project_copy, "--params", "n_clusters=3", log=tmp_path / "first.log")
@@ -116,7 +75,6 @@ def test_a_second_run_of_the_same_project_stops_at_once_naming_the_first(project
     assert [(r.data.params["n_clusters"], r.data.metrics["k"]) for r in runs] == [("3", 3.0)]
 
 
-@pytest.mark.slow
 def test_a_run_killed_while_writing_segments_leaves_the_last_complete_run_served(project_copy, tmp_path):
     from customer_segmentation.app_support.bundle import load_bundle, load_last_complete
     from customer_segmentation.app_support.project import latest_model_version, open_project
@@ -154,7 +112,6 @@ def test_a_run_killed_while_writing_segments_leaves_the_last_complete_run_served
     assert statuses == ["FAILED", "FINISHED", "FINISHED"]
 
 
-@pytest.mark.slow
 def test_a_full_disk_during_a_run_fails_it_with_the_file_named_and_registers_nothing(project_copy, tmp_path):
     run_kedro(project_copy, "run")
     before = pd.read_parquet(project_copy / "data/07_model_output/customer_segments.parquet")
@@ -182,7 +139,6 @@ def test_a_full_disk_during_a_run_fails_it_with_the_file_named_and_registers_not
     assert len(versions) == 1 and statuses == ["FAILED", "FINISHED"]
 
 
-@pytest.mark.slow
 def test_outputs_and_the_mlflow_store_are_private_and_csv_outputs_safe_to_open(project_copy):
     raw = project_copy / "data/01_raw/segmentation_data.csv"
     customers = pd.read_csv(raw, dtype=str)

@@ -13,7 +13,6 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
 
 ROW = re.compile(
     r"^\| ([\d,]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+)x \| (\d+) \| (\d+) \| (\d+) \| (\d+) \((agrees|differs)\) \|$",

@@ -8,6 +8,9 @@ PIP ?= uv
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 HOST ?= 127.0.0.1
+# A data set of yours: its Kedro environment (conf/<ENV>/), e.g. `make run ENV=mall`, `make app ENV=mall`.
+ENV ?=
+ENV_FLAG := $(if $(ENV),--env $(ENV))
 APP_PORT ?= 8501
 VIZ_PORT ?= 4141
 MLFLOW_PORT ?= 5000
@@ -48,9 +51,9 @@ install-spark: $(VENV)/.spark-installed
 run: install
 	@mkdir -p logs
 	@printf '\n==> Running the pipelines (kedro run); the full log goes to logs/kedro_run.log\n'
-	$(BIN)/kedro run
+	$(BIN)/kedro run $(ENV_FLAG)
 	@echo
-	@$(BIN)/python -m customer_segmentation.summary --app-url http://$(HOST):$(APP_PORT)
+	@$(BIN)/python -m customer_segmentation.summary $(ENV_FLAG) --app-url http://$(HOST):$(APP_PORT)
 
 # The whole pipeline on Spark (conf/spark/spark.yml: local[*] by default), e.g.
 #   make run-spark ARGS="--params customers_path=data/01_raw/customers.parquet,spark_master=spark://host:7077"
@@ -78,11 +81,13 @@ test-all: install-test
 	[ -z "$$failed" ]
 
 app: install
-	$(BIN)/streamlit run streamlit_app/serve.py --server.address $(HOST) --server.port $(APP_PORT) \
+	CUSTOMER_SEGMENTATION_ENV=$(ENV) $(BIN)/streamlit run streamlit_app/serve.py --server.address $(HOST) --server.port $(APP_PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 viz: install
-	$(BIN)/kedro viz run --host $(HOST) --port $(VIZ_PORT) --no-browser
+	@case "$(VIZ_PORT)" in ''|*[!0-9]*) ok=no;; *) [ "$(VIZ_PORT)" -ge 1 ] && [ "$(VIZ_PORT)" -le 49151 ] && ok=yes || ok=no;; esac; \
+	if [ $$ok = no ]; then echo "make viz: VIZ_PORT=$(VIZ_PORT) is not a port kedro-viz accepts: use 1 to 49151 (default 4141)"; exit 2; fi
+	$(BIN)/kedro viz run --host $(HOST) --port $(VIZ_PORT) --no-browser $(ENV_FLAG)
 
 mlflow-ui: install
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow.db --host $(HOST) --port $(MLFLOW_PORT)

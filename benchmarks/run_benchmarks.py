@@ -155,10 +155,10 @@ def per_pipeline(timings: dict[str, float]) -> dict[str, float]:
 
 def _parameters(project: Path, env_name: str) -> tuple[dict, list[str]]:
     """The eda parameters and the feature names as `kedro run --env env_name` sees them."""
-    from kedro.config import OmegaConfigLoader
+    from customer_segmentation.config.loader import ProjectConfigLoader
 
-    loader = OmegaConfigLoader(str(project / "conf"), base_env="base", default_run_env=env_name,
-                               merge_strategy={"parameters": "soft"})
+    loader = ProjectConfigLoader(str(project / "conf"), env=env_name, base_env="base", default_run_env="local",
+                                 merge_strategy={"parameters": "soft"})
     parameters = loader["parameters"]
     return parameters["eda"], list(parameters["features"])
 
@@ -175,7 +175,7 @@ def full_data_k(project: Path, env_name: str, max_rows: int) -> tuple[int | None
     from customer_segmentation.pipelines.eda.nodes import select_k, standardize_features, sweep_k
 
     eda, features = _parameters(project, env_name)
-    path = project / "data/05_model_input/model_input_customers.parquet"
+    path = project / "data" / env_name / "05_model_input/model_input_customers.parquet"  # an environment's own data
     if pq.ParquetFile(path).metadata.num_rows > max_rows:
         return None, float("nan")
     started = time.perf_counter()
@@ -201,7 +201,7 @@ def bench_size(rows: int, args: argparse.Namespace) -> dict:
     if pipeline is not runs[-1]:  # the fastest run's lines end where the next run's begin
         following = runs[runs.index(pipeline) + 1]["offset"]
         pipeline["log"] = pipeline["log"].encode()[: following - pipeline["offset"]].decode(errors="replace")
-    k = int(json.loads((project / "data/08_reporting/k_selection.json").read_text())["k"])
+    k = int(json.loads((project / "data" / args.env / "08_reporting/k_selection.json").read_text())["k"])
     floor_command = [str(PYTHON), str(BENCH / "floor.py"), "--input", str(path), "--k", str(k),
                      "--features", *_parameters(project, args.env)[1]]
     floor = min((measure(floor_command, ROOT) for _ in range(args.repeat)), key=lambda r: r["wall_s"])

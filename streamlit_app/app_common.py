@@ -18,10 +18,10 @@ from customer_segmentation.app_support.bundle import (
     NoTrainedModelError,
     load_bundle,
     load_last_complete,
+    snapshot_folder,
     version_time,
 )
 from customer_segmentation.app_support.project import (
-    TRAIN_COMMAND,
     ProjectHandle,
     ProjectNotFoundError,
     find_project_root,
@@ -29,7 +29,7 @@ from customer_segmentation.app_support.project import (
     legacy_model_files,
     open_project,
 )
-from customer_segmentation.last_complete_run import MANIFEST, SNAPSHOT_DIR
+from customer_segmentation.last_complete_run import MANIFEST
 
 logger = logging.getLogger(__name__)
 
@@ -152,21 +152,21 @@ def _session_bundle(handle: ProjectHandle) -> ModelBundle | None:
             return complete
         st.error(str(error), icon=":material/error:")
         st.caption("Train a model that fits the current configuration with:")
-        st.code(TRAIN_COMMAND, language="bash")
+        st.code(handle.train_command, language="bash")
     else:
         st.session_state[GENERATION_KEY] = generation
         st.session_state.pop(PREVIOUS_KEY, None)
         if bundle.configuration_changed:
-            st.info("The feature table in conf/base/parameters.yml has changed since this model was trained. "
+            st.info(f"The feature table in {handle.features_source} has changed since this model was trained. "
                     "The app reads files and the form with the model's own features "
-                    f"({', '.join(bundle.features)}); run `{TRAIN_COMMAND}` to train on the new configuration.",
-                    icon=":material/info:")
+                    f"({', '.join(bundle.features)}); run `{handle.train_command}` to train on the new "
+                    "configuration.", icon=":material/info:")
         return bundle
     return None
 
 
 def _last_complete_bundle(handle: ProjectHandle, generation: float) -> ModelBundle | None:
-    manifest = handle.root / SNAPSHOT_DIR / MANIFEST
+    manifest = snapshot_folder(handle) / MANIFEST
     try:
         manifest_time = manifest.stat().st_mtime
     except OSError:
@@ -194,7 +194,7 @@ def _previous_bundle(handle: ProjectHandle, failed_version: str) -> ModelBundle 
 def show_no_model() -> None:
     st.warning("No trained model yet. Train one from the project folder, then press 'Reload latest model':",
                icon=":material/model_training:")
-    st.code(TRAIN_COMMAND, language="bash")
+    st.code(project().train_command, language="bash")
     legacy = legacy_model_files(project())
     if legacy:
         st.caption(f"{len(legacy)} model file(s) saved by an earlier version as pickles (e.g. "
@@ -205,6 +205,8 @@ def show_no_model() -> None:
 def sidebar_model_panel(handle: ProjectHandle, version: str | None) -> None:
     """Which model is served, whether a newer one exists, and the reload button."""
     with st.sidebar:
+        st.caption("Data set")
+        st.text(handle.data_set if handle.env is None else f"{handle.data_set} (conf/{handle.env})")
         st.caption("Model")
         if version is None:
             st.markdown("No trained model yet")

@@ -18,7 +18,7 @@ LAYERS = [
     {"segmentation"},
     {"spark"},
     {"pipelines"},
-    {"datasets", "hooks", "context", "pipeline_registry", "settings", "cli", "summary", "__main__", "__init__"},
+    {"config", "datasets", "hooks", "context", "pipeline_registry", "settings", "cli", "summary", "__main__", "__init__"},
     {"app_support"},
 ]
 

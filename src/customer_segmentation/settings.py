@@ -11,6 +11,7 @@ The project's hooks are only what Kedro offers no other place for; each module s
 import os
 from pathlib import Path
 
+from customer_segmentation.config.loader import ProjectConfigLoader
 from customer_segmentation.context import ProjectContext
 from customer_segmentation.hooks.config_check import ConfigCheckHooks
 from customer_segmentation.hooks.mlflow_store import MlflowStoreCheckHooks
@@ -35,10 +36,13 @@ HOOKS = (ModelRegistryHooks(), CompleteRunSnapshotHooks(), RunGuardHooks(), Mlfl
 # The project's context also picks the pipelines' engine (pandas, or Spark for conf/spark): context.py.
 CONTEXT_CLASS = ProjectContext
 
+# One data set per environment (config/loader.py): an environment's feature table replaces base's, its other
+# parameters merge key by key, and its outputs, MLflow experiment and registered model are its own.
+CONFIG_LOADER_CLASS = ProjectConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     "custom_resolvers": {"project_root": lambda: PROJECT_ROOT.as_posix()},
-    # An environment (conf/scale/) sets only the nested parameters it changes; the rest come from base.
+    # The default environment (local) sets only the nested parameters it changes; the rest come from base.
     "merge_strategy": {"parameters": "soft"},
 }

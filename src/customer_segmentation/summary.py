@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from customer_segmentation.catalog_paths import entry_path
+
 # (what a user calls it, catalog entry) for the "Outputs" list.
 OUTPUTS = (
     ("clean data", "model_input_customers"),
@@ -24,26 +26,21 @@ OUTPUTS = (
     ("segments", "customer_segments"),
     ("segment profiles", "segment_profiles"),
     ("model", "segmentation_model"),
-    ("reports (PNG)", "segment_map_plot"),
+    ("reports (PNG)", "clustering_metrics"),  # the folder of every report
 )
 REASONS_SHOWN = 3
 
 
 def catalog_paths(project: Path, env: str | None = None) -> dict[str, str]:
     """Each catalog entry's file path (a wrapped dataset's own), as ``kedro run --env env`` sees the catalog."""
-    from kedro.config import OmegaConfigLoader
+    from customer_segmentation.config.loader import ProjectConfigLoader
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # OmegaConf's deprecation notices: not the user's business here
-        loader = OmegaConfigLoader(str(project / "conf"), base_env="base", default_run_env=env or "local")
+        loader = ProjectConfigLoader(str(project / "conf"), env=env, base_env="base", default_run_env="local")
         catalog = loader["catalog"]
-    paths = {}
-    for name, entry in catalog.items():
-        while isinstance(entry, Mapping) and "filepath" not in entry and isinstance(entry.get("dataset"), Mapping):
-            entry = entry["dataset"]
-        if isinstance(entry, Mapping) and isinstance(entry.get("filepath"), str) and "${" not in entry["filepath"]:
-            paths[name] = entry["filepath"]
-    return paths
+    paths = {name: entry_path(entry) for name, entry in catalog.items()}
+    return {name: path for name, path in paths.items() if path and "{" not in path}
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -55,7 +52,7 @@ def _profiles(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def summarise(project: Path, paths: Mapping[str, str], app_url: str) -> str:
+def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | None = None) -> str:
     """The summary of the run whose outputs are at ``paths`` (relative to ``project``)."""
     quality = _read_json(project / paths["data_quality_report"])
     selection = _read_json(project / paths["k_selection"])
@@ -91,7 +88,7 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str) -> str:
     lines += [
         f"  {'MLflow runs':<17} mlflow.db (make mlflow-ui)",
         f"  {'full log':<17} logs/kedro_run.log",
-        f"Open the app: make app, then {app_url}",
+        f"Open the app: make app{f' ENV={env}' if env else ''}, then {app_url}",
     ]
     return "\n".join(lines)
 
@@ -104,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     paths = catalog_paths(args.project, args.env)
     try:
-        print(summarise(args.project, paths, args.app_url))
+        print(summarise(args.project, paths, args.app_url, args.env))
     except (OSError, KeyError, ValueError) as error:
         raise SystemExit(f"no complete run to summarise ({error}): run `make run` first") from None
 

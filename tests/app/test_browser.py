@@ -187,7 +187,7 @@ def test_model_and_runs_page_compares_mlflow_runs(tab, app_url, served_project):
     selection = json.loads((served_project / "data/08_reporting/k_selection.json").read_text())
     assert "Model & runs" in main and f"k = {selection['k']}" in main
     # The MLflow run behind the served model, named after its data and its k.
-    assert f"Trained by MLflow run segmentation_data.csv · 3,030 rows · 4 features · k={selection['k']}" in main
+    assert f"Trained by MLflow run demo · segmentation_data.csv · 3,030 rows · 4 features · k={selection['k']} · " in main
     screenshot(tab, "model_runs")
 
 

@@ -258,7 +258,9 @@ def test_model_runs_lists_the_mlflow_run_behind_the_served_model(open_app, train
 def test_runs_are_named_after_their_data_and_settings(open_app, trained_project):
     rows = len(pd.read_csv(trained_project / "data/01_raw/segmentation_data.csv"))
     names = table_with(open_app(trained_project, "runs"), "serving")["run_name"].tolist()
-    assert sorted(names) == sorted(f"segmentation_data.csv · {rows:,} rows · 4 features · k={k}" for k in (3, 4))
+    assert sorted(name.rsplit(" · ", 1)[0] for name in names) == sorted(
+        f"demo · segmentation_data.csv · {rows:,} rows · 4 features · k={k}" for k in (3, 4))
+    assert len(set(names)) == 2, "names are unique: they end with the start time"
 
 
 # ---------- Monitoring ----------

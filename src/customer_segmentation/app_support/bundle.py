@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.app_support.project import TRAIN_COMMAND, ProjectHandle
+from customer_segmentation.app_support.project import ProjectHandle
 from customer_segmentation.features import FeatureTable
-from customer_segmentation.last_complete_run import SNAPSHOT_DIR, read_manifest
+from customer_segmentation.last_complete_run import MANIFEST_DATASET, read_manifest
 from customer_segmentation.names import MODEL_DATASET, OPTIONAL_APP_OUTPUTS, REQUIRED_APP_OUTPUTS
 from customer_segmentation.segmentation.contract import model_table, n_segments, segment_names
 from customer_segmentation.segmentation.segmenters import SEGMENTERS, segmenter_of
@@ -144,7 +144,7 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
             raise NoTrainedModelError(f"No trained model yet ({path} has no version {version}).") from error
         raise UnreadableModelError(
             f"The model file {path}/{version} could not be read safely ({_root_cause(error)}). "
-            f"Retrain with `{TRAIN_COMMAND}`."
+            f"Retrain with `{project.train_command}`."
         ) from error
     steps = getattr(model, "named_steps", None)
     missing = [s for s in MODEL_STEPS if steps is None or s not in steps]
@@ -156,7 +156,7 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
         raise UnreadableModelError(
             f"The model file {path}/{version} holds a {type(model).__name__}, not the expected scikit-learn "
             f"Pipeline with steps {list(MODEL_STEPS)} and a segmenter (missing: {missing}). Retrain with "
-            f"`{TRAIN_COMMAND}`."
+            f"`{project.train_command}`."
         )
     return model
 
@@ -167,8 +167,8 @@ def load_last_complete(project: ProjectHandle) -> ModelBundle | None:
     Its outputs are the files kept aside when that run ended, not the ones a later run may have
     half-replaced; they are checked to belong to its model like any bundle.
     """
-    folder = project.root / SNAPSHOT_DIR
-    manifest = read_manifest(project.root)
+    folder = snapshot_folder(project)
+    manifest = read_manifest(folder)
     if manifest is None or not isinstance(manifest.get("files"), dict):
         return None
     version = str(manifest["model_version"])
@@ -188,6 +188,11 @@ def load_last_complete(project: ProjectHandle) -> ModelBundle | None:
         logger.warning("the last complete run %s cannot be served: %s", version, error)
         return None
     return bundle
+
+
+def snapshot_folder(project: ProjectHandle) -> Path:
+    """Where the last complete run's outputs are kept (the folder of the ``served_model`` manifest)."""
+    return (project.root / project.filepath(MANIFEST_DATASET)).parent
 
 
 def _read_snapshot_file(path: Path) -> Any:
@@ -211,7 +216,7 @@ def _load_output(project: ProjectHandle, name: str, required: bool) -> Any:
             if required:
                 raise IncompleteOutputsError(
                     f"The output '{name}' ({project.filepath(name)}) is missing although a model exists. "
-                    f"Run `{TRAIN_COMMAND}` to write all outputs."
+                    f"Run `{project.train_command}` to write all outputs."
                 )
             return None
         return project.catalog.load(name)
@@ -224,7 +229,7 @@ def _load_output(project: ProjectHandle, name: str, required: bool) -> Any:
         raise IncompleteOutputsError(
             f"The output '{name}' ({project.filepath(name)}) could not be read ({_root_cause(error)}); "
             f"a run may be writing it. Wait for it to finish and press 'Reload latest model', "
-            f"or run `{TRAIN_COMMAND}`."
+            f"or run `{project.train_command}`."
         ) from error
 
 
@@ -245,7 +250,7 @@ def _check_coherent(bundle: ModelBundle, project: ProjectHandle) -> None:
     if missing:
         raise IncompleteOutputsError(
             f"customer_segments ({project.filepath('customer_segments')}) lacks the columns {missing}; "
-            f"run `{TRAIN_COMMAND}`."
+            f"run `{project.train_command}`."
         )
     if bundle.segments.empty:
         return

@@ -24,6 +24,8 @@ from customer_segmentation.names import APP_DATASETS, MODEL_DATASET
 logger = logging.getLogger(__name__)
 
 PROJECT_ENV = "CUSTOMER_SEGMENTATION_PROJECT"
+# The data set the app serves: a Kedro environment (`make app ENV=mall`); the default one when unset.
+DATA_SET_ENV = "CUSTOMER_SEGMENTATION_ENV"
 TRAIN_COMMAND = "make run"
 
 
@@ -44,9 +46,17 @@ class ProjectHandle:
     features: dict[str, Any] | None
     tracking_uri: str | None
     experiment_name: str | None
+    env: str | None = None
+    data_set: str = "demo"
+    features_source: str = "conf/base/parameters.yml"
     opened_at: float = field(default_factory=time.time)
 
     catalog_config: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def train_command(self) -> str:
+        """What trains this data set's model: ``make run`` (``make run ENV=mall`` for an environment's)."""
+        return f"{TRAIN_COMMAND} ENV={self.env}" if self.env else TRAIN_COMMAND
 
     def filepath(self, dataset: str) -> str:
         """Where ``dataset`` lives (``data/06_models/...``), read from the configuration: the dataset (an MLflow
@@ -79,13 +89,15 @@ def open_project(root: Path, env: str | None = None) -> ProjectHandle:
 
     Args:
         root: The project folder.
-        env: The configuration environment (default: the project's default run environment).
+        env: The configuration environment, i.e. the data set (default: ``$CUSTOMER_SEGMENTATION_ENV``, else the
+            project's default run environment).
     """
     from kedro.framework.project import settings
     from kedro.framework.startup import bootstrap_project
     from kedro.io import DataCatalog
 
     root = Path(root).resolve()
+    env = env or os.environ.get(DATA_SET_ENV, "").strip() or None
     started = time.perf_counter()
     bootstrap_project(root)
     _anchor_project_root(root)
@@ -98,12 +110,16 @@ def open_project(root: Path, env: str | None = None) -> ProjectHandle:
             catalog.get(name)
     parameters = loader["parameters"]
     mlflow_config = _mlflow_config(loader) or {}
+    sources = loader.parameter_sources() if hasattr(loader, "parameter_sources") else {}
     handle = ProjectHandle(
         root=root,
         catalog=catalog,
         features=parameters.get("features"),
         tracking_uri=mlflow_config.get("server", {}).get("mlflow_tracking_uri"),
         experiment_name=mlflow_config.get("tracking", {}).get("experiment", {}).get("name"),
+        env=env,
+        data_set=str(loader["globals"].get("data_set", env or "demo")),
+        features_source=sources.get("features", "conf/base/parameters.yml"),
         catalog_config=config,
     )
     logger.info("opened Kedro project %s in %.1f s", root, time.perf_counter() - started)

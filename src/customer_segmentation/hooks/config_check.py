@@ -1,7 +1,8 @@
-"""The configuration checked before any node runs: a wrong feature table costs seconds, not a k sweep (a hook:
-Kedro has no other place that runs before the first node and after the catalog exists).
+"""The configuration checked before any node runs: a wrong setting costs seconds, not a k sweep (a hook: Kedro
+has no other place that runs before the first node and after the catalog exists).
 
-Every problem of the feature table (and of the naming rules) is listed in one message; when the
+Every parameter is checked against its declaration (``config/parameters.py``: unknown keys, types, bounds),
+then the feature table and the naming rules, each message naming the file the setting came from; when the
 input's headers can be read cheaply (a CSV's first bytes, a Parquet schema), the table's columns are
 checked against them too.
 """
@@ -16,6 +17,7 @@ from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 
 from customer_segmentation.catalog_paths import dataset_path
+from customer_segmentation.config.parameters import check_parameters
 from customer_segmentation.features import FeatureTable
 
 logger = logging.getLogger(__name__)
@@ -37,14 +39,24 @@ def peek_columns(catalog: Any, name: str) -> list[str] | None:
 
 
 class ConfigCheckHooks:
-    """Checks the feature table, the naming rules and the input's headers before the first node."""
+    """Checks every parameter, the feature table, the naming rules and the input's headers before the first node."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, str] = {}
+
+    @hook_impl
+    def after_context_created(self, context: Any) -> None:
+        sources = getattr(context.config_loader, "parameter_sources", None)
+        self._sources = sources() if callable(sources) else {}
 
     @hook_impl(tryfirst=True)  # before kedro-mlflow opens an MLflow run for a run that cannot start
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+        check_parameters(catalog.load("parameters"), self._sources)
         inputs = pipeline.inputs()
         if "params:features" not in inputs:
             return
-        table = FeatureTable.from_config(catalog.load("params:features"))
+        where = self._sources.get("features", "conf/base/parameters.yml")
+        table = FeatureTable.from_config(catalog.load("params:features"), where=where)
         if "params:clustering.naming" in inputs:
             from customer_segmentation.pipelines.clustering.naming import NamingRules
 
@@ -56,5 +68,5 @@ class ConfigCheckHooks:
                 logger.debug("could not peek at the headers of %s: %s", INPUT_DATASET, error)
                 headers = None
             if headers is not None:
-                table.check_columns(headers)
+                table.check_columns(headers, where=where)
         logger.info("feature table: %s", ", ".join(f"{f.name} ({f.derive or f.column})" for f in table))

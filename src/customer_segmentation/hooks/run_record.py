@@ -1,7 +1,9 @@
 """What an MLflow run is about, as tags and a readable name (a hook: only hooks see the MLflow run kedro-mlflow opens).
 
-A training run is named "segmentation_data.csv · 3,030 rows · 4 features · k=4"; a monitoring run
-"monitoring april.parquet · 900 rows · alert watch". Tags: the input file and its fingerprint, the
+A training run is named "demo · segmentation_data.csv · 3,030 rows · 4 features · k=4 · 2026-12-06 09:41:07"
+(the data set, i.e. the Kedro environment, its input, rows, features, k and the start time in UTC: unique and
+readable in the MLflow UI and the app); a monitoring run "demo · monitoring april.parquet · 900 rows · alert
+watch · ...". Tags: the input file and its fingerprint, the
 feature names (runs on the same feature set can be compared), the kind of run, and the project, process
 and host running it, by which the next run finds a run that a killed process left RUNNING
 (``run_guard.py``).
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -30,8 +33,9 @@ from customer_segmentation.names import (
 
 
 def run_name(kind: str, source: str | None, facts: dict[str, Any]) -> str:
-    """``"<file> · <rows> rows · <n> features · k=<k>"`` (the parts that are known)."""
-    parts = [f"monitoring {source}" if kind == "monitoring" else (source or "kedro run")]
+    """``"<data set> · <file> · <rows> rows · <n> features · k=<k> · <start time>"`` (the parts that are known)."""
+    parts = [facts["data_set"]] if facts.get("data_set") else []
+    parts.append(f"monitoring {source}" if kind == "monitoring" else (source or "kedro run"))
     if facts.get("rows") is not None:
         parts.append(f"{facts['rows']:,} rows")
     if facts.get("features"):
@@ -40,6 +44,8 @@ def run_name(kind: str, source: str | None, facts: dict[str, Any]) -> str:
         parts.append(f"k={facts['k']}")
     if facts.get("alert"):
         parts.append(f"alert {facts['alert']}")
+    if facts.get("started"):
+        parts.append(facts["started"])
     return " · ".join(parts)
 
 
@@ -48,6 +54,14 @@ class RunRecordHooks:
 
     def __init__(self) -> None:
         self._kind, self._source, self._facts = "training", None, {}
+        self._data_set = "demo"
+
+    @hook_impl
+    def after_context_created(self, context: Any) -> None:
+        try:  # the loader's globals name the data set (config/loader.py)
+            self._data_set = str(context.config_loader["globals"].get("data_set") or context.env or "demo")
+        except Exception:  # noqa: BLE001 - no globals: the environment's name, or the demo
+            self._data_set = context.env or "demo"
 
     @hook_impl(trylast=True)  # after kedro-mlflow opened the MLflow run
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
@@ -57,7 +71,8 @@ class RunRecordHooks:
         self._kind = "monitoring" if "batch_customers" in inputs else "training"
         path = dataset_path(catalog, "batch_customers" if self._kind == "monitoring" else "customers")
         self._source = PurePath(path).name if path else None
-        self._facts = {}
+        self._facts = {"data_set": self._data_set,
+                       "started": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}
         if "params:features" in inputs:
             from customer_segmentation.features import FeatureTable
 

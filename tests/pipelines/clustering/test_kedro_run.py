@@ -118,5 +118,8 @@ def test_an_n_clusters_override_is_tracked_beside_the_default_run(project):
         runs = _runs(client)
     by_setting = {run.data.params["n_clusters"]: run.data.metrics["k"] for run in runs}
     assert by_setting == {"3": 3, "auto": 4}, "both runs sit side by side in one experiment"
-    assert [run.data.tags["mlflow.runName"] for run in runs] == [
-        "segmentation_data.csv · 3,030 rows · 4 features · k=3", "segmentation_data.csv · 3,030 rows · 4 features · k=4"]
+    names = [run.data.tags["mlflow.runName"] for run in runs]
+    assert [name.rsplit(" · ", 1)[0] for name in names] == [
+        "demo · segmentation_data.csv · 3,030 rows · 4 features · k=3",
+        "demo · segmentation_data.csv · 3,030 rows · 4 features · k=4"]
+    assert all(len(name.rsplit(" · ", 1)[1]) == len("2026-12-06 09:41:07") for name in names), "the start time, UTC"

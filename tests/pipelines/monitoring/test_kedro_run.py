@@ -23,5 +23,5 @@ def test_batches_are_scored_reported_logged_and_added_to_the_history(projects_di
         runs = client.search_runs([experiment], "metrics.`monitoring.psi` >= 0")
         artifacts = [a.path for a in client.list_artifacts(runs[0].info.run_id, "monitoring")]
     assert len(runs) == 2 and {"monitoring/drift_report.json", "monitoring/drift_report.png"} <= set(artifacts)
-    assert sorted(run.data.tags["mlflow.runName"].split(" · ")[0] for run in runs) == [
+    assert sorted(run.data.tags["mlflow.runName"].split(" · ")[1] for run in runs) == [
         "monitoring april.csv", "monitoring march.csv"]

@@ -1,0 +1,168 @@
+"""Every parameter the project knows, with its type and bounds: one declaration, checked before any node runs.
+
+``check_parameters`` validates the merged parameters of a run against :class:`Parameters` (pydantic models
+that refuse unknown keys) and the feature table against ``features/table.py``'s rules, and raises one
+``ConfigurationError`` listing every problem with the file it is in and, for a key that does not exist, the
+nearest known one: a typo such as ``clustring:`` or ``clustering.algoritm`` stops the run in seconds instead
+of being silently ignored. Nothing in the configuration is ever evaluated.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from customer_segmentation.errors import ConfigurationError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class Selection(_Section):
+    min_stability: float = Field(0.8, ge=0, le=1)
+    strong_silhouette: float = Field(0.5, ge=-1, le=1)
+    weak_silhouette: float = Field(0.25, ge=-1, le=1)
+
+
+class Eda(_Section):
+    k_range: tuple[int, int] = (2, 10)
+    sweep_sample_size: int = Field(50_000, ge=1)
+    silhouette_sample_size: int = Field(10_000, ge=2)
+    n_init: int = Field(3, ge=1)
+    n_bootstrap: int = Field(5, ge=1)
+    random_state: int = 42
+    selection: Selection = Selection()
+
+    @field_validator("k_range")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 2 <= value[0] <= value[1]:
+            raise ValueError(f"{list(value)} should be [min, max] with 2 <= min <= max, e.g. [2, 10]")
+        return value
+
+
+class Persona(_Section):
+    name: str
+    traits: dict[str, Literal["low", "high"]]
+    action: str | None = None
+
+
+class Naming(_Section):
+    threshold: float = Field(0.5, gt=0)
+    max_traits: int = Field(3, ge=1)
+    lead: list[str] = []
+    personas: list[Persona] = []
+
+
+class SparkKMeans(_Section):
+    max_iter: int = Field(50, ge=1)
+    tol: float = Field(1e-4, gt=0)
+    init_steps: int = Field(2, ge=1)
+
+
+class Clustering(_Section):
+    algorithm: str = "kmeans"
+    random_state: int = 42
+    n_init: int = Field(10, ge=1)
+    init_sample_size: int | None = Field(100_000, ge=1)
+    pca_components: int | None = Field(None, ge=2)
+    silhouette_sample_size: int = Field(10_000, ge=2)
+    map_sample_size: int = Field(5_000, ge=1)
+    borderline_ratio: float = Field(0.9, gt=0, le=1)
+    naming: Naming = Naming()
+    spark_kmeans: SparkKMeans | None = None
+
+    @field_validator("algorithm")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from customer_segmentation.segmentation.segmenters import get_segmenter
+
+        try:
+            get_segmenter(value)
+        except ConfigurationError as error:
+            raise ValueError(str(error).split(" (conf/")[0].removeprefix("parameter 'clustering.algorithm' is ")) \
+                from None
+        return value
+
+
+class Monitoring(_Section):
+    sample_size: int = Field(100_000, ge=1)
+    silhouette_sample_size: int = Field(5_000, ge=2)
+    random_state: int = 42
+    reference_rows: int = Field(1_000, ge=1)
+    wasserstein_threshold: float = Field(0.1, gt=0)
+    ks_p_value: float = Field(0.05, gt=0, lt=1)
+    psi_watch: float = Field(0.1, gt=0)
+    psi_retrain: float = Field(0.25, gt=0)
+    drifted_share_retrain: float = Field(0.5, gt=0, le=1)
+    distance_watch: float = Field(1.2, gt=0)
+    distance_retrain: float = Field(1.5, gt=0)
+    silhouette_drop_watch: float = Field(0.1, gt=0)
+
+
+class Parameters(_Section):
+    """The top-level parameters (``conf/<env>/parameters*.yml``)."""
+
+    features: Any = None  # the feature table: checked by features/table.py's own rules
+    n_clusters: int | Literal["auto"] = "auto"
+    missing_values: Literal["median", "drop"] = "median"
+    id_column: str | None = "auto"
+    batch_path: str | None = None
+    eda: Eda = Eda()
+    clustering: Clustering = Clustering()
+    monitoring: Monitoring = Monitoring()
+
+    @field_validator("n_clusters")
+    @classmethod
+    def _at_least_two(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 2:
+            raise ValueError(f"{value} segments: use auto or a whole number of at least 2")
+        return value
+
+
+def check_parameters(parameters: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """Raises one ``ConfigurationError`` listing every problem of ``parameters``.
+
+    Args:
+        parameters: The run's parameters, merged as Kedro gives them.
+        sources: ``{top-level key: the file that set it}`` (``ProjectConfigLoader.parameter_sources``).
+    """
+    problems = []
+    try:
+        Parameters.model_validate(dict(parameters))
+    except ValidationError as errors:
+        problems = [_describe(error, sources) for error in errors.errors()]
+    if problems:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        raise ConfigurationError(f"the parameters have {len(problems)} problem(s):\n{lines}")
+
+
+def _describe(error: dict[str, Any], sources: Mapping[str, str]) -> str:
+    location = [str(part) for part in error["loc"]]
+    key = ".".join(location)
+    where = sources.get(location[0], "the parameters")
+    if error["type"] == "extra_forbidden":
+        model = _model_at(location[:-1])
+        known = list(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(location[-1], known, n=1)
+        hint = f" (did you mean '{'.'.join([*location[:-1], close[0]])}'?)" if close else ""
+        return (f"unknown setting '{key}' in {where}{hint}; the settings there are "
+                f"{', '.join(known) if known else 'none'}")
+    value = error.get("input")
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{key} in {where}: {message} (got {value!r})"
+
+
+def _model_at(path: list[str]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Parameters
+    for part in path:
+        if model is None or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    return model

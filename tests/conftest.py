@@ -7,7 +7,9 @@ every test that needs a trained project reads it, and copies it before changing 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,3 +91,21 @@ def mlflow_run(tmp_path: Path):
     with mlflow.start_run(experiment_id=mlflow.MlflowClient().create_experiment("tests")) as active:
         yield active
     mlflow.set_tracking_uri(None)
+
+
+@pytest.fixture
+def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Runs the app on ``project`` (through $CUSTOMER_SEGMENTATION_PROJECT) and opens ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    from customer_segmentation.app_support.project import PROJECT_ENV
+    from tests.app.pages import APP, PAGES
+
+    def run(project: Path, page: str = "segments") -> AppTest:
+        monkeypatch.setenv(PROJECT_ENV, str(project))
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+        if page != "segments":
+            at.switch_page(PAGES[page]).run()
+        return at
+
+    return run

@@ -40,7 +40,7 @@ def test_the_summary_gives_rows_k_and_why_silhouette_segments_outputs_and_the_ap
     assert "age: outside the allowed range [18, 100] (25); annual_income: not a number (15)" in text
     assert "k = 4 (auto, strong structure): All four criteria agree on 4." in text
     assert "silhouette 0.59" in text
-    assert "Budget-conscious" in text and "2,000 customers (68%)" in text and "960 customers (32%)" in text
+    assert "Budget-conscious" in text and "2,000 customers (68 %)" in text and "960 customers (32 %)" in text
     assert "data/07_model_output/customer_segments.parquet" in text and "data/08_reporting/" in text
     assert "make app, then http://127.0.0.1:8501" in text
 

@@ -33,7 +33,7 @@ RESERVED_COLUMNS = tuple(dict.fromkeys((ROW_COLUMN, REASON_COLUMN, *SCORE_COLUMN
 # ---- datasets the app reads (and the last complete run keeps aside) ----
 MODEL_DATASET = "segmentation_model"
 REQUIRED_APP_OUTPUTS = ("segment_profiles", "customer_segments", "clustering_metrics")
-OPTIONAL_APP_OUTPUTS = ("k_sweep", "k_selection", "data_quality_report")
+OPTIONAL_APP_OUTPUTS = ("k_sweep", "k_selection", "data_quality_report", "segment_categories", "segment_outcomes")
 SNAPSHOT_DATASETS = (*REQUIRED_APP_OUTPUTS, *OPTIONAL_APP_OUTPUTS)
 APP_DATASETS = (MODEL_DATASET, *SNAPSHOT_DATASETS, "segment_history")
 

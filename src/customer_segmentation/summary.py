@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from customer_segmentation.catalog_paths import entry_path
+from customer_segmentation.features.units import format_share
 
 # (what a user calls it, catalog entry) for the "Outputs" list.
 OUTPUTS = (
@@ -25,6 +26,7 @@ OUTPUTS = (
     ("data quality", "data_quality_report"),
     ("segments", "customer_segments"),
     ("segment profiles", "segment_profiles"),
+    ("outcome rates", "segment_outcomes"),
     ("model", "segmentation_model"),
     ("reports (PNG)", "clustering_metrics"),  # the folder of every report
 )
@@ -50,6 +52,23 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _profiles(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _most_likely(project: Path, paths: Mapping[str, str]) -> list[str]:
+    """"Most likely to <outcome>: <segment> (42 % (39-45 %) vs 27 % overall)", one line per outcome."""
+    path = project / paths["segment_outcomes"] if "segment_outcomes" in paths else None
+    if path is None or not path.exists():
+        return []
+    from customer_segmentation.segmentation.profiles import most_likely, outcome_words
+
+    import pandas as pd
+
+    rates = pd.read_csv(path)
+    if rates.empty:
+        return []
+    return [f"  most likely {row['label']}: {row['segment_name']}, "
+            + outcome_words("", row["rate"], row["rate_low"], row["rate_high"], row["overall_rate"])
+            for row in most_likely(rates).values()]
 
 
 def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | None = None) -> str:
@@ -78,7 +97,8 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | 
     width = max(len(p["segment_name"]) for p in profiles) if profiles else 0
     for profile in profiles:
         lines.append(f"    {profile['segment_id']:>2}  {profile['segment_name']:<{width}}  "
-                     f"{int(float(profile['size'])):>9,} customers ({float(profile['share']):.0%})")
+                     f"{int(float(profile['size'])):>9,} customers ({format_share(float(profile['share']))})")
+    lines += _most_likely(project, paths)
     lines.append("Outputs:")
     for label, name in OUTPUTS:
         if name in paths:

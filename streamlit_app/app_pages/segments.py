@@ -8,7 +8,7 @@ st.title("Customer segments")
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import chart_sample  # noqa: E402
-from customer_segmentation.features.units import axis_label, currency_symbol  # noqa: E402
+from customer_segmentation.features.units import axis_label, currency_symbol, format_share  # noqa: E402
 from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv  # noqa: E402
 
 bundle = app_common.bundle_or_message()
@@ -53,17 +53,41 @@ with left:
 with right:
     st.subheader("What each segment is")
     for row in bundle.profiles.itertuples():
-        st.markdown(f"**{row.segment_name}** ({row.share:.0%}): {row.description}  \n"
+        st.markdown(f"**{row.segment_name}** ({format_share(row.share)}): {row.description}  \n"
                     f"*Suggested action:* {row.suggested_action}")
 
+if bundle.outcomes is not None:
+    st.subheader("Outcomes by segment")
+    st.caption("Each segment's rate with its 95 % interval (Wilson), the rate over all customers, and the lift "
+               "(segment rate / overall rate: above 1, more likely than the average customer).")
+    st.dataframe(insights.outcome_table(bundle), hide_index=True, key="segments_outcomes", column_config={
+        "segment": "Segment", "outcome": "Outcome", "customers": st.column_config.NumberColumn(
+            "Customers", help="Customers with a known outcome", format="localized"),
+        "rate": st.column_config.NumberColumn("Rate", format="percent"), "95 % interval": "95 % interval",
+        "overall": st.column_config.NumberColumn("Overall", format="percent"),
+        "lift": st.column_config.NumberColumn("Lift", format="%.2f×")})
+if bundle.categories is not None:
+    st.subheader("Mix of each segment")
+    profile_columns = list(dict.fromkeys(bundle.categories["column"]))
+    column = st.selectbox("Column", profile_columns, key="segments_mix_column") if len(profile_columns) > 1 \
+        else profile_columns[0]
+    shares = insights.mix_table(bundle, column)
+    st.dataframe(shares, hide_index=True, key="segments_mix", column_config={
+        name: st.column_config.NumberColumn(name, format="percent") for name in shares.columns[1:]})
+
 st.subheader("Segment profiles")
+outcome_columns = [c for c in bundle.profiles.columns if c.endswith("_rate") and f"{c}_low" in bundle.profiles]
 table = bundle.profiles[["segment_name", "size", "share", *[f"{f}_mean" for f in bundle.features],
-                         *[f"{f}_median" for f in bundle.features], "description", "suggested_action"]]
+                         *[f"{f}_median" for f in bundle.features], *outcome_columns, "description",
+                         "suggested_action"]]
 config = {
     "segment_name": "Segment", "size": st.column_config.NumberColumn("Customers", format="localized"),
     "share": st.column_config.NumberColumn("Share", format="percent"),
     "description": "Description", "suggested_action": "Suggested action",
 }
+labels = {} if bundle.outcomes is None else dict(zip(bundle.outcomes["outcome"], bundle.outcomes["label"]))
+for column in outcome_columns:
+    config[column] = st.column_config.NumberColumn(labels.get(column.removesuffix("_rate"), column), format="percent")
 for feature in bundle.table:
     symbol = currency_symbol(feature)
     fmt = f"{symbol}%.0f" if symbol else f"%.1f {feature.unit}".strip()
@@ -93,12 +117,15 @@ if chosen:
     crowd = insights.audience(bundle, chosen)
     st.caption(f"{len(crowd):,} customers, with every column of their record, their segment, runner-up segment, "
                "whether they are borderline (nearly as close to the runner-up) and which values were filled in.")
-    slug = "_".join(str(i) for i in chosen)
+    rates = insights.audience_outcomes(bundle, chosen)
+    if rates:
+        st.caption("In this audience: " + "; ".join(rates) + ".")
+    stem = insights.audience_file_stem(bundle, chosen)
     buttons = st.columns(2)
     buttons[0].download_button("Download the audience (CSV)", data=spreadsheet_safe_csv(crowd),
-                               file_name=f"audience_segments_{slug}.csv", mime="text/csv", key="audience_csv",
+                               file_name=f"{stem}.csv", mime="text/csv", key="audience_csv",
                                on_click="ignore", icon=":material/download:",
                                help="Safe to open in a spreadsheet: cells that would run as formulas start with '.")
     buttons[1].download_button("Download the audience (Parquet)", data=insights.parquet_bytes(crowd),
-                               file_name=f"audience_segments_{slug}.parquet", mime="application/octet-stream",
+                               file_name=f"{stem}.parquet", mime="application/octet-stream",
                                key="audience_parquet", on_click="ignore", icon=":material/download:")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests import projects
-from tests.app.conftest import PAGES
+from tests.app.pages import PAGES
 
 GOOD_AND_BAD_CSV = (
     b"customer_id,annual_income,spending_score,savings,age\n"

@@ -62,6 +62,8 @@ class ModelBundle:
     k_sweep: pd.DataFrame | None = None
     k_selection: dict[str, Any] | None = None
     quality_report: dict[str, Any] | None = None
+    categories: pd.DataFrame | None = None
+    outcomes: pd.DataFrame | None = None
     tracking_uri: str | None = None
     experiment_name: str | None = None
     configuration_changed: bool = False
@@ -127,10 +129,17 @@ def _bundle(project: ProjectHandle, version: str, model: Any, outputs: dict[str,
         k_sweep=outputs.get("k_sweep"),
         k_selection=outputs.get("k_selection"),
         quality_report=outputs.get("data_quality_report"),
+        categories=_non_empty(outputs.get("segment_categories")),
+        outcomes=_non_empty(outputs.get("segment_outcomes")),
         tracking_uri=project.tracking_uri,
         experiment_name=project.experiment_name,
         configuration_changed=_configuration_changed(table, project.features),
     )
+
+
+def _non_empty(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The table, or None when it has no rows (no profile columns or outcomes configured)."""
+    return table if table is not None and len(table) else None
 
 
 def _load_model(project: ProjectHandle, version: str) -> Any:

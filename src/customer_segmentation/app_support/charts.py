@@ -187,5 +187,6 @@ def history_chart(history: pd.DataFrame, profiles: pd.DataFrame) -> Chart:
                            "axis": {"format": "%"}},
                      "color": {"field": "segment_name", "type": "nominal", "scale": _colour_scale(profiles),
                                "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 400}},
-                     "tooltip": [{"field": "segment_name", "title": "Segment"}, {"field": "batch_label", "title": "Batch"},
+                     "tooltip": [{"field": "segment_name", "title": "Segment"},
+                                 {"field": "batch_label", "title": "Batch"},
                                  {"field": "share", "format": ".1%"}, {"field": "size", "title": "Customers"}]}})

@@ -3,7 +3,8 @@
 * :func:`customer_vs_segment`: one customer's values beside their segment's, feature by feature.
 * :func:`moves_to_runner_up`: what would have to change, one feature at a time, to move to the runner-up.
 * :func:`compare_segments`: two segments side by side, with an effect size per feature.
-* :func:`audience`: the customers of chosen segments, ready to download.
+* :func:`outcome_table`, :func:`mix_table`: each segment's outcome rates and the mix of a profile column.
+* :func:`audience`: the customers of chosen segments, ready to download, and :func:`audience_file_stem`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.features.units import format_change, format_value
+from customer_segmentation.io.filenames import safe_stem
 from customer_segmentation.segmentation.explain import changes_to_runner_up
+from customer_segmentation.segmentation.profiles import interval_words, outcome_words, rate_words, wilson_interval
 
 # Cohen's conventional thresholds for the standardised mean difference d.
 EFFECT_SIZES = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("inf"), "large"))
@@ -73,13 +76,82 @@ def compare_segments(bundle: ModelBundle, first: int, second: int) -> pd.DataFra
         rows.append({"feature": feature.label, names[first]: format_value(feature, x.mean()),
                      names[second]: format_value(feature, y.mean()), "effect size d": round(float(d), 2),
                      "difference": size, "in words": words})
-    return pd.DataFrame(rows).sort_values("effect size d", key=lambda d: -d.abs()).reset_index(drop=True)
+    compared = pd.DataFrame(rows).sort_values("effect size d", key=lambda d: -d.abs())
+    return pd.concat([compared, _compare_outcomes(bundle, first, second)], ignore_index=True)
+
+
+def _compare_outcomes(bundle: ModelBundle, first: int, second: int) -> pd.DataFrame:
+    """One row per outcome: both rates with their 95 % intervals; a difference is "clear" when the intervals
+    do not overlap."""
+    if bundle.outcomes is None:
+        return pd.DataFrame()
+    names, rows = bundle.segment_names, []
+    for _, group in bundle.outcomes.groupby("outcome", sort=False):
+        a, b = (group.set_index("segment_id").loc[s] for s in (first, second))
+        clear = a["rate_low"] > b["rate_high"] or b["rate_low"] > a["rate_high"]
+        words = (f"{'higher' if a['rate'] > b['rate'] else 'lower'} in {names[first]}" if clear else
+                 "within what chance gives")
+        rows.append({"feature": a["label"], names[first]: _rate_text(a), names[second]: _rate_text(b),
+                     "effect size d": float("nan"), "difference": "clear" if clear else "unclear", "in words": words})
+    return pd.DataFrame(rows)
+
+
+def _rate_text(row: Mapping) -> str:
+    return rate_words(row["rate"], row["rate_low"], row["rate_high"])
+
+
+def outcome_table(bundle: ModelBundle) -> pd.DataFrame:
+    """Each segment's rate of each outcome: segment, outcome, customers, rate, 95 % interval, overall, lift."""
+    if bundle.outcomes is None:
+        return pd.DataFrame()
+    rates = bundle.outcomes
+    intervals = [interval_words(low, high) for low, high in zip(rates["rate_low"], rates["rate_high"])]
+    return pd.DataFrame({
+        "segment": rates["segment_name"], "outcome": rates["label"], "customers": rates["customers"],
+        "rate": rates["rate"], "95 % interval": intervals,
+        "overall": rates["overall_rate"], "lift": rates["lift"],
+    })
+
+
+def mix_table(bundle: ModelBundle, column: str) -> pd.DataFrame:
+    """A profile column's categories (rows) by segment (columns): each segment's share, then the overall share."""
+    if bundle.categories is None:
+        return pd.DataFrame()
+    mix = bundle.categories[bundle.categories["column"] == column]
+    if mix.empty:
+        return pd.DataFrame()
+    shares = mix.pivot_table(index="category", columns="segment_id", values="share", sort=False)
+    shares.columns = [bundle.segment_names[int(s)] for s in shares.columns]
+    overall = mix.drop_duplicates("category").set_index("category")["overall_share"]
+    return shares.assign(Overall=overall).sort_values("Overall", ascending=False).rename_axis(column).reset_index()
 
 
 def audience(bundle: ModelBundle, segment_ids: Sequence[int]) -> pd.DataFrame:
     """The customers of the chosen segments with every column they carry and their flags."""
     chosen = bundle.segments.loc[bundle.segments["segment_id"].isin(list(segment_ids))]
     return chosen.drop(columns=[c for c in _MAP_COLUMNS if c in chosen.columns]).reset_index(drop=True)
+
+
+def audience_outcomes(bundle: ModelBundle, segment_ids: Sequence[int]) -> list[str]:
+    """The chosen segments' rate of each outcome together, in words ("Churned 38 % (35-41 %) vs 27 % overall")."""
+    if bundle.outcomes is None:
+        return []
+    chosen = bundle.outcomes[bundle.outcomes["segment_id"].isin([int(s) for s in segment_ids])]
+    sentences = []
+    for _, group in chosen.groupby("outcome", sort=False):
+        customers, positives = int(group["customers"].sum()), int(group["positives"].sum())
+        if customers:
+            low, high = wilson_interval(np.array([positives]), np.array([customers]))
+            sentences.append(outcome_words(group["label"].iloc[0], positives / customers, float(low[0]),
+                                           float(high[0]), float(group["overall_rate"].iloc[0])))
+    return sentences
+
+
+def audience_file_stem(bundle: ModelBundle, segment_ids: Sequence[int]) -> str:
+    """``audience_<segment name>`` (``_and_<n>_more`` for several), safe for any file system."""
+    names = [bundle.segment_names[int(s)] for s in segment_ids]
+    more = f"_and_{len(names) - 1}_more" if len(names) > 1 else ""
+    return f"audience_{safe_stem(names[0], limit=60)}{more}"
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
 from customer_segmentation.errors import ConfigurationError
+from customer_segmentation.features.profiles import OutcomeSetting
 
 
 class _Section(BaseModel):
@@ -108,6 +109,8 @@ class Parameters(_Section):
     """The top-level parameters (``conf/<env>/parameters*.yml``)."""
 
     features: Any = None  # the feature table: checked by features/table.py's own rules
+    profile_columns: list[StrictStr] = []
+    outcomes: dict[str, OutcomeSetting] = {}
     n_clusters: int | Literal["auto"] = "auto"
     missing_values: Literal["median", "drop"] = "median"
     id_column: str | None = "auto"
@@ -159,10 +162,15 @@ def _describe(error: dict[str, Any], sources: Mapping[str, str]) -> str:
 
 def _model_at(path: list[str]) -> type[BaseModel] | None:
     model: type[BaseModel] | None = Parameters
+    keyed = False  # the last field was a table of entries (``outcomes``): the next part is an entry's name
     for part in path:
+        if keyed:
+            keyed = False
+            continue
         if model is None or part not in model.model_fields:
             return None
         annotation = model.model_fields[part].annotation
+        keyed = get_origin(annotation) is dict
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
     return model

@@ -5,7 +5,8 @@ unit is written the same way everywhere. Units are free text; these get special 
 
 * a currency code (``USD``, ``EUR``, ``GBP``, ``JPY``): ``$26k``, ``€1.5k``, ``£850``;
 * ``score`` with a finite range: ``79/100`` (the axis reads "score 0-100");
-* ``years``: the number alone ("age 46"); any other unit follows the number ("34 days").
+* ``years``: the number alone ("age 46"); any other unit follows the number ("34 days");
+* shares and rates: ``42 %`` (:func:`format_share`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ def format_change(feature: Feature, change: float) -> str:
     if unit == "years":
         return f"{abs(change):.0f} years"
     return format_value(feature, abs(change))
+
+
+def format_share(value: float | None, percent_sign: bool = True) -> str:
+    """A share or rate as people read it: ``42 %``, ``0.4 %`` below one per cent, ``n/a`` when unknown."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    percent = float(value) * 100
+    number = f"{percent:.1f}" if 0 < abs(percent) < 1 else f"{percent:.0f}"
+    return f"{number} %" if percent_sign else number
 
 
 def form_step(feature: Feature) -> float:

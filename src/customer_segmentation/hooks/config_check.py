@@ -19,6 +19,7 @@ from kedro.pipeline import Pipeline
 from customer_segmentation.catalog_paths import dataset_path
 from customer_segmentation.config.parameters import check_parameters
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.profiles import Descriptors
 
 logger = logging.getLogger(__name__)
 
@@ -69,4 +70,8 @@ class ConfigCheckHooks:
                 headers = None
             if headers is not None:
                 table.check_columns(headers, where=where)
+                described = Descriptors.from_config(catalog.load("params:profile_columns"),
+                                                    catalog.load("params:outcomes"))
+                described.check_columns(headers, where=self._sources.get(
+                    "outcomes" if described.outcomes else "profile_columns", where))
         logger.info("feature table: %s", ", ".join(f"{f.name} ({f.derive or f.column})" for f in table))

@@ -5,5 +5,6 @@
 * :mod:`.headers`: how header names are compared (case and surrounding spaces ignored).
 * :mod:`.spreadsheets`: CSV files that are safe to open in a spreadsheet.
 * :mod:`.atomic`: outputs written so that a reader sees the old file or the new one, never half of one.
+* :mod:`.filenames`: file names made from what people typed (segment names), safe on every file system.
 * :mod:`.hashing`: row hashes for exact duplicates among millions of rows, and the input's fingerprint.
 """

@@ -18,6 +18,8 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.profiles import Descriptors
+from customer_segmentation.io.filenames import safe_stem
 from customer_segmentation.names import BORDERLINE, MEMBERSHIP, RUNNER_UP_ID, RUNNER_UP_NAME
 from customer_segmentation.pipelines.eda.selection import parse_n_clusters
 from customer_segmentation.segmentation import build_segmentation_model, centres, fit_segmentation_model, score
@@ -27,6 +29,7 @@ from customer_segmentation.segmentation.contract import (
     model_table,
     n_segments,
 )
+from customer_segmentation.segmentation import profiles
 from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.metrics import silhouette, validity_indices
 from customer_segmentation.segmentation.segmenters import segmenter_of
@@ -144,7 +147,7 @@ def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame, bor
     if not 0 < borderline_ratio <= 1:
         raise ConfigurationError(f"parameter 'clustering.borderline_ratio' is {borderline_ratio!r}; use a number "
                                  "above 0 and at most 1, e.g. 0.9 (conf/base/parameters_clustering.yml)")
-    names = segment_names.sort_values("segment_id")["segment_name"].astype(str).tolist()
+    names = segment_name_list(segment_names)
     return attach_contract(copy.deepcopy(model), model_table(model), names, borderline_ratio)
 
 
@@ -163,7 +166,7 @@ def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.
         principal components).
     """
     scores = score(model, customers)
-    names = segment_names.sort_values("segment_id")["segment_name"].tolist()
+    names = segment_name_list(segment_names)
     explained = explain(scores, names, model_borderline_ratio(model))
     added = {
         "segment_id": scores["segment_id"],
@@ -196,47 +199,96 @@ def build_segment_audiences(customer_segments: pd.DataFrame) -> dict[str, pd.Dat
 
 def audience_name(segment_id: int, segment_name: str) -> str:
     """``segment_<id>_<name in lower case, words joined by _>``: the file (or folder) of a segment's audience."""
-    slug = "_".join("".join(c if c.isalnum() else " " for c in str(segment_name).lower()).split())
-    return f"segment_{int(segment_id)}_{slug}"
+    return f"segment_{int(segment_id)}_{safe_stem(segment_name)}"
 
 
-def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:
-    """Describes each segment: size, share, feature means and medians, centre z-scores.
+def describe_segments(customer_segments: pd.DataFrame, segment_names: pd.DataFrame,
+                      profile_columns: list[str] | None = None, outcomes: dict[str, Any] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each segment's mix of every profile column and its rate of every outcome (``segmentation/profiles.py``).
+
+    Args:
+        customer_segments: Output of ``assign_segments`` (every column of the file is carried).
+        segment_names: Output of ``name_segments``.
+        profile_columns: Columns whose mix of values is described per segment.
+        outcomes: Outcomes whose rate is given per segment (``features/profiles.py``).
+
+    Returns:
+        ``segment_categories`` (share of each category, overall share, lift) and ``segment_outcomes`` (rate, 95 %
+        interval, overall rate, lift); empty tables when nothing is configured.
+    """
+    described = Descriptors.from_config(profile_columns, outcomes)
+    mix, rates = profiles.describe(described, customer_segments["segment_id"], customer_segments,
+                                   segment_name_list(segment_names))
+    _warn_never_positive(rates, described)
+    return mix, rates
+
+
+def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame,
+                     segment_categories: pd.DataFrame | None = None, segment_outcomes: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
+    """Describes each segment: size, share, feature means and medians, centre z-scores, mixes and outcome rates.
 
     Args:
         customer_segments: Output of ``assign_segments``.
         model: The fitted segmentation model.
         segment_names: Output of ``name_segments``.
+        segment_categories: Output of ``describe_segments`` (its words join the descriptions).
+        segment_outcomes: Output of ``describe_segments`` (rates become columns and words).
 
     Returns:
         One row per segment, ordered by ``segment_id``.
     """
     groups = customer_segments.groupby("segment_id")[model_features(model)]
-    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median())
+    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median(), segment_categories,
+                         segment_outcomes)
+
+
+def segment_name_list(segment_names: pd.DataFrame) -> list[str]:
+    """The names in segment order."""
+    return segment_names.sort_values("segment_id")["segment_name"].astype(str).tolist()
 
 
 def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series, means: pd.DataFrame,
-                  medians: pd.DataFrame) -> pd.DataFrame:
-    """The profile table from per-segment sizes, feature means and medians (indexed by segment id).
+                  medians: pd.DataFrame, mix: pd.DataFrame | None = None, rates: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """The profile table from per-segment sizes, feature means and medians (indexed by segment id), with the
+    mixes and outcome rates in words added to each description.
 
     Shared by both engines: pandas groups the customers, Spark aggregates them (``spark_nodes.py``).
     """
     features = model_features(model)
-    segments = pd.RangeIndex(n_segments(model), name="segment_id")
+    k = n_segments(model)
+    segments = pd.RangeIndex(k, name="segment_id")
     size = size.reindex(segments, fill_value=0)
     z, _ = centres(model)
     coordinates = segmenter_of(model).centres(model[-1])
+    mix = pd.DataFrame(columns=profiles.MIX_COLUMNS) if mix is None else mix
+    rates = pd.DataFrame(columns=profiles.OUTCOME_COLUMNS) if rates is None else rates
+    named = segment_names.set_index("segment_id").reindex(segments)
+    notes = pd.Series(profiles.phrases(mix, rates, k), index=segments)
+    named["description"] = named["description"].astype(str).str.cat(notes.where(notes != ""), sep=". ", na_rep="")
+    named["description"] = named["description"].str.removesuffix(". ")
     return pd.concat(
         [
-            segment_names.set_index("segment_id").reindex(segments),
+            named,
             pd.DataFrame({"size": size, "share": size / size.sum()}, index=segments),
             means[features].reindex(segments).add_suffix("_mean"),
             medians[features].reindex(segments).add_suffix("_median"),
             pd.DataFrame(z, index=segments, columns=features).add_suffix("_z"),
             pd.DataFrame({"map_x": coordinates[:, 0], "map_y": coordinates[:, 1]}, index=segments),
+            profiles.wide_columns(mix, rates, k),
         ],
         axis=1,
     ).reset_index()
+
+
+def _warn_never_positive(rates: pd.DataFrame, described: Descriptors) -> None:
+    for outcome in described.outcomes:
+        rows = rates[rates["outcome"] == outcome.name]
+        if rows["customers"].sum() and not rows["positives"].sum():
+            logger.warning("outcomes.%s: no customer has %s = %r, so its rate is 0 everywhere; check 'positive'",
+                           outcome.name, outcome.column, outcome.positive)
 
 
 def tracked_scores(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:

@@ -3,6 +3,7 @@ from kedro.pipeline import Node, Pipeline
 from .nodes import (
     assign_segments,
     build_segment_audiences,
+    describe_segments,
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
@@ -56,8 +57,15 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="build_segment_audiences_node",
             ),
             Node(
+                func=describe_segments,
+                inputs=["customer_segments", "segment_names", "params:profile_columns", "params:outcomes"],
+                outputs=["segment_categories", "segment_outcomes"],
+                name="describe_segments_node",
+            ),
+            Node(
                 func=profile_segments,
-                inputs=["customer_segments", "segmentation_model", "segment_names"],
+                inputs=["customer_segments", "segmentation_model", "segment_names", "segment_categories",
+                        "segment_outcomes"],
                 outputs="segment_profiles",
                 name="profile_segments_node",
             ),

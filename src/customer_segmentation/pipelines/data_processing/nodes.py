@@ -24,6 +24,7 @@ from customer_segmentation.pipelines.data_processing.accounting import (  # noqa
     quality_report,
 )
 from customer_segmentation.features.columns import resolve_columns
+from customer_segmentation.features.profiles import Descriptors
 from customer_segmentation.validation.problems import counts_by_reason, show_value
 from customer_segmentation.features.validate import check_features
 from customer_segmentation.names import IMPUTED_COLUMN, ROW_COLUMN
@@ -42,19 +43,24 @@ def _constant_features(frame: pd.DataFrame, features: list[str]) -> list[str]:
     return [f for f in features if len(frame) and _is_constant(frame[f])]
 
 
-def standardize_columns(customers: pd.DataFrame, features: dict[str, Any]) -> pd.DataFrame:
-    """Finds the feature table's columns among the file's headers and numbers the rows.
+def standardize_columns(customers: pd.DataFrame, features: dict[str, Any], profile_columns: list[str] | None = None,
+                        outcomes: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Finds the feature table's columns (and the profile and outcome columns) among the file's headers and
+    numbers the rows.
 
     Args:
         customers: The raw customer file, one row per record.
         features: The feature table (``params:features``).
+        profile_columns: Columns described per segment (``params:profile_columns``).
+        outcomes: Outcome columns (``params:outcomes``).
 
     Returns:
         The same rows, the table's source headers in its spelling, and a 1-based ``source_row``
         column: the reader's line numbers for a CSV (row 1 is the first line under the header),
         else the rows' positions.
     """
-    mapped = resolve_columns(customers, FeatureTable.from_config(features))
+    described = Descriptors.from_config(profile_columns, outcomes)
+    mapped = resolve_columns(customers, FeatureTable.from_config(features), described=described)
     if ROW_COLUMN in mapped.columns:
         numbers = mapped[ROW_COLUMN]
         if not (pd.api.types.is_integer_dtype(numbers) and numbers.is_unique and (numbers >= 1).all()):

@@ -15,7 +15,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=standardize_columns,
-                inputs=["customers", "params:features"],
+                inputs=["customers", "params:features", "params:profile_columns", "params:outcomes"],
                 outputs="mapped_customers",
                 name="standardize_columns_node",
             ),

@@ -8,8 +8,10 @@ st.title("Customer segments")
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import chart_sample  # noqa: E402
-from customer_segmentation.features.units import axis_label, currency_symbol, format_share  # noqa: E402
+from customer_segmentation.features.units import axis_label, format_share, table_format  # noqa: E402
 from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv  # noqa: E402
+
+PERCENT = "%.0f %%"  # shares and rates read "42 %" everywhere (features/units.py: format_share)
 
 bundle = app_common.bundle_or_message()
 if bundle is None:
@@ -44,17 +46,17 @@ chart = charts.segment_map(points, bundle.profiles, bundle.table, x, y, hover=["
 st.vega_lite_chart(chart.data, chart.spec, key="segments_map")
 if len(points) < len(bundle.segments):
     st.caption(f"A random {len(points):,} of {len(bundle.segments):,} customers are drawn; centres use everyone.")
+if chart.note:
+    st.caption(chart.note)
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Segment sizes")
-    sizes = charts.segment_sizes(bundle.profiles)
-    st.vega_lite_chart(sizes.data, sizes.spec, key="segments_sizes")
-with right:
-    st.subheader("What each segment is")
-    for row in bundle.profiles.itertuples():
-        st.markdown(f"**{row.segment_name}** ({format_share(row.share)}): {row.description}  \n"
-                    f"*Suggested action:* {row.suggested_action}")
+st.subheader("Segment sizes")
+sizes = charts.segment_sizes(bundle.profiles)
+st.vega_lite_chart(sizes.data, sizes.spec, key="segments_sizes")
+
+st.subheader("What each segment is")
+for row in bundle.profiles.itertuples():
+    st.markdown(f"**{row.segment_name}** ({format_share(row.share)}): {row.description}  \n"
+                f"*Suggested action:* {row.suggested_action}")
 
 if bundle.outcomes is not None:
     st.subheader("Outcomes by segment")
@@ -63,8 +65,8 @@ if bundle.outcomes is not None:
     st.dataframe(insights.outcome_table(bundle), hide_index=True, key="segments_outcomes", column_config={
         "segment": "Segment", "outcome": "Outcome", "customers": st.column_config.NumberColumn(
             "Customers", help="Customers with a known outcome", format="localized"),
-        "rate": st.column_config.NumberColumn("Rate", format="percent"), "95 % interval": "95 % interval",
-        "overall": st.column_config.NumberColumn("Overall", format="percent"),
+        "rate": st.column_config.NumberColumn("Rate", format=PERCENT), "95 % interval": "95 % interval",
+        "overall": st.column_config.NumberColumn("Overall", format=PERCENT),
         "lift": st.column_config.NumberColumn("Lift", format="%.2f×")})
 if bundle.categories is not None:
     st.subheader("Mix of each segment")
@@ -73,27 +75,26 @@ if bundle.categories is not None:
         else profile_columns[0]
     shares = insights.mix_table(bundle, column)
     st.dataframe(shares, hide_index=True, key="segments_mix", column_config={
-        name: st.column_config.NumberColumn(name, format="percent") for name in shares.columns[1:]})
+        name: st.column_config.NumberColumn(name, format=PERCENT) for name in shares.columns[1:]})
 
 st.subheader("Segment profiles")
 outcome_columns = [c for c in bundle.profiles.columns if c.endswith("_rate") and f"{c}_low" in bundle.profiles]
 table = bundle.profiles[["segment_name", "size", "share", *[f"{f}_mean" for f in bundle.features],
                          *[f"{f}_median" for f in bundle.features], *outcome_columns, "description",
                          "suggested_action"]]
+table = table.assign(**{column: table[column] * 100 for column in ["share", *outcome_columns]})
 config = {
     "segment_name": "Segment", "size": st.column_config.NumberColumn("Customers", format="localized"),
-    "share": st.column_config.NumberColumn("Share", format="percent"),
+    "share": st.column_config.NumberColumn("Share", format=PERCENT),
     "description": "Description", "suggested_action": "Suggested action",
 }
 labels = {} if bundle.outcomes is None else dict(zip(bundle.outcomes["outcome"], bundle.outcomes["label"]))
 for column in outcome_columns:
-    config[column] = st.column_config.NumberColumn(labels.get(column.removesuffix("_rate"), column), format="percent")
+    config[column] = st.column_config.NumberColumn(labels.get(column.removesuffix("_rate"), column), format=PERCENT)
 for feature in bundle.table:
-    symbol = currency_symbol(feature)
-    fmt = f"{symbol}%.0f" if symbol else f"%.1f {feature.unit}".strip()
     for statistic in ("mean", "median"):
         config[f"{feature.name}_{statistic}"] = st.column_config.NumberColumn(
-            f"{axis_label(feature)}, {statistic}", format="dollar" if symbol == "$" else fmt, help=feature.unit)
+            f"{axis_label(feature)}, {statistic}", format=table_format(feature), help=feature.unit)
 st.dataframe(table, hide_index=True, column_config=config, key="segments_profiles")
 
 st.subheader("Compare two segments")
@@ -107,8 +108,9 @@ if first == second:
 else:
     st.dataframe(insights.compare_segments(bundle, first, second), hide_index=True, key="compare_table",
                  column_config={"effect size d": st.column_config.NumberColumn(
-                     "Effect size d", help="Difference of the means in pooled standard deviations (Cohen's d): "
-                     "about 0.2 small, 0.5 medium, 0.8 large")})
+                     "Effect size d", help="Difference of the means in pooled standard deviations (Cohen's d; for "
+                     "an outcome, Cohen's h of the two rates): about 0.2 small, 0.5 medium, 0.8 large"),
+                     "in words": st.column_config.TextColumn("In words", width="large")})
 
 st.subheader("Audiences for campaigns")
 chosen = st.multiselect("Customers of the segments", ids, default=ids[:1], format_func=names.get,

@@ -83,9 +83,11 @@ def test_segments_profile_table_lists_every_segment_with_its_action(open_app, tr
 def test_segments_chart_shows_every_segment_and_the_centres_on_the_map(open_app, trained_project):
     profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
     at = open_app(trained_project)
-    points, centres, labels = vega_spec(at, 0)["layer"]
+    points, centres, *labels = vega_spec(at, 0)["layer"]
     assert points["encoding"]["color"]["scale"]["domain"] == profiles["segment_name"].tolist()
     assert sorted(c["segment_name"] for c in centres["data"]["values"]) == sorted(profiles["segment_name"])
+    named = [c["label"] for layer in labels for c in layer["data"]["values"] if c["label"]]
+    assert sorted(named) == sorted(profiles["segment_name"])  # the demo's centres are far apart: all named
     assert points["encoding"]["x"]["title"] == "Segment map, axis 1 (PCA)"
 
 

@@ -67,3 +67,8 @@ def test_an_audience_holds_the_chosen_segments_customers_with_their_flags(bundle
     assert len(crowd) == int(bundle.segments["segment_id"].isin([1, 2]).sum())
     assert "map_x" not in crowd.columns
     assert len(pd.read_parquet(io.BytesIO(insights.parquet_bytes(crowd)))) == len(crowd)
+
+
+def test_an_audience_file_is_named_after_its_segments(bundle):
+    assert insights.audience_file_stem(bundle, [1]) == "audience_segment_b"
+    assert insights.audience_file_stem(bundle, [2, 0, 3]) == "audience_segment_c_and_2_more"

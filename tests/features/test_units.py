@@ -3,7 +3,7 @@
 import pytest
 
 from customer_segmentation.features import FeatureTable
-from customer_segmentation.features.units import axis_label, form_step, format_value
+from customer_segmentation.features.units import axis_label, form_step, format_share, format_value, table_format
 from tests.features.configs import CRM, MALL
 from tests.helpers import default_features
 
@@ -34,3 +34,14 @@ def test_a_scaled_feature_is_shown_in_its_unit_not_the_files():
     mall = FeatureTable.from_config(MALL)
     assert format_value(mall["annual_income"], 26 * 1000) == "$26k"
     assert form_step(mall["annual_income"]) == 1000 and form_step(mall["spending_score"]) == 1
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.42, "42 %"), (0.004, "0.4 %"), (0.0001, "<0.1 %"), (0.0, "0 %"),
+                                             (1.0, "100 %"), (float("nan"), "n/a"), (None, "n/a")])
+def test_shares_read_the_same_everywhere(value, text):
+    assert format_share(value) == text
+
+
+def test_tables_show_values_as_the_text_does():
+    assert [table_format(f) for f in DEFAULT] == ["dollar", "%.0f/100", "dollar", "%.0f"]
+    assert table_format(FeatureTable.from_config(CRM)["recency"]) == "%.1f days"

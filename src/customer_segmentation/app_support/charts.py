@@ -17,9 +17,13 @@ import pandas as pd
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.units import axis_label as feature_axis_label
+from customer_segmentation.features.units import format_share
 from customer_segmentation.names import SEGMENT_COLOURS, segment_colour
+from customer_segmentation.segmentation.space import beyond_view, view_limits
 
 MAP_AXES = ("map_x", "map_y")
+_MAP_WIDTH, _MAP_HEIGHT = 760, 480
+_LABEL_OFFSETS = (-18, 22)  # a centre's name above it, else below it
 MAP_LABELS = {"map_x": "Segment map, axis 1 (PCA)", "map_y": "Segment map, axis 2 (PCA)"}
 _CHOSEN_COLOUR = "#d62728"
 
@@ -30,6 +34,7 @@ class Chart:
 
     data: pd.DataFrame | None
     spec: dict[str, Any]
+    note: str | None = None  # what the chart leaves out or moves, for a caption under it
 
 
 def segment_colours(profiles: pd.DataFrame) -> dict[str, str]:
@@ -68,11 +73,18 @@ def segment_map(points: pd.DataFrame, profiles: pd.DataFrame, table: FeatureTabl
     shown["segment_name"] = shown["segment_name"].astype(str)
     colour = {"field": "segment_name", "type": "nominal", "scale": _colour_scale(profiles),
               "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 400}}
-    position = {"x": {"field": x, "type": "quantitative", "title": axis_label(x, table), "scale": {"zero": False}},
-                "y": {"field": y, "type": "quantitative", "title": axis_label(y, table), "scale": {"zero": False}}}
+    x_limits, y_limits = view_limits(shown[x]), view_limits(shown[y])
+    # Values beyond the view are drawn at its edge (clamp): one far-off customer does not squeeze the others.
+    position = {"x": {"field": x, "type": "quantitative", "title": axis_label(x, table),
+                      "scale": {"zero": False, "domain": list(x_limits), "clamp": True, "nice": False}},
+                "y": {"field": y, "type": "quantitative", "title": axis_label(y, table),
+                      "scale": {"zero": False, "domain": list(y_limits), "clamp": True, "nice": False}}}
     centres = [{x: float(row[x] if x in MAP_AXES else row[f"{x}_mean"]),
                 y: float(row[y] if y in MAP_AXES else row[f"{y}_mean"]), "segment_name": str(row["segment_name"])}
                for _, row in profiles.iterrows()]
+    for centre, offset in zip(centres, label_offsets(centres, x, y, x_limits, y_limits)):
+        centre["label_dy"] = offset
+        centre["label"] = centre["segment_name"] if offset is not None else ""
     tooltip = [{"field": "segment_name", "title": "Segment"},
                *({"field": c, "title": axis_label(c, table), "format": ",.4~g" if c in table.names or c in MAP_AXES
                   else None} for c in [x, y, *hover])]
@@ -84,20 +96,45 @@ def segment_map(points: pd.DataFrame, profiles: pd.DataFrame, table: FeatureTabl
                                                "stroke": "#222", "strokeWidth": 1.5},
          "encoding": {**position, "color": {**colour, "legend": None},
                       "tooltip": [{"field": "segment_name", "title": "Centre of"}]}},
-        {"data": {"values": centres}, "mark": {"type": "text", "dy": -18, "fontSize": 12, "fontWeight": "bold"},
-         "encoding": {**position, "text": {"field": "segment_name"}}},
+        *({"data": {"values": [c for c in centres if c["label_dy"] == dy]},
+           "mark": {"type": "text", "dy": dy, "fontSize": 12, "fontWeight": "bold"},
+           "encoding": {**position, "text": {"field": "label"}}} for dy in _LABEL_OFFSETS),
     ]
     if customer is not None:
         layers.append({"data": {"values": [{x: float(customer[x]), y: float(customer[y]), "label": "This customer"}]},
                        "mark": {"type": "point", "shape": "diamond", "size": 480, "filled": True, "color": "#111",
                                 "opacity": 1, "stroke": "#fff", "strokeWidth": 2},
                        "encoding": {**position, "tooltip": [{"field": "label", "title": ""}]}})
-    return Chart(shown, {"width": "container", "height": 480, "layer": layers})
+    far = int(beyond_view(shown[x], shown[y], x_limits, y_limits).sum())
+    note = (f"{far:,} customer{'s' if far != 1 else ''} far from the others "
+            f"{'is' if far == 1 else 'are'} drawn at the edge of the chart.") if far else None
+    return Chart(shown, {"width": "container", "height": _MAP_HEIGHT, "layer": layers}, note)
+
+
+def label_offsets(centres: list[dict[str, Any]], x: str, y: str, x_limits: tuple[float, float],
+                  y_limits: tuple[float, float]) -> list[int | None]:
+    """Per centre, where its name goes so that no two names overlap: above it, below it, or nowhere (None:
+    the legend names it). Sizes are estimated for a map about ``_MAP_WIDTH`` pixels wide."""
+    placed: list[tuple[float, float, float, float]] = []
+    offsets: list[int | None] = []
+    for centre in centres:
+        px = (min(max(centre[x], x_limits[0]), x_limits[1]) - x_limits[0]) / (x_limits[1] - x_limits[0]) * _MAP_WIDTH
+        py = (y_limits[1] - min(max(centre[y], y_limits[0]), y_limits[1])) / (y_limits[1] - y_limits[0]) * _MAP_HEIGHT
+        half = 3.6 * len(centre["segment_name"]) + 4
+        chosen = None
+        for dy in _LABEL_OFFSETS:
+            box = (px - half, px + half, py + dy - 9, py + dy + 9)
+            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                chosen = dy
+                placed.append(box)
+                break
+        offsets.append(chosen)
+    return offsets
 
 
 def segment_sizes(profiles: pd.DataFrame) -> Chart:
     """Customers per segment, with their share."""
-    rows = [{"segment_name": str(r.segment_name), "size": int(r.size), "label": f"{int(r.size):,} ({r.share:.0%})"}
+    rows = [{"segment_name": str(r.segment_name), "size": int(r.size), "label": f"{int(r.size):,} ({format_share(r.share)})"}
             for r in profiles.sort_values("size", ascending=False).itertuples()]
     largest = max((row["size"] for row in rows), default=1)
     encoding = {"y": {"field": "segment_name", "type": "nominal", "sort": None, "title": None,

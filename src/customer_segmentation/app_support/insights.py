@@ -70,9 +70,7 @@ def compare_segments(bundle: ModelBundle, first: int, second: int) -> pd.DataFra
             if len(x) > 1 and len(y) > 1 else float("nan")
         d = (x.mean() - y.mean()) / pooled if pooled and np.isfinite(pooled) and pooled > 0 else 0.0
         size = effect_size_word(d)
-        comparison = "higher" if d > 0 else "lower"
-        words = (f"{names[first]} and {names[second]} are alike" if size == "negligible" else
-                 f"{'much ' if size == 'large' else ''}{comparison} in {names[first]}")
+        words = _in_words(size, d)
         rows.append({"feature": feature.label, names[first]: format_value(feature, x.mean()),
                      names[second]: format_value(feature, y.mean()), "effect size d": round(float(d), 2),
                      "difference": size, "in words": words})
@@ -81,19 +79,29 @@ def compare_segments(bundle: ModelBundle, first: int, second: int) -> pd.DataFra
 
 
 def _compare_outcomes(bundle: ModelBundle, first: int, second: int) -> pd.DataFrame:
-    """One row per outcome: both rates with their 95 % intervals; a difference is "clear" when the intervals
-    do not overlap."""
+    """One row per outcome: both rates with their 95 % intervals, and Cohen's h (the effect size of two rates,
+    read like d); when the intervals overlap, the words say the difference may be chance."""
     if bundle.outcomes is None:
         return pd.DataFrame()
     names, rows = bundle.segment_names, []
     for _, group in bundle.outcomes.groupby("outcome", sort=False):
         a, b = (group.set_index("segment_id").loc[s] for s in (first, second))
-        clear = a["rate_low"] > b["rate_high"] or b["rate_low"] > a["rate_high"]
-        words = (f"{'higher' if a['rate'] > b['rate'] else 'lower'} in {names[first]}" if clear else
-                 "within what chance gives")
+        h = 2 * np.arcsin(np.sqrt(a["rate"])) - 2 * np.arcsin(np.sqrt(b["rate"]))
+        h = float(h) if np.isfinite(h) else 0.0
+        size = effect_size_word(h)
+        overlap = not (a["rate_low"] > b["rate_high"] or b["rate_low"] > a["rate_high"])
+        words = _in_words(size, h) + (" (may be chance: the intervals overlap)" if overlap and size != "negligible"
+                                      else "")
         rows.append({"feature": a["label"], names[first]: _rate_text(a), names[second]: _rate_text(b),
-                     "effect size d": float("nan"), "difference": "clear" if clear else "unclear", "in words": words})
+                     "effect size d": round(h, 2), "difference": size, "in words": words})
     return pd.DataFrame(rows)
+
+
+def _in_words(size: str, effect: float) -> str:
+    """"much lower in the first", "higher in the first", "alike" (the columns name the two segments)."""
+    if size == "negligible":
+        return "alike"
+    return f"{'much ' if size == 'large' else ''}{'higher' if effect > 0 else 'lower'} in the first"
 
 
 def _rate_text(row: Mapping) -> str:
@@ -101,20 +109,22 @@ def _rate_text(row: Mapping) -> str:
 
 
 def outcome_table(bundle: ModelBundle) -> pd.DataFrame:
-    """Each segment's rate of each outcome: segment, outcome, customers, rate, 95 % interval, overall, lift."""
+    """Each segment's rate of each outcome: segment, outcome, customers, rate and overall rate (per cent),
+    95 % interval, lift."""
     if bundle.outcomes is None:
         return pd.DataFrame()
     rates = bundle.outcomes
     intervals = [interval_words(low, high) for low, high in zip(rates["rate_low"], rates["rate_high"])]
     return pd.DataFrame({
         "segment": rates["segment_name"], "outcome": rates["label"], "customers": rates["customers"],
-        "rate": rates["rate"], "95 % interval": intervals,
-        "overall": rates["overall_rate"], "lift": rates["lift"],
+        "rate": rates["rate"] * 100, "95 % interval": intervals,
+        "overall": rates["overall_rate"] * 100, "lift": rates["lift"],
     })
 
 
 def mix_table(bundle: ModelBundle, column: str) -> pd.DataFrame:
-    """A profile column's categories (rows) by segment (columns): each segment's share, then the overall share."""
+    """A profile column's categories (rows) by segment (columns): each segment's share, then the overall share
+    (per cent)."""
     if bundle.categories is None:
         return pd.DataFrame()
     mix = bundle.categories[bundle.categories["column"] == column]
@@ -123,7 +133,8 @@ def mix_table(bundle: ModelBundle, column: str) -> pd.DataFrame:
     shares = mix.pivot_table(index="category", columns="segment_id", values="share", sort=False)
     shares.columns = [bundle.segment_names[int(s)] for s in shares.columns]
     overall = mix.drop_duplicates("category").set_index("category")["overall_share"]
-    return shares.assign(Overall=overall).sort_values("Overall", ascending=False).rename_axis(column).reset_index()
+    shares = shares.assign(Overall=overall).sort_values("Overall", ascending=False) * 100
+    return shares.rename_axis(column).reset_index()
 
 
 def audience(bundle: ModelBundle, segment_ids: Sequence[int]) -> pd.DataFrame:

@@ -70,8 +70,25 @@ def format_share(value: float | None, percent_sign: bool = True) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     percent = float(value) * 100
+    if 0 < abs(percent) < 0.05:
+        return "<0.1 %" if percent_sign else "<0.1"
     number = f"{percent:.1f}" if 0 < abs(percent) < 1 else f"{percent:.0f}"
     return f"{number} %" if percent_sign else number
+
+
+def table_format(feature: Feature) -> str:
+    """How a table (Streamlit's column formats) shows the feature's values, matching :func:`format_value`:
+    ``dollar`` (thousands separated) for USD, ``€%.0f`` for another currency, ``%.0f/100`` for a score, ``%.0f``
+    for years, else the number and the unit."""
+    symbol = currency_symbol(feature)
+    if symbol is not None:
+        return "dollar" if symbol == "$" else f"{symbol}%.0f"
+    unit = feature.unit.lower()
+    if unit == "score":
+        return f"%.0f/{_plain(feature.maximum)}" if feature.maximum is not None else "%.0f"
+    if unit == "years":
+        return "%.0f"
+    return f"%.1f {feature.unit.replace('%', '%%')}".strip()
 
 
 def form_step(feature: Feature) -> float:

@@ -23,6 +23,32 @@ from threadpoolctl import threadpool_limits
 CHUNK_ROWS = 250_000
 
 
+# A chart's view of the segment map (or of two features) holds the 1st to 99th percentile of the customers
+# and this share of that span again on each side; customers and centres beyond it are drawn at its edge.
+VIEW_PERCENTILES = (1.0, 99.0)
+VIEW_MARGIN = 0.25
+
+
+def view_limits(values: np.ndarray) -> tuple[float, float]:
+    """The range of one chart axis that keeps its view on the bulk of the customers: the data's own range
+    unless a few values lie far beyond the 1st-99th percentile (one $666,666 income among $30k-$100k ones)."""
+    values = np.asarray(values, dtype="float64")
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return 0.0, 1.0
+    low, high = np.percentile(values, VIEW_PERCENTILES)
+    margin = VIEW_MARGIN * (high - low) if high > low else max(abs(high), 1.0) * 0.05
+    limits = max(float(values.min()), low - margin), min(float(values.max()), high + margin)
+    return (limits[0] - 0.5, limits[1] + 0.5) if limits[0] == limits[1] else limits
+
+
+def beyond_view(x: np.ndarray, y: np.ndarray, x_limits: tuple[float, float], y_limits: tuple[float, float]
+                ) -> np.ndarray:
+    """Which points lie outside the view (they are drawn at its edge)."""
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    return (x < x_limits[0]) | (x > x_limits[1]) | (y < y_limits[0]) | (y > y_limits[1])
+
+
 def chunks(n_rows: int) -> list[slice]:
     """Consecutive slices of at most ``CHUNK_ROWS`` rows covering ``range(n_rows)``."""
     return [slice(start, min(start + CHUNK_ROWS, n_rows)) for start in range(0, n_rows, CHUNK_ROWS)]

@@ -301,7 +301,7 @@ def test_segment_sizes_label_counts_and_shares(segment_profiles):
     ax = plot_segment_sizes(segment_profiles).axes[0]
     labels = [t.get_text() for t in ax.texts]
     first = segment_profiles.iloc[0]
-    assert labels[0] == f"{first['size']:,} ({first['share']:.0%})"
+    assert labels[0] == f"{first['size']:,} ({round(first['share'] * 100):.0f} %)"
 
 
 # ---------- at scale: fitting from a sample, chunked passes, indices from per-segment sums ----------
@@ -376,3 +376,16 @@ def test_validity_indices_equal_scikit_learns(customers, pca_components):
     assert metrics["davies_bouldin"] == pytest.approx(davies_bouldin_score(coordinates, labels), rel=1e-9)
     assert metrics["silhouette"] == pytest.approx(
         silhouette_score(coordinates, labels, sample_size=700, random_state=5), rel=1e-12)
+
+
+def test_segment_map_keeps_its_view_on_the_bulk_and_draws_a_far_customer_at_the_edge(customer_segments,
+                                                                                      segment_profiles):
+    far = customer_segments.copy()
+    far.loc[far.index[0], "map_x"] = far["map_x"].max() + 40 * far["map_x"].std()  # one $666,666 income
+    ax = plot_segment_map(far, segment_profiles, sample_size=10_000, random_state=42).axes[0]
+    low, high = ax.get_xlim()
+    assert high < far["map_x"].max() / 5  # the view is not stretched to the far customer
+    assert far["map_x"].quantile(0.99) < high
+    drawn = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections])
+    assert drawn.max() <= high  # drawn at the edge, not left out
+    assert "1 customer beyond this view" in " ".join(t.get_text() for t in ax.texts)

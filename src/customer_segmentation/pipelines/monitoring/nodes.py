@@ -22,7 +22,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import CustomerDataError
-from customer_segmentation.features.units import format_value
+from customer_segmentation.features.units import format_share, format_value
 from customer_segmentation.segmentation.contract import model_table, segment_names
 from customer_segmentation.segmentation.customers import segment_customers
 from customer_segmentation.segmentation.metrics import silhouette
@@ -143,8 +143,8 @@ def decide_alert(segment_mix: dict[str, Any], features: dict[str, dict[str, Any]
     psi = segment_mix["psi"]
     if psi >= monitoring["psi_watch"]:
         moved = sorted(segment_mix["segments"], key=lambda s: -abs(s["batch_share"] - s["train_share"]))[:3]
-        words = ", ".join(f"{s['segment_name']} {s['train_share']:.0%} -> {s['batch_share']:.0%}" for s in moved
-                          if abs(s["batch_share"] - s["train_share"]) >= 0.02)
+        words = ", ".join(f"{s['segment_name']} {format_share(s['train_share'])} -> {format_share(s['batch_share'])}"
+                          for s in moved if abs(s["batch_share"] - s["train_share"]) >= 0.02)
         raise_to(2 if psi >= monitoring["psi_retrain"] else 1,
                  f"the segment mix has shifted (PSI {psi:.2f}): {words}")
     table = model_table(served_model)

@@ -51,12 +51,11 @@ if len(result.problems):
     st.warning(f"{bad_rows:,} row(s) could not be scored: their problems are listed below (row 1 is the first "
                "line under the header). All other rows were scored.", icon=":material/warning:")
     shown = result.problems.head(5000)
-    if len(shown) <= 50:  # a plain table: readable at a glance and by screen readers
-        st.table(shown.rename(columns=str.capitalize).set_index("Row"))
-    else:
-        st.dataframe(shown, hide_index=True, key="score_problems",
-                     column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
-                                    "column": "Column", "value": "Value", "reason": "Reason"})
+    # One table whatever the number of problems, its first column always the row of the file.
+    st.dataframe(shown, hide_index=True, key="score_problems",
+                 column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
+                                "column": "Column", "value": "Value", "reason": st.column_config.TextColumn(
+                                    "Reason", width="large")})
     if len(shown) < len(result.problems):
         st.caption(f"The first {len(shown):,} of {len(result.problems):,} problems; the download has them all "
                    "in its 'problem' column.")

@@ -182,10 +182,10 @@ def test_score_file_lists_row_problems_and_scores_the_other_rows(open_app, train
     at.run()
     assert not at.exception
     assert metric_values(at) == {"Rows in the file": "4", "Scored": "2", "Rows with problems": "2"}
-    (problems,) = [t.value for t in at.table]
-    assert problems.reset_index().to_dict("records") == [
-        {"Row": 3, "Column": "age", "Value": "7", "Reason": "outside the allowed range [18, 100]"},
-        {"Row": 4, "Column": "annual_income", "Value": "abc", "Reason": "not a number"},
+    problems = table_with(at, "reason")
+    assert problems.to_dict("records") == [  # the Row column is there however few the problems are
+        {"row": 3, "column": "age", "value": "7", "reason": "outside the allowed range [18, 100]"},
+        {"row": 4, "column": "annual_income", "value": "abc", "reason": "not a number"},
     ]
 
 

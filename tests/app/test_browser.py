@@ -157,10 +157,14 @@ def test_upload_with_a_bad_row_lists_the_row_problem(tab, app_url):
     main = tab.locator("[data-testid=stMain]").inner_text()
     assert "1 row(s) could not be scored" in main
     assert "Up to 50 MB." in main  # server.maxUploadSize from the app's own .streamlit/config.toml
-    rows = tab.locator("[data-testid=stTable] tbody tr")
-    rows.first.wait_for()
-    cells = [text.strip() for text in rows.first.locator("th, td").all_inner_texts()]
-    assert (rows.count(), cells) == (1, ["3", "age", "7", "outside the allowed range [18, 100]"])
+    grid = tab.locator("[data-testid=stDataFrame]").filter(has_text="Reason").first
+    grid.wait_for()
+    # The grid's accessible table (what screen readers read): its header starts with Row, then the one problem.
+    rows = grid.locator("table [role=row]")
+    cells = [[text.strip() for text in rows.nth(i).locator("[role=columnheader], [role=gridcell]").all_inner_texts()]
+             for i in range(rows.count())]
+    assert cells[0][:4] == ["Row", "Column", "Value", "Reason"]
+    assert cells[1:] == [["3", "age", "7", "outside the allowed range [18, 100]"]]
     screenshot(tab, "score_file")
 
 
@@ -196,9 +200,12 @@ def test_an_audience_is_downloaded_for_a_campaign(tab, app_url, served_project):
     with tab.expect_download() as download_info:
         tab.get_by_role("button", name="Download the audience (CSV)").click()
     download = download_info.value
-    assert download.suggested_filename == "audience_segments_0.csv"
-    audience = pd.read_csv(io.BytesIO(Path(download.path()).read_bytes()), encoding="utf-8-sig")
     segments = pd.read_parquet(served_project / "data/07_model_output/customer_segments.parquet")
+    name = segments.loc[segments["segment_id"] == 0, "segment_name"].iloc[0]
+    # Named after the segment, in characters any file system takes: "audience_budget_conscious.csv".
+    assert download.suggested_filename == "audience_" + "_".join(
+        "".join(c if c.isalnum() else " " for c in name.lower()).split()) + ".csv"
+    audience = pd.read_csv(io.BytesIO(Path(download.path()).read_bytes()), encoding="utf-8-sig")
     assert len(audience) == int((segments["segment_id"] == 0).sum()) and set(audience["segment_id"]) == {0}
     assert {"customer_id", "runner_up_name", "borderline", "imputed_features"} <= set(audience.columns)
 

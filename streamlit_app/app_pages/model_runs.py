@@ -10,6 +10,7 @@ import pandas as pd  # noqa: E402
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts  # noqa: E402
 from customer_segmentation.app_support.runs import METRIC_NAMES, training_runs  # noqa: E402
+from customer_segmentation.pipelines.eda.selection import votes_text  # noqa: E402
 
 METRIC_COLUMNS = [f"metrics.{name}" for name in METRIC_NAMES]
 
@@ -27,7 +28,7 @@ if bundle is not None:
         )
     votes = selection.get("votes") or {}
     if votes:
-        st.caption("Votes for k: " + ", ".join(f"{name.replace('_', '-')} {k}" for name, k in votes.items()))
+        st.caption("Votes for k: " + votes_text(votes))
     if bundle.k_sweep is not None and len(bundle.k_sweep):
         sweep = charts.k_sweep_chart(bundle.k_sweep, selection.get("k", bundle.k))
         st.vega_lite_chart(sweep.data, sweep.spec, key="runs_sweep")
@@ -39,7 +40,7 @@ if bundle is not None:
              ("silhouette", "inertia", "calinski_harabasz", "davies_bouldin", "silhouette_sample_size")}
     cells = st.columns(len(shown))
     for cell, (key, value) in zip(cells, shown.items()):
-        cell.metric(key.replace("_", " ").capitalize(), "n/a" if value is None else f"{value:,.4g}")
+        cell.metric(METRIC_NAMES.get(key, "Silhouette sample (customers)"), "n/a" if value is None else f"{value:,.4g}")
 
 st.subheader("Data quality")
 report = bundle.quality_report if bundle is not None else app_common.optional_output(handle, "data_quality_report")

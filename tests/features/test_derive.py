@@ -91,3 +91,14 @@ def test_parquet_numbers_are_used_as_they_are(kind):
     values, problems = derive({"f": {"derive": kind, "columns": ["a", "b"]}, "x": {}},
                               pd.DataFrame({"a": [1.0, 0.0], "b": [2, 0], "x": [1, 1]}))
     assert problems.empty and values["f"].tolist() == ([3.0, 0.0] if kind == "sum" else [2.0, 0.0])
+
+
+def test_a_date_that_does_not_match_date_format_names_the_pattern_and_an_example():
+    table = FeatureTable.from_config({"tenure": {"derive": "days_since", "column": "Dt_Customer",
+                                                 "date_format": "%d-%m-%Y", "reference": "2014-12-31"},
+                                      "income": {}})
+    frame = pd.DataFrame({"Dt_Customer": ["4-Sep-12", "04-09-2012"], "income": ["1", "2"]})
+    values, problems = compute_features(frame, table)
+    assert values["tenure"].tolist()[1] == (pd.Timestamp("2014-12-31") - pd.Timestamp("2012-09-04")).days
+    assert problems["reason"].tolist() == ["not a date in the format %d-%m-%Y (e.g. 31-12-2014); set date_format "
+                                           "to the pattern of your dates"]

@@ -102,3 +102,11 @@ def test_a_trained_models_table_asks_for_the_columns_not_for_a_configuration_cha
     with pytest.raises(CustomerDataError, match=r"column\(s\) 'Year_Birth' missing: the model was trained on them"):
         FeatureTable.from_config(CRM).check_columns(["Income", "Recency", *CRM["total_spend"]["columns"]],
                                                     trained=True)
+
+
+def test_better_says_which_side_is_good_and_anything_else_is_refused():
+    table = FeatureTable.from_config({"recency": {"unit": "days", "better": "low"}, "kids": {}})
+    assert (table["recency"].better, table["kids"].better) == ("low", None)
+    assert FeatureTable.from_config(table.to_config()) == table
+    with pytest.raises(ConfigurationError, match="features.recency: better 'lower' should be low"):
+        FeatureTable.from_config({"recency": {"better": "lower"}, "kids": {}})

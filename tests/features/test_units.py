@@ -3,7 +3,15 @@
 import pytest
 
 from customer_segmentation.features import FeatureTable
-from customer_segmentation.features.units import axis_label, form_step, format_share, format_value, table_format
+from customer_segmentation.features.units import (
+    axis_label,
+    change_phrase,
+    form_step,
+    format_share,
+    format_value,
+    phrase,
+    table_format,
+)
 from tests.features.configs import CRM, MALL
 from tests.helpers import default_features
 
@@ -45,3 +53,17 @@ def test_shares_read_the_same_everywhere(value, text):
 def test_tables_show_values_as_the_text_does():
     assert [table_format(f) for f in DEFAULT] == ["dollar", "%.0f/100", "dollar", "%.0f"]
     assert table_format(FeatureTable.from_config(CRM)["recency"]) == "%.1f days"
+
+
+def test_counts_and_days_since_read_as_people_say_them():
+    table = FeatureTable.from_config({"kids": {"label": "Children at home", "unit": "children"},
+                                      "visits": {"label": "Number of web visits", "unit": "visits"},
+                                      "recency": {"label": "Days since last purchase", "unit": "days"}})
+    assert phrase(table["kids"], 1.0) == "1 child at home" and phrase(table["kids"], 1.86) == "1.9 children at home"
+    assert format_value(table["kids"], 1.0) == "1 child"
+    assert phrase(table["visits"], 6.2) == "6 web visits"
+    assert phrase(table["recency"], 48.3) == "last purchase 48 days ago"
+    assert change_phrase(table["kids"], 1.8, 2.0) == "children at home up 1.8, to 2"
+    assert [(f.low, f.high) for f in table] == [("few children at home", "many children at home"),
+                                                ("few web visits", "many web visits"),
+                                                ("recent purchase", "no purchase for long")]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
-from customer_segmentation.features.units import format_change, format_value
+from customer_segmentation.features.units import change_phrase, format_value
 from customer_segmentation.io.filenames import safe_stem
 from customer_segmentation.segmentation.explain import changes_to_runner_up
 from customer_segmentation.segmentation.profiles import interval_words, outcome_words, rate_words, wilson_interval
@@ -45,10 +45,7 @@ def moves_to_runner_up(bundle: ModelBundle, values: Mapping[str, float], segment
     changes = changes_to_runner_up(bundle.model, customer, segment_id, runner_up).head(most)
     sentences = []
     for row in changes.itertuples():
-        feature = bundle.table[row.feature]
-        direction = "up" if row.change > 0 else "down"
-        sentences.append(f"{feature.label.lower()} {direction} {format_change(feature, row.change)}, "
-                         f"to {format_value(feature, row.new_value)}")
+        sentences.append(change_phrase(bundle.table[row.feature], row.change, row.new_value))
     return sentences
 
 

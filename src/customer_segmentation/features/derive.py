@@ -95,7 +95,7 @@ def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, to
     is_year = numbers.between(*_YEARS) & (numbers == numbers.round())
     from_years = reference.year - numbers.where(is_year)
     dates, not_a_date = parse_dates(cells.where(~is_year), feature.date_format)
-    problems.add(not_a_date & ~is_year, feature.column, cells, reasons.NOT_A_YEAR_OR_DATE)
+    problems.add(not_a_date & ~is_year, feature.column, cells, reasons.not_a_date(feature.date_format, or_year=True))
     before_birthday = (dates.dt.month > reference.month) | (
         (dates.dt.month == reference.month) & (dates.dt.day > reference.day))
     from_dates = reference.year - dates.dt.year - before_birthday.astype("float64")
@@ -105,7 +105,7 @@ def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, to
 def _days_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
     cells = frame[feature.column]
     dates, not_a_date = parse_dates(cells, feature.date_format)
-    problems.add(not_a_date, feature.column, cells, reasons.NOT_A_DATE)
+    problems.add(not_a_date, feature.column, cells, reasons.not_a_date(feature.date_format))
     return ((_reference(feature, today) - dates).dt.days).astype("float64")
 
 

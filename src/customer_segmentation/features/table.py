@@ -15,7 +15,9 @@ Settings of a feature (all optional but a source for derived features):
 * ``label``, ``unit``: how people read it ("Annual income", ``USD``); ``scale``: multiplier applied
   once at input (``1000`` for "k$"); ``range``: ``[min, max]``, inclusive, ``null`` for no bound.
 * ``low``/``high``: words for segment names ("young"/"older"); ``lower``/``higher``: comparatives
-  that tell apart segments sharing a name; ``actions: {low: ..., high: ...}``: suggested actions.
+  that tell apart segments sharing a name; ``actions: {low: ..., high: ...}``: suggested actions;
+  ``better: low|high``: which side is good for the business (recency: low; spend: high; unset when neither
+  is, e.g. children at home), for the default actions.
 
 The table is only ever read as data: nothing in it is evaluated. :meth:`FeatureTable.from_config`
 checks every entry and raises one :class:`ConfigurationError` listing every problem with its fix.
@@ -31,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.features.words import default_words
 from customer_segmentation.io.headers import normalise_header
 from customer_segmentation.names import RESERVED_COLUMNS
 
@@ -39,7 +42,8 @@ DERIVATIONS = ("sum", "ratio", "years_since", "days_since", "count")
 # Derivations that read several columns (``columns``) and how many they need.
 _MULTI_COLUMN = {"sum": (1, None), "ratio": (2, 2), "count": (1, None)}
 _SETTINGS = ("column", "columns", "derive", "reference", "date_format", "label", "unit", "scale", "range",
-             "low", "high", "lower", "higher", "actions")
+             "low", "high", "lower", "higher", "actions", "better")
+BETTER = ("low", "high")
 
 @dataclass(frozen=True)
 class Feature:
@@ -60,6 +64,7 @@ class Feature:
     lower: str = ""
     higher: str = ""
     actions: Mapping[str, str] = field(default_factory=dict)
+    better: str | None = None  # "low" (recency), "high" (spend), or None (children: neither is better)
 
     @property
     def column(self) -> str:
@@ -81,6 +86,8 @@ class Feature:
         entry.update({"low": self.low, "high": self.high, "lower": self.lower, "higher": self.higher})
         if self.actions:
             entry["actions"] = dict(self.actions)
+        if self.better:
+            entry["better"] = self.better
         return entry
 
 
@@ -267,16 +274,24 @@ def _read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
             isinstance(text, str) for text in actions.values()):
         problems.append(f"{where}: 'actions' should be {{low: <text>, high: <text>}}; got {actions!r}")
         actions = {}
+    better = entry.get("better")
+    if better is not None and better not in BETTER:
+        problems.append(f"{where}: better {better!r} should be low (e.g. days since the last purchase) or high "
+                        "(e.g. spend); leave it out when neither is better (e.g. children at home)")
+        better = None
     if len(problems) > before or sources is None:
         return None
     label = texts["label"] or name.replace("_", " ").strip().capitalize()
-    low = texts["low"] or f"low {label.lower()}"
-    high = texts["high"] or f"high {label.lower()}"
+    default_low, default_high, default_lower, default_higher = default_words(label, texts["unit"] or "")
+    low = texts["low"] or default_low
+    high = texts["high"] or default_high
     return Feature(
         name=name, label=label, unit=texts["unit"] or "", sources=tuple(sources), derive=derive,
         reference=reference, date_format=texts["date_format"] or None, scale=scale, minimum=minimum,
-        maximum=maximum, low=low, high=high, lower=texts["lower"] or _comparative(low, "low", label),
-        higher=texts["higher"] or _comparative(high, "high", label), actions=dict(actions),
+        maximum=maximum, low=low, high=high,
+        lower=texts["lower"] or (_comparative(low, "low", label) if texts["low"] else default_lower),
+        higher=texts["higher"] or (_comparative(high, "high", label) if texts["high"] else default_higher),
+        actions=dict(actions), better=better,
     )
 
 

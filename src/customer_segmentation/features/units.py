@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from customer_segmentation.features.table import Feature
+from customer_segmentation.features.words import counted_label, is_count, since_what, singular
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
@@ -52,12 +53,37 @@ def format_value(feature: Feature, value: float) -> str:
     if unit == "years":
         return f"{value:.0f}"
     number = _plain(round(value)) if abs(value) >= 10 else f"{value:.2g}"
-    return f"{number} {feature.unit}" if feature.unit else number
+    unit = singular(feature.unit) if number == "1" and is_count(feature.unit) else feature.unit
+    return f"{number} {unit}" if unit else number
+
+
+def phrase(feature: Feature, value: float) -> str:
+    """The feature and a value as words: "annual income $52k", "6 purchases", "1 child at home", "last purchase
+    48 days ago" (a days-since feature), "age 46"."""
+    counted = counted_label(feature.label, feature.unit)
+    if counted is not None and value is not None and not math.isnan(value):
+        number = _count(value)
+        if number == "1":
+            counted = " ".join(singular(w) if w == feature.unit.strip().lower() else w for w in counted.split())
+        return f"{number} {counted}"
+    since = since_what(feature.label) or (feature.label.lower() if feature.derive == "days_since" else None)
+    if since is not None and feature.unit.lower() == "days" and value is not None and not math.isnan(value):
+        return f"{since} {format_value(feature, value)} ago"
+    return f"{feature.label.lower()} {format_value(feature, value)}"
+
+
+def change_phrase(feature: Feature, change: float, new_value: float) -> str:
+    """A change and where it leads: "annual income up $18k, to $80k", "children at home up 1.8, to 2"."""
+    direction = "up" if change > 0 else "down"
+    to = _count(new_value) if counted_label(feature.label, feature.unit) is not None else format_value(feature, new_value)
+    return f"{feature.label.lower()} {direction} {format_change(feature, change)}, to {to}"
 
 
 def format_change(feature: Feature, change: float) -> str:
     """A difference in the feature's unit, without sign: ``$18k``, ``7 points`` (a score), ``9 years``."""
     unit = feature.unit.lower()
+    if counted_label(feature.label, feature.unit) is not None:  # the label names the unit: the number alone
+        return _count(abs(change))
     if unit == "score":
         return f"{abs(change):.0f} points"
     if unit == "years":
@@ -95,6 +121,11 @@ def form_step(feature: Feature) -> float:
     """A sensible +/- step for a number field: 1,000 for incomes and savings, else 1."""
     large = feature.maximum is None or feature.maximum >= 100_000
     return 1000.0 if currency_symbol(feature) is not None and large else 1.0
+
+
+def _count(value: float) -> str:
+    """A count as people say it: ``1.9``, ``6`` (whole from 5 on), ``12``."""
+    return f"{value:.0f}" if abs(value) >= 5 or float(value).is_integer() else f"{value:.2g}"
 
 
 def _plain(value: float) -> str:

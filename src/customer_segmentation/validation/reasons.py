@@ -9,6 +9,7 @@ sentence ``"<column>: <value> is <reason>"`` (:func:`.problems.problem_text`); a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 
@@ -17,10 +18,24 @@ from customer_segmentation.validation.problems import show_value
 NOT_A_NUMBER = "not a number"
 NOT_A_YEAR_OR_DATE = "not a year or a date"
 NOT_A_DATE = "not a date"
+_EXAMPLE_DATE = date(2014, 12, 31)
 NOT_FINITE = "not a finite number"
 MISSING = "missing"
 FORMULA = ("a formula whose value was never saved: open the file in its spreadsheet program, save it "
            "and export it again")
+
+
+def not_a_date(date_format: str | None, or_year: bool = False) -> str:
+    """``not a date in the format %d-%m-%Y (e.g. 31-12-2014); set date_format to your dates' pattern``: the
+    pattern tried and a date written with it, so a wrong ``date_format`` is seen at once."""
+    what = NOT_A_YEAR_OR_DATE if or_year else NOT_A_DATE
+    if not date_format:  # ISO 8601 and the common orders are tried: the plain reason says enough
+        return what
+    try:
+        example = _EXAMPLE_DATE.strftime(date_format)
+    except ValueError:
+        example = "?"
+    return f"{what} in the format {date_format} (e.g. {example}); set date_format to the pattern of your dates"
 
 
 def allowed_range(low: float | None, high: float | None) -> str:

@@ -91,7 +91,25 @@ def test_any_feature_gets_a_name_and_an_action_from_its_label():
     assert name == "High total spend, recent buyers"
     assert "total spend" in action
     text = describe_segment({"total_spend": 2_400.0, "recency": 12.0}, {"total_spend": 1.4, "recency": -0.9}, table)
-    assert text == "Total spend $2.4k (+1.4 sd), days since last purchase 12 days (-0.9 sd)"
+    assert text == "Total spend $2.4k (+1.4 sd), last purchase 12 days ago (-0.9 sd)"
+
+
+def test_words_read_right_for_counts_recency_and_features_where_neither_side_is_better():
+    table = FeatureTable.from_config({
+        "children": {"label": "Children at home", "unit": "children"},
+        "purchases": {"label": "Purchases", "unit": "purchases", "better": "high"},
+        "recency": {"label": "Days since last purchase", "unit": "days", "better": "low"},
+    })
+    name, action = name_segment({"children": 1.2, "purchases": -0.1, "recency": -0.8}, table, RULES)
+    assert name == "Many children at home, recent purchase"
+    assert action == "Offers and messages that fit them: their children at home is above most customers'."
+    _, action = name_segment({"children": 0.0, "purchases": 0.0, "recency": -1.5}, table, RULES)
+    assert action.startswith("Reward and keep them: their days since last purchase is among the best")
+    _, action = name_segment({"children": 0.0, "purchases": 0.0, "recency": 1.5}, table, RULES)
+    assert action.startswith("Work on their days since last purchase, worse than most")
+    text = describe_segment({"children": 1.0, "purchases": 6.2, "recency": 48.3},
+                            {"children": 1.2, "purchases": -0.1, "recency": 0.9}, table)
+    assert text == "1 child at home (+1.2 sd), last purchase 48 days ago (+0.9 sd), 6 purchases (-0.1 sd)"
 
 
 def test_a_persona_entry_without_traits_is_refused_with_its_position():

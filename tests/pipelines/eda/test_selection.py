@@ -50,7 +50,7 @@ def test_no_stable_k_still_chooses_and_says_weak_with_the_numbers():
     table = _table(silhouette=[0.35, 0.40, 0.30], stability=[0.5, 0.6, 0.4])
     choice = choose_k(table, THRESHOLDS)
     assert choice["k"] == 3 and choice["structure"] == "weak" and choice["stable_k"] == []
-    assert "stability 0.60 of 1; 0.80 counts as stable" in choice["reason"]
+    assert "stability 0.60; 0.80 counts as stable" in choice["reason"]
     assert "the silhouette is" not in choice["reason"], "a silhouette of 0.40 is not what makes it weak"
 
 
@@ -68,3 +68,10 @@ def test_find_elbow_abstains_on_a_straight_line_and_short_curves():
 @pytest.mark.parametrize(("value", "expected"), [("auto", None), (" AUTO ", None), (4, 4), ("7", 7)])
 def test_parse_n_clusters_accepts_auto_and_whole_numbers(value, expected):
     assert parse_n_clusters(value, rows_total=100) == expected
+
+
+def test_votes_read_in_words_without_none():
+    from customer_segmentation.pipelines.eda.selection import votes_text
+
+    text = votes_text({"elbow": None, "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 5})
+    assert text == "elbow of the inertia: no clear elbow, silhouette: 4, Calinski-Harabasz: 4, Davies-Bouldin: 5"

@@ -26,7 +26,7 @@ import numpy as np
 
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features import Feature, FeatureTable
-from customer_segmentation.features.units import format_value
+from customer_segmentation.features.units import phrase
 
 AVERAGE_NAME = "Average customers"
 AVERAGE_ACTION = "Broad seasonal campaigns; A/B test offers to find what moves this segment."
@@ -147,7 +147,7 @@ def describe_segment(centre: Mapping[str, float], z: Mapping[str, float], table:
     """
     position = _positions(table, rules or NamingRules())
     ordered = sorted(z, key=lambda f: (-abs(z[f]), position(f)))
-    text = ", ".join(f"{table[f].label.lower()} {format_value(table[f], centre[f])} ({_sd(z[f])} sd)" for f in ordered)
+    text = ", ".join(f"{phrase(table[f], centre[f])} ({_sd(z[f])} sd)" for f in ordered)
     return text[0].upper() + text[1:]
 
 
@@ -166,10 +166,17 @@ def _word(feature: Feature, direction: int) -> str:
 
 
 def _action(feature: Feature, direction: int) -> str:
-    configured = feature.actions.get("high" if direction > 0 else "low")
+    """The feature's configured action for this side, else one from ``better``: a strength to reward, a
+    weakness to work on, or (neither side better) a trait to fit the message to."""
+    side = "high" if direction > 0 else "low"
+    configured = feature.actions.get(side)
     if configured:
         return configured
     label = feature.label.lower()
-    if direction > 0:
-        return f"Build on their high {label}: offers and messages that match it, and loyalty rewards."
-    return f"Offers that suit their low {label}; test which messages lift it."
+    if feature.better is None:
+        return (f"Offers and messages that fit them: their {label} is {'above' if direction > 0 else 'below'} "
+                "most customers'.")
+    if feature.better == side:
+        return f"Reward and keep them: their {label} is among the best (loyalty rewards, early access)."
+    return (f"Work on their {label}, worse than most: re-engagement offers, tested against a control group to "
+            "see what moves it.")

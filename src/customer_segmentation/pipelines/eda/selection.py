@@ -120,7 +120,7 @@ def _explain(k: int, row: pd.Series, votes: dict[str, int | None], structure: st
              k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> str:
     agree = sum(v == k for v in votes.values())
     voters = sum(v is not None for v in votes.values())
-    numbers = f"silhouette {row['silhouette']:.2f}, stability {row['stability']:.2f} of 1"
+    numbers = f"silhouette {row['silhouette']:.2f}, stability {row['stability']:.2f}"
     if structure == "strong":
         return (
             f"The customers fall into {k} clearly separated segments: {agree} of {voters} tests agree on {k} "
@@ -139,7 +139,7 @@ def _explain(k: int, row: pd.Series, votes: dict[str, int | None], structure: st
         causes.append(f"the silhouette is {at} (below {weak:.2f} means no substantial structure)")
     if row["stability"] < thresholds["min_stability"]:
         causes.append(
-            f"the segments change when the data are resampled (stability {row['stability']:.2f} of 1; "
+            f"the segments change when the data are resampled (stability {row['stability']:.2f}; "
             f"{thresholds['min_stability']:.2f} counts as stable)"
         )
     return (
@@ -149,7 +149,7 @@ def _explain(k: int, row: pd.Series, votes: dict[str, int | None], structure: st
 
 
 def _explain_bic(k: int, row: pd.Series, structure: str, k_sweep: pd.DataFrame) -> str:
-    numbers = f"silhouette {row['silhouette']:.2f}, stability {row['stability']:.2f} of 1"
+    numbers = f"silhouette {row['silhouette']:.2f}, stability {row['stability']:.2f}"
     words = {"strong": "clearly separated", "moderate": "overlapping", "weak": "weakly separated"}[structure]
     return (f"{k} segments have the lowest BIC of the stable k from {int(k_sweep['k'].min())} to "
             f"{int(k_sweep['k'].max())} (the best fit for their complexity): {words} segments ({numbers}).")
@@ -160,13 +160,27 @@ def explain_override(k: int, measured: pd.Series | None, auto: dict[str, Any]) -
     at_k = (
         f"k={k} was not in the sweep, so its silhouette and stability were not measured"
         if measured is None
-        else f"at k={k}: silhouette {measured['silhouette']:.2f}, stability {measured['stability']:.2f} of 1"
+        else f"at k={k}: silhouette {measured['silhouette']:.2f}, stability {measured['stability']:.2f}"
     )
     return (
         f"{k} segments, as set by the n_clusters parameter ({at_k}). On its own the data would suggest "
         f"{auto['k']} (silhouette {auto['silhouette']:.2f}, stability {auto['stability']:.2f}; "
         f"{auto['structure']} structure)."
     )
+
+
+# What people call each vote of the rule.
+VOTE_NAMES = {"elbow": "elbow of the inertia", "silhouette": "silhouette", "calinski_harabasz": "Calinski-Harabasz",
+              "davies_bouldin": "Davies-Bouldin", "bic": "lowest BIC"}
+
+
+def votes_text(votes: dict[str, int | None]) -> str:
+    """"elbow of the inertia: 4, silhouette: 4, ..."; a criterion without a vote says so, never "None"."""
+    parts = []
+    for name, k in votes.items():
+        label = VOTE_NAMES.get(name, name)
+        parts.append(f"{label}: {k}" if k is not None else f"{label}: {'no clear elbow' if name == 'elbow' else 'none'}")
+    return ", ".join(parts)
 
 
 def parse_n_clusters(n_clusters: Any, rows_total: int) -> int | None:

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features.columns import resolve_columns
@@ -102,3 +103,26 @@ def test_a_date_that_does_not_match_date_format_names_the_pattern_and_an_example
     assert values["tenure"].tolist()[1] == (pd.Timestamp("2014-12-31") - pd.Timestamp("2012-09-04")).days
     assert problems["reason"].tolist() == ["not a date in the format %d-%m-%Y (e.g. 31-12-2014); set date_format "
                                            "to the pattern of your dates"]
+
+
+def test_a_derivation_may_read_another_derived_feature():
+    table = FeatureTable.from_config({
+        "wine_share": {"derive": "ratio", "columns": ["MntWines", "total_spend"], "range": [0, 1]},
+        "total_spend": {"derive": "sum", "columns": ["MntWines", "MntMeat"], "scale": 2},
+        "income": {"column": "Income"},
+    })
+    assert table.source_columns == ["MntWines", "MntMeat", "Income"]  # total_spend is not a header
+    frame = pd.DataFrame({"MntWines": ["10", "0", "x"], "MntMeat": ["30", "0", "5"], "Income": ["1", "2", "3"]})
+    values, problems = compute_features(frame, table)
+    assert list(values.columns) == ["wine_share", "total_spend", "income"]
+    assert values["total_spend"].tolist()[:2] == [80.0, 0.0] and values["wine_share"][0] == pytest.approx(10 / 80)
+    assert problems[["row", "column", "reason"]].values.tolist() == [
+        [1, "total_spend", "zero, so wine_share (MntWines / total_spend) is undefined"],
+        [2, "MntWines", "not a number"],  # once, though two features read it
+    ]
+
+
+def test_derivations_that_read_each_other_in_a_circle_are_refused_naming_the_circle():
+    with pytest.raises(ConfigurationError, match=r"features a -> b -> a derive from each other in a circle"):
+        FeatureTable.from_config({"a": {"derive": "sum", "columns": ["b", "X"]},
+                                  "b": {"derive": "ratio", "columns": ["a", "Y"]}})

@@ -8,7 +8,9 @@ A plain feature is its column read as a number. ``derive`` builds one from other
 * ``days_since``: days from the date in ``column`` to ``reference``;
 * ``count``: how many of ``columns`` are non-zero (empty counts as zero; all empty is missing).
 
-``reference`` defaults to the day of the run. ``scale`` then multiplies the result (once, here).
+``reference`` defaults to the day of the run. ``scale`` then multiplies the result (once, here). A source
+of ``sum``, ``ratio`` or ``count`` may name another feature of the table (``ratio: [MntWines, total_spend]``):
+its value, in its unit, is used, and the features are computed in an order that allows it.
 Source cells that cannot be read (``'abc'`` in a number column, ``'31/02/2014'`` as a date) are
 recorded as problems naming the source column, and the row is rejected by validation. Nothing in
 the configuration is ever evaluated: the kinds are functions of this module.
@@ -44,13 +46,36 @@ def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timesta
     """
     problems = ProblemLog(frame.index)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
-    values = {}
-    for feature in table:
-        derived = _DERIVATIONS[feature.derive](frame, feature, problems, today)
+    values: dict[str, pd.Series] = {}
+    cells = _Cells(frame, problems, values, table.names)
+    for feature in table.in_order():  # a derivation may read features computed before it
+        derived = _DERIVATIONS[feature.derive](cells, feature, today)
         values[feature.name] = derived * feature.scale if feature.scale != 1.0 else derived
+    values = {name: values[name] for name in table.names}
     features = pd.DataFrame({name: pd.Series(column, index=frame.index, copy=False, dtype="float64")
                              for name, column in values.items()}, copy=False)
     return features, problems.to_frame()
+
+
+class _Cells:
+    """What a derivation reads: a column of the file as numbers (unreadable cells recorded as problems), or a
+    feature of the table computed before it (by name)."""
+
+    def __init__(self, frame: pd.DataFrame, problems: ProblemLog, computed: dict[str, pd.Series],
+                 names: list[str]) -> None:
+        self.frame, self.problems, self.computed, self.names = frame, problems, computed, set(names)
+        self._read: dict[str, pd.Series] = {}  # each column parsed (and its problems recorded) once
+
+    def numbers(self, column: str, reader: Feature) -> pd.Series:
+        if column in self.names and column != reader.name:
+            return self.computed[column]
+        if column not in self._read:
+            self._read[column] = _numbers(self.frame, column, self.problems)
+        return self._read[column]
+
+    def shown(self, column: str) -> pd.Series:
+        """The cells to show in a problem: the file's, or the computed feature's values."""
+        return self.frame[column] if column in self.frame.columns else self.computed[column]
 
 
 def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Series:
@@ -61,25 +86,26 @@ def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Serie
     return numbers
 
 
-def _plain(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
-    return _numbers(frame, feature.column, problems)
+def _plain(cells: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
+    return cells.numbers(feature.column, feature)
 
 
-def _sum(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
-    parts = pd.concat([_numbers(frame, column, problems) for column in feature.sources], axis=1)
+def _sum(cells: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
+    parts = pd.concat([cells.numbers(column, feature) for column in feature.sources], axis=1)
     return parts.sum(axis=1, min_count=1)
 
 
-def _count(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
-    parts = pd.concat([_numbers(frame, column, problems) for column in feature.sources], axis=1)
+def _count(cells: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
+    parts = pd.concat([cells.numbers(column, feature) for column in feature.sources], axis=1)
     counted = (parts.fillna(0) != 0).sum(axis=1).astype("float64")
     return counted.where(parts.notna().any(axis=1))
 
 
-def _ratio(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
-    numerator, denominator = (_numbers(frame, column, problems) for column in feature.sources)
+def _ratio(cells: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
+    numerator, denominator = (cells.numbers(column, feature) for column in feature.sources)
     zero = (denominator == 0).to_numpy()
-    problems.add(zero, feature.sources[1], frame[feature.sources[1]], reasons.zero_denominator(feature.name, *feature.sources))
+    cells.problems.add(zero, feature.sources[1], cells.shown(feature.sources[1]),
+                       reasons.zero_denominator(feature.name, *feature.sources))
     return (numerator / denominator.where(~zero)).astype("float64")
 
 
@@ -87,8 +113,8 @@ def _reference(feature: Feature, today: pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(feature.reference) if feature.reference else today
 
 
-def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
-    cells = frame[feature.column]
+def _years_since(source: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
+    cells, problems = source.frame[feature.column], source.problems
     reference = _reference(feature, today)
     numbers, _ = parse_numbers(cells) if not pd.api.types.is_datetime64_any_dtype(cells) else (
         pd.Series(np.nan, index=cells.index), None)
@@ -102,14 +128,14 @@ def _years_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, to
     return from_years.fillna(from_dates.where(dates.notna())).astype("float64")
 
 
-def _days_since(frame: pd.DataFrame, feature: Feature, problems: ProblemLog, today: pd.Timestamp) -> pd.Series:
-    cells = frame[feature.column]
+def _days_since(source: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
+    cells, problems = source.frame[feature.column], source.problems
     dates, not_a_date = parse_dates(cells, feature.date_format)
     problems.add(not_a_date, feature.column, cells, reasons.not_a_date(feature.date_format))
     return ((_reference(feature, today) - dates).dt.days).astype("float64")
 
 
-_DERIVATIONS: dict[str | None, Callable[[pd.DataFrame, Feature, ProblemLog, pd.Timestamp], pd.Series]] = {
+_DERIVATIONS: dict[str | None, Callable[[_Cells, Feature, pd.Timestamp], pd.Series]] = {
     None: _plain,
     "sum": _sum,
     "ratio": _ratio,

@@ -126,6 +126,7 @@ class FeatureTable:
             problems.append(f"only {len(config)} feature(s) {list(map(str, config))}: segmenting needs at least two; "
                             "add another feature")
         problems += _name_clashes([str(name) for name in config])
+        problems += _cycles(features)
         if problems:
             raise ConfigurationError(_message(problems, where))
         return cls(tuple(features))
@@ -140,8 +141,25 @@ class FeatureTable:
 
     @property
     def source_columns(self) -> list[str]:
-        """Every header the table reads, in order, once each."""
-        return list(dict.fromkeys(source for feature in self.features for source in feature.sources))
+        """Every header of the file the table reads, in order, once each (a source naming another feature of
+        the table is that feature's value, not a header)."""
+        return list(dict.fromkeys(source for feature in self.features for source in self.file_sources(feature)))
+
+    def file_sources(self, feature: Feature) -> list[str]:
+        """The headers ``feature`` reads from the file: its sources but those naming another feature."""
+        return [source for source in feature.sources if source not in self.names or source == feature.name]
+
+    def in_order(self) -> list[Feature]:
+        """The features in an order in which every derivation comes after the features it reads."""
+        done: dict[str, Feature] = {}
+        pending = list(self.features)
+        while pending:
+            ready = [f for f in pending if all(s in done for s in _references(f, self.names))]
+            if not ready:
+                raise ConfigurationError(_message(_cycles(self.features), "the feature table"))
+            done.update((f.name, f) for f in ready)
+            pending = [f for f in pending if f.name not in done]
+        return list(done.values())
 
     def __iter__(self) -> Iterator[Feature]:
         return iter(self.features)
@@ -175,7 +193,7 @@ class FeatureTable:
         found = {normalise_header(header): header for header in headers}
         problems = []
         for feature in self.features:
-            missing = [source for source in feature.sources if normalise_header(source) not in found]
+            missing = [source for source in self.file_sources(feature) if normalise_header(source) not in found]
             if missing:
                 key = "columns" if feature.derive in _MULTI_COLUMN else "column"
                 if trained:
@@ -214,6 +232,40 @@ class FeatureTable:
             if trained:
                 raise CustomerDataError("; ".join(problems) + f". Headers found: {shown}")
             raise ConfigurationError(f"{_message(problems, where)}\nHeaders found in the file: {shown}")
+
+
+def _references(feature: Feature, names: Sequence[str]) -> list[str]:
+    """The other features of the table that ``feature`` is derived from."""
+    return [source for source in feature.sources if source in names and source != feature.name]
+
+
+def _cycles(features: Sequence[Feature]) -> list[str]:
+    """Derivations that read each other in a circle (``a -> b -> a``), one problem per circle."""
+    names = [feature.name for feature in features]
+    reads = {feature.name: _references(feature, names) for feature in features}
+    state: dict[str, str] = {}
+    problems: list[str] = []
+    seen: set[frozenset[str]] = set()
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = "open"
+        stack.append(node)
+        for read in reads[node]:
+            if state.get(read) == "open":
+                circle = [*stack[stack.index(read):], read]
+                if frozenset(circle) not in seen:
+                    seen.add(frozenset(circle))
+                    problems.append(f"features {' -> '.join(circle)} derive from each other in a circle: derive one "
+                                    "of them from columns of the file instead")
+            elif read not in state:
+                visit(read, stack)
+        stack.pop()
+        state[node] = "done"
+
+    for name in names:
+        if name not in state:
+            visit(name, [])
+    return problems
 
 
 def _message(problems: Sequence[str], where: str) -> str:

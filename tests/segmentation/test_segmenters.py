@@ -81,7 +81,8 @@ def test_with_a_mixture_the_eda_sweep_chooses_k_by_the_lowest_bic(personas):
     sample = standardize_features(personas[FEATURES])
     sweep = sweep_k(sample, [2, 6], n_init=1, n_bootstrap=2, silhouette_sample_size=2000, random_state=0,
                     algorithm="gmm")
-    assert list(sweep.columns) == ["k", "bic", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"]
+    assert list(sweep.columns) == ["k", "bic", "silhouette", "calinski_harabasz", "davies_bouldin", "stability",
+                                  "smallest_share"]
     selection = select_k(sweep, "auto", {"rows_total": 3000, "rows_used": 3000}, SELECTION)
     assert selection["k"] == int(sweep.loc[sweep["bic"].idxmin(), "k"]) == 4
     assert "lowest BIC" in selection["reason"] and selection["votes"] == {"bic": 4}

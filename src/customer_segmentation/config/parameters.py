@@ -25,6 +25,7 @@ class _Section(BaseModel):
 
 class Selection(_Section):
     min_stability: float = Field(0.8, ge=0, le=1)
+    min_segment_share: float = Field(0.01, ge=0, lt=0.5)
     strong_silhouette: float = Field(0.5, ge=-1, le=1)
     weak_silhouette: float = Field(0.25, ge=-1, le=1)
 

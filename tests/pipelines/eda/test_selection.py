@@ -75,3 +75,14 @@ def test_votes_read_in_words_without_none():
 
     text = votes_text({"elbow": None, "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 5})
     assert text == "elbow of the inertia: no clear elbow, silhouette: 4, Calinski-Harabasz: 4, Davies-Bouldin: 5"
+
+
+def test_a_k_whose_smallest_segment_is_a_handful_of_far_off_customers_cannot_win():
+    # k=5 scores best, but only because one $666,666 income became a segment of its own.
+    table = _table(silhouette=[0.40, 0.50, 0.60, 0.66], stability=[1, 1, 1, 1]).assign(
+        smallest_share=[0.2, 0.2, 0.21, 0.0004])
+    thresholds = {**THRESHOLDS, "min_segment_share": 0.01}
+    choice = choose_k(table, thresholds)
+    assert choice["k"] == 4
+    assert "k = 5 was left out: a segment of under 1 % of the customers" in choice["reason"]
+    assert choose_k(table, THRESHOLDS)["k"] == 5  # without the setting, the old rule

@@ -35,7 +35,7 @@ from .selection import choose_k, explain_override, parse_n_clusters, structure_o
 
 logger = logging.getLogger(__name__)
 
-INDEX_COLUMNS = ["silhouette", "calinski_harabasz", "davies_bouldin", "stability"]
+INDEX_COLUMNS = ["silhouette", "calinski_harabasz", "davies_bouldin", "stability", "smallest_share"]
 
 
 def sweep_columns(segmenter: Segmenter) -> list[str]:
@@ -98,6 +98,8 @@ def _score_k(scaled: np.ndarray, k: int, n_init: int, n_bootstrap: int,
         "calinski_harabasz": float(calinski_harabasz_score(scaled, labels)),
         "davies_bouldin": float(davies_bouldin_score(scaled, labels)),
         "stability": float(np.mean(agreement)),
+        # A few far-off customers (one $666,666 income) make a "segment" of their own at some k: not a type.
+        "smallest_share": float(np.bincount(labels, minlength=k).min() / len(labels)),
     }
 
 

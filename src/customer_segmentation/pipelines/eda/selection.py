@@ -3,8 +3,10 @@
 The ``auto`` rule, applied to the ``k_sweep`` table (all indices on standardized features):
 
 1. **Stable candidates.** A k is a candidate when its segments are found again on bootstrap
-   resamples: ``stability`` (mean adjusted Rand index, 0..1) >= ``min_stability`` (0.8).
-   If no k is that stable, every k is a candidate (and the structure is reported as weak).
+   resamples: ``stability`` (mean adjusted Rand index, 0..1) >= ``min_stability`` (0.8), and when its
+   smallest segment holds at least ``min_segment_share`` (1 %) of the customers (a handful of far-off
+   customers is not a segment). If no k is stable, every k is a candidate (and the structure is reported as
+   weak); if no stable k has segments that large, the stable ones are.
 2. **Four votes.** Each criterion votes for one candidate: the elbow of the inertia curve
    (kneedle, via ``kneed``; it votes only when the elbow is a candidate), the highest
    silhouette, the highest Calinski-Harabasz index and the lowest Davies-Bouldin index.
@@ -32,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from customer_segmentation.errors import ConfigurationError
+from customer_segmentation.features.units import format_share
 
 def find_elbow(k_sweep: pd.DataFrame) -> int | None:
     """The kneedle elbow of inertia against k, or None when the curve has no knee."""
@@ -47,14 +50,23 @@ def find_elbow(k_sweep: pd.DataFrame) -> int | None:
     return None if knee is None else int(knee)
 
 
-def vote(k_sweep: pd.DataFrame, min_stability: float) -> tuple[int, dict[str, int | None], list[int]]:
+def candidates_of(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> tuple[pd.DataFrame, list[int]]:
+    """Step 1: the candidate rows and the stable k values."""
+    stable = k_sweep[k_sweep["stability"] >= thresholds["min_stability"]]
+    candidates = stable if len(stable) else k_sweep
+    if "smallest_share" in candidates.columns:
+        large = candidates[candidates["smallest_share"] >= thresholds.get("min_segment_share", 0.0)]
+        candidates = large if len(large) else candidates
+    return candidates, [int(k) for k in stable["k"]]
+
+
+def vote(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> tuple[int, dict[str, int | None], list[int]]:
     """Applies steps 1-3 of the rule.
 
     Returns:
         The chosen k, each criterion's vote (None when it abstains) and the stable k values.
     """
-    stable = k_sweep[k_sweep["stability"] >= min_stability]
-    candidates = stable if len(stable) else k_sweep
+    candidates, stable_k = candidates_of(k_sweep, thresholds)
     elbow = find_elbow(k_sweep)
     votes = {
         "elbow": elbow if elbow in set(candidates["k"]) else None,
@@ -66,7 +78,7 @@ def vote(k_sweep: pd.DataFrame, min_stability: float) -> tuple[int, dict[str, in
     most = max(counts.values())
     tied = candidates[candidates["k"].isin([k for k, n in counts.items() if n == most])]
     chosen = int(tied.sort_values(["silhouette", "k"], ascending=[False, True])["k"].iloc[0])
-    return chosen, votes, [int(k) for k in stable["k"]]
+    return chosen, votes, stable_k
 
 
 def structure_of(silhouette: float, stable: bool, thresholds: dict[str, float]) -> str:
@@ -78,12 +90,11 @@ def structure_of(silhouette: float, stable: bool, thresholds: dict[str, float]) 
     return "weak"
 
 
-def lowest_bic(k_sweep: pd.DataFrame, min_stability: float) -> tuple[int, dict[str, int | None], list[int]]:
-    """Among the stable candidates (step 1), the k with the lowest BIC; its vote, and the stable k values."""
-    stable = k_sweep[k_sweep["stability"] >= min_stability]
-    candidates = stable if len(stable) else k_sweep
+def lowest_bic(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> tuple[int, dict[str, int | None], list[int]]:
+    """Among the candidates (step 1), the k with the lowest BIC; its vote, and the stable k values."""
+    candidates, stable_k = candidates_of(k_sweep, thresholds)
     chosen = int(candidates.loc[candidates["bic"].idxmin(), "k"])
-    return chosen, {"bic": chosen}, [int(k) for k in stable["k"]]
+    return chosen, {"bic": chosen}, stable_k
 
 
 def choose_k(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> dict[str, Any]:
@@ -99,11 +110,11 @@ def choose_k(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> dict[str, A
     """
     by_bic = "bic" in k_sweep.columns
     rule = lowest_bic if by_bic else vote
-    k, votes, stable_k = rule(k_sweep, thresholds["min_stability"])
+    k, votes, stable_k = rule(k_sweep, thresholds)
     row = k_sweep.set_index("k").loc[k]
     structure = structure_of(row["silhouette"], k in stable_k, thresholds)
     reason = (_explain_bic(k, row, structure, k_sweep) if by_bic
-              else _explain(k, row, votes, structure, k_sweep, thresholds))
+              else _explain(k, row, votes, structure, k_sweep, thresholds)) + _left_out(k_sweep, thresholds)
     return {
         "k": k,
         "structure": structure,
@@ -146,6 +157,20 @@ def _explain(k: int, row: pd.Series, votes: dict[str, int | None], structure: st
         f"No natural grouping stands out: {' and '.join(causes)}. {k} segments ({agree} of {voters} tests agree) "
         "is a practical split: read the segments as convenient slices of the customers, not distinct types."
     )
+
+
+def _left_out(k_sweep: pd.DataFrame, thresholds: dict[str, float]) -> str:
+    """" k = 5 and 6 were left out: a segment of under 1 % of the customers ...", or ""."""
+    share = thresholds.get("min_segment_share", 0.0)
+    if "smallest_share" not in k_sweep.columns or not share:
+        return ""
+    stable = k_sweep[k_sweep["stability"] >= thresholds["min_stability"]]
+    tiny = [int(k) for k in stable.loc[stable["smallest_share"] < share, "k"]]
+    if not tiny or len(tiny) == len(stable):
+        return ""
+    listed = " and ".join(map(str, tiny)) if len(tiny) < 3 else f"{', '.join(map(str, tiny[:-1]))} and {tiny[-1]}"
+    return (f" k = {listed} {'was' if len(tiny) == 1 else 'were'} left out: a segment of under {format_share(share)} of the "
+            "customers (a few far-off customers, not a type of customer).")
 
 
 def _explain_bic(k: int, row: pd.Series, structure: str, k_sweep: pd.DataFrame) -> str:

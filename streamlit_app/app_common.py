@@ -29,6 +29,7 @@ from customer_segmentation.app_support.project import (
     legacy_model_files,
     open_project,
 )
+from customer_segmentation.app_support.text import as_text
 from customer_segmentation.last_complete_run import MANIFEST
 
 logger = logging.getLogger(__name__)
@@ -84,13 +85,13 @@ def project() -> ProjectHandle:
     try:
         root = find_project_root(APP_DIR)
     except ProjectNotFoundError as error:
-        st.error(str(error))
+        st.error(as_text(error))
         st.stop()
     try:
         return get_project(str(root))
     except Exception as error:  # a broken conf/ must read as a message, not a traceback
         logger.exception("could not open the Kedro project")
-        st.error(f"The Kedro project at {root} could not be opened: {error}")
+        st.error(f"The Kedro project at {as_text(root)} could not be opened: {as_text(error)}")
         st.stop()
 
 
@@ -142,24 +143,24 @@ def _session_bundle(handle: ProjectHandle) -> ModelBundle | None:
     except ModelNotAvailableError as error:
         previous = _previous_bundle(handle, version)
         if previous is not None:
-            st.warning(f"The newest model ({version}) cannot be served yet: {error} "
+            st.warning(f"The newest model ({version}) cannot be served yet: {as_text(error)} "
                        f"Still serving the model trained in run {previous.version}.", icon=":material/history:")
             return previous
         complete = _last_complete_bundle(handle, generation)
         if complete is not None and complete.version != version:
-            st.warning(f"The newest run ({version}) did not complete: {error} Showing the last complete run "
+            st.warning(f"The newest run ({version}) did not complete: {as_text(error)} Showing the last complete run "
                        f"({complete.version}) instead.", icon=":material/history:")
             return complete
-        st.error(str(error), icon=":material/error:")
+        st.error(as_text(error), icon=":material/error:")
         st.caption("Train a model that fits the current configuration with:")
         st.code(handle.train_command, language="bash")
     else:
         st.session_state[GENERATION_KEY] = generation
         st.session_state.pop(PREVIOUS_KEY, None)
         if bundle.configuration_changed:
-            st.info(f"The feature table in {handle.features_source} has changed since this model was trained. "
+            st.info(f"The feature table in {as_text(handle.features_source)} has changed since this model was trained. "
                     "The app reads files and the form with the model's own features "
-                    f"({', '.join(bundle.features)}); run `{handle.train_command}` to train on the new "
+                    f"({as_text(', '.join(bundle.features))}); run `{handle.train_command}` to train on the new "
                     "configuration.", icon=":material/info:")
         return bundle
     return None
@@ -198,7 +199,7 @@ def show_no_model() -> None:
     legacy = legacy_model_files(project())
     if legacy:
         st.caption(f"{len(legacy)} model file(s) saved by an earlier version as pickles (e.g. "
-                   f"{legacy[-1].relative_to(project().root)}) are not opened: a pickle can run code when loaded. "
+                   f"{as_text(legacy[-1].relative_to(project().root))}) are not opened: a pickle can run code when loaded. "
                    "Retraining saves the model in the safe skops format.")
 
 

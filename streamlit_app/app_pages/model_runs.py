@@ -10,6 +10,7 @@ import pandas as pd  # noqa: E402
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts  # noqa: E402
 from customer_segmentation.app_support.runs import METRIC_NAMES, training_runs  # noqa: E402
+from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.pipelines.eda.selection import votes_text  # noqa: E402
 
 METRIC_COLUMNS = [f"metrics.{name}" for name in METRIC_NAMES]
@@ -23,12 +24,12 @@ if bundle is not None:
     if selection:
         st.info(
             f"**k = {selection.get('k', bundle.k)}** chosen by {selection.get('method', 'the eda pipeline')}; "
-            f"structure in the data: **{selection.get('structure', 'n/a')}**. {selection.get('reason', '')}",
+            f"structure in the data: **{selection.get('structure', 'n/a')}**. {as_text(selection.get('reason', ''))}",
             icon=":material/insights:",
         )
     votes = selection.get("votes") or {}
     if votes:
-        st.caption("Votes for k: " + votes_text(votes))
+        st.caption("Votes for k: " + as_text(votes_text(votes)))
     if bundle.k_sweep is not None and len(bundle.k_sweep):
         sweep = charts.k_sweep_chart(bundle.k_sweep, selection.get("k", bundle.k))
         st.vega_lite_chart(sweep.data, sweep.spec, key="runs_sweep")
@@ -67,10 +68,10 @@ if not handle.tracking_uri or not handle.experiment_name:
 try:
     runs = app_common.recent_runs(handle.tracking_uri, handle.experiment_name, 20)
 except Exception as error:  # an unreachable store must not break the page
-    st.error(f"The MLflow runs could not be read: {error}", icon=":material/error:")
+    st.error(f"The MLflow runs could not be read: {as_text(error)}", icon=":material/error:")
     st.stop()
 if runs.empty:
-    st.caption(f"No runs in experiment '{handle.experiment_name}' yet.")
+    st.caption(f"No runs in experiment '{as_text(handle.experiment_name)}' yet.")
     st.stop()
 
 serving = bundle.version if bundle is not None else None
@@ -78,9 +79,9 @@ if bundle is not None:
     try:
         run = app_common.training_run(handle.tracking_uri, handle.experiment_name, bundle.version)
     except Exception as error:  # noqa: BLE001 - the line is informative only
-        st.caption(f"MLflow run of the served model: unavailable ({error})")
+        st.caption(f"MLflow run of the served model: unavailable ({as_text(error)})")
     else:
-        st.caption(f"Trained by MLflow run **{run['run_name']}** `{run['mlflow_run_id']}` (Kedro run "
+        st.caption(f"Trained by MLflow run **{as_text(run['run_name'])}** `{run['mlflow_run_id']}` (Kedro run "
                    f"`{bundle.version}`)." if run else f"Kedro run `{bundle.version}`: no MLflow run is tagged with it.")
 all_sets = st.toggle("Include runs on other feature sets", key="runs_all_features",
                      help="Metrics of runs on other features cannot be compared with this model's.")

@@ -7,6 +7,7 @@ st.title("Monitoring")
 
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts  # noqa: E402
+from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.app_support.monitoring import (  # noqa: E402
     MONITORING_COMMAND,
     feature_table,
@@ -32,8 +33,8 @@ if history.empty or report is None:
 
 batch = report["batch"]
 show, icon = ALERT_STYLE[report["alert"]]
-show(f"Latest batch **{batch['batch']}** (scored {report['scored_at'][:16].replace('T', ' ')} UTC): alert "
-     f"**{report['alert']}**. {report['reason']}", icon=icon)
+show(f"Latest batch **{as_text(batch['batch'])}** (scored {report['scored_at'][:16].replace('T', ' ')} UTC): alert "
+     f"**{report['alert']}**. {as_text(report['reason'])}", icon=icon)
 cells = st.columns(4)
 cells[0].metric("Rows in the batch", f"{batch['rows']:,}")
 cells[1].metric("Scored", f"{batch['scored']:,}")

@@ -9,6 +9,7 @@ import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import field_messages, predict_customer  # noqa: E402
 from customer_segmentation.app_support.scoring import chart_sample, feature_defaults  # noqa: E402
+from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.features.units import axis_label, form_step, format_value  # noqa: E402
 
 bundle = app_common.bundle_or_message()
@@ -16,6 +17,7 @@ if bundle is None:
     st.stop()
 
 defaults = feature_defaults(bundle)
+FIELD_LIMIT = 1e12  # beyond any real value; a typed 1e308 would otherwise be echoed as a 309-digit number
 st.caption("Enter one customer, each value in its unit. Defaults are the median customer the model was trained on.")
 
 
@@ -38,7 +40,8 @@ with st.form("predict_form"):
         # no min/max on the widget: out-of-range values reach the validation and get its message here.
         st.session_state.setdefault(f"predict_{feature.name}", defaults[feature.name])
         with column:
-            st.number_input(axis_label(feature), value=None, step=form_step(feature), format="%.0f",
+            st.number_input(as_text(axis_label(feature)), value=None, step=form_step(feature), format="%.0f",
+                            min_value=-FIELD_LIMIT, max_value=FIELD_LIMIT,
                             help=allowed(feature), placeholder="required", key=f"predict_{feature.name}")
             slots[feature.name] = st.empty()
     submitted = st.form_submit_button("Predict segment", type="primary")
@@ -52,16 +55,16 @@ values = {f: st.session_state.get(f"predict_{f}") for f in bundle.features}
 messages = field_messages(bundle, values)
 if messages:
     for feature, message in messages.items():
-        slots[feature].error(message, icon=":material/error:")
+        slots[feature].error(as_text(message), icon=":material/error:")
     st.warning("Fix the values marked above to get a prediction.")
     st.stop()
 
 prediction = predict_customer(bundle, values, validate=False)  # validated just above
-st.success(f"This customer belongs to **{prediction.segment_name}**.", icon=":material/check_circle:")
-st.markdown(f"{prediction.description}  \n**Suggested action:** {prediction.suggested_action}")
+st.success(f"This customer belongs to **{as_text(prediction.segment_name)}**.", icon=":material/check_circle:")
+st.markdown(f"{as_text(prediction.description)}  \n**Suggested action:** {as_text(prediction.suggested_action)}")
 st.caption("The line above describes the segment as a whole; the table below puts this customer beside it.")
 if prediction.borderline:
-    st.info(f"A borderline customer: nearly as close to **{prediction.runner_up_name}** (the runner-up) as to "
+    st.info(f"A borderline customer: nearly as close to **{as_text(prediction.runner_up_name)}** (the runner-up) as to "
             f"their own segment.", icon=":material/compare_arrows:")
 own = prediction.distances.loc[prediction.distances["assigned"]].iloc[0]
 if prediction.typical_distance:
@@ -80,7 +83,7 @@ with right:
     moves = insights.moves_to_runner_up(bundle, values, prediction.segment_id, prediction.runner_up_id)
     if moves:
         st.markdown("Any one of these, the others unchanged, would bring the customer to the border:\n"
-                    + "\n".join(f"- {move}" for move in moves))
+                    + "\n".join(f"- {as_text(move)}" for move in moves))
     else:
         st.caption("No single feature within its allowed range would do it.")
 

@@ -8,6 +8,7 @@ import streamlit as st
 st.title("Score a file")
 
 import app_common  # noqa: E402
+from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.app_support.scoring import score_file  # noqa: E402
 from customer_segmentation.errors import CustomerDataError  # noqa: E402
 
@@ -33,7 +34,7 @@ if st.session_state.get("score_result", (None,))[0] != cache_key:
             result = score_file(upload.getvalue(), upload.name, bundle)
     except CustomerDataError as error:
         st.session_state.pop("score_result", None)
-        st.error(f"This file cannot be scored: {error}", icon=":material/error:")
+        st.error(f"This file cannot be scored: {as_text(error)}", icon=":material/error:")
         st.stop()
     st.session_state["score_result"] = (cache_key, result)
 result = st.session_state["score_result"][1]

@@ -8,6 +8,7 @@ st.title("Customer segments")
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import chart_sample  # noqa: E402
+from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.features.units import axis_label, format_share, table_format  # noqa: E402
 from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv  # noqa: E402
 
@@ -47,7 +48,7 @@ st.vega_lite_chart(chart.data, chart.spec, key="segments_map")
 if len(points) < len(bundle.segments):
     st.caption(f"A random {len(points):,} of {len(bundle.segments):,} customers are drawn; centres use everyone.")
 if chart.note:
-    st.caption(chart.note)
+    st.caption(as_text(chart.note))
 
 st.subheader("Segment sizes")
 sizes = charts.segment_sizes(bundle.profiles)
@@ -55,8 +56,8 @@ st.vega_lite_chart(sizes.data, sizes.spec, key="segments_sizes")
 
 st.subheader("What each segment is")
 for row in bundle.profiles.itertuples():
-    st.markdown(f"**{row.segment_name}** ({format_share(row.share)}): {row.description}  \n"
-                f"*Suggested action:* {row.suggested_action}")
+    st.markdown(f"**{as_text(row.segment_name)}** ({format_share(row.share)}): {as_text(row.description)}  \n"
+                f"*Suggested action:* {as_text(row.suggested_action)}")
 
 if bundle.outcomes is not None:
     st.subheader("Outcomes by segment")
@@ -121,7 +122,7 @@ if chosen:
                "whether they are borderline (nearly as close to the runner-up) and which values were filled in.")
     rates = insights.audience_outcomes(bundle, chosen)
     if rates:
-        st.caption("In this audience: " + "; ".join(rates) + ".")
+        st.caption("In this audience: " + as_text("; ".join(rates)) + ".")
     stem = insights.audience_file_stem(bundle, chosen)
     buttons = st.columns(2)
     buttons[0].download_button("Download the audience (CSV)", data=spreadsheet_safe_csv(crowd),

@@ -356,3 +356,17 @@ def test_failed_reload_keeps_serving_the_previous_model(open_app, projects_dir):
     assert f"Kedro run `{first}`" in texts(at.sidebar.caption)
     at.run()  # and on the next interaction, still the previous model, silently
     assert not at.warning and metric_values(at)["Segments"] == "4"
+
+
+def test_a_files_own_text_is_shown_as_typed_never_as_a_link_or_image(open_app, trained_project):
+    hostile = b"![pixel](http://example.com/p.png),[click me](http://example.com)\n1,2\n"
+    at = open_app(trained_project, "score")
+    at.file_uploader(key="score_upload").set_value(("customers.csv", hostile, "text/csv"))
+    at.run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(error)
+    assert "This file cannot be scored" in error and "<a " not in html and "<img" not in html
+    assert "[click me](http://example.com)" in html  # the header, as typed

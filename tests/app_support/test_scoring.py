@@ -131,3 +131,8 @@ def test_an_uploaded_segment_or_problem_column_is_kept_beside_the_answer(bundle)
     scored = score_file(data, "x.csv", bundle).scored
     assert scored.loc[0, "segment_id (uploaded)"] == "9" and scored.loc[0, "problem (uploaded)"] == "none"
     assert scored.loc[0, "segment_id"] == predict_customer(bundle, GOOD).segment_id
+
+
+def test_an_empty_form_asks_for_every_value_in_plain_words(bundle):
+    messages = field_messages(bundle, {feature: None for feature in bundle.features})
+    assert messages == {feature: "Enter a value." for feature in bundle.features}

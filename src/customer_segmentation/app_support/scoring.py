@@ -83,12 +83,12 @@ def field_messages(bundle: ModelBundle, values: Mapping[str, float | None]) -> d
     result = validate_customers(frame, table, reject_missing=True)
     messages: dict[str, str] = {}
     for line in problems_table(result.problems).itertuples():
-        if line.reason == "missing":
-            text = "Enter a value."
-        else:
-            text = f"{line.value} is {line.reason}." if line.value else f"Value is {line.reason}."
-        column = line.column or table.names[0]
-        messages[column] = f"{messages[column]} {text}" if column in messages else text
+        if not line.column:  # a reason about the whole row: every field is empty
+            messages.update({name: "Enter a value." for name in table.names if values.get(name) is None})
+            continue
+        text = "Enter a value." if line.reason == "missing" else (
+            f"{line.value} is {line.reason}." if line.value else f"{line.reason.capitalize()}.")
+        messages[line.column] = f"{messages[line.column]} {text}" if line.column in messages else text
     return messages
 
 

@@ -9,6 +9,7 @@ The project's hooks are only what Kedro offers no other place for; each module s
 """
 
 import os
+from contextlib import suppress
 from pathlib import Path
 
 from customer_segmentation.config.loader import ProjectConfigLoader
@@ -26,6 +27,21 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Outputs, reports, model files, logs and the MLflow store hold customer data: whatever this process creates
 # (a run, the app, a notebook) is readable by its user only.
 os.umask(0o077)
+
+
+def _keep_private(root: Path) -> None:
+    """The folders a clone brings (``data/``, ``logs/``) and a log file made before this module ran are the
+    user's only, like everything created from here on: others can list or read none of it."""
+    for folder in (root / "data", *sorted((root / "data").glob("*/")), root / "logs"):
+        if folder.is_dir() and not folder.is_symlink():
+            with suppress(OSError):  # a folder of another user's: left as it is
+                folder.chmod(0o700)
+    for log in (root / "logs").glob("*.log*"):
+        with suppress(OSError):
+            log.chmod(0o600)
+
+
+_keep_private(PROJECT_ROOT)
 
 # pluggy calls `trylast` implementations in the order they were registered: at the end of a run the model is
 # registered (ModelRegistryHooks), then its outputs are kept as the last complete set (CompleteRunSnapshotHooks),

@@ -82,3 +82,25 @@ def test_a_missing_feature_is_refused_with_its_name_and_no_stack_trace(server):
     assert error.value.code == 400
     body = json.loads(error.value.read().decode())
     assert "column(s) 'age' missing: the model was trained on them" in body["message"] and "stack_trace" not in body
+
+
+def _post(url: str, body: bytes, content_type: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_a_csv_request_is_answered_like_json_with_headers_matched_as_the_pipeline_does(server):
+    csv = (" Annual_Income ,SPENDING_SCORE,Savings,Age\n"
+           "135000,80,55000,46\n"
+           "50000,50,1000,-500\n"
+           "abc,50,1000,30\n").encode()
+    status, body = _post(f"{server}/invocations", csv, "text/csv")
+    assert status == 200, body
+    first, *bad = json.loads(body)["predictions"]
+    assert isinstance(first["segment_id"], int) and first["error"] is None
+    assert [p["error"] for p in bad] == ["age: -500 is outside the allowed range [18, 100]",
+                                         "annual_income: 'abc' is not a number"]

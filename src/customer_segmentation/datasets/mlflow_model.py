@@ -86,12 +86,12 @@ class MlflowSegmentationModelDataset(SegmentationModelDataset):
         run = mlflow.active_run()
         if run is None:  # a save outside `kedro run` (a test, a notebook): the file only
             return
-        from customer_segmentation.segmentation.serving import MODEL_ARTIFACT, signature
+        from customer_segmentation.segmentation.serving import MODEL_ARTIFACT, input_columns, signature
 
         info = mlflow.pyfunc.log_model(
             name=self._name, python_model=str(SERVED_MODEL_CODE), artifacts={MODEL_ARTIFACT: str(path)},
-            signature=signature(data), pip_requirements=pin_requirements(self._pip_requirements),
-            code_paths=[str(PACKAGE_DIR)],
+            signature=signature(data), metadata=input_columns(data),
+            pip_requirements=pin_requirements(self._pip_requirements), code_paths=[str(PACKAGE_DIR)],
         )
         if self._registered_model_name:
             _pending.append(PendingRegistration(info.model_uri, self._registered_model_name, self._alias,

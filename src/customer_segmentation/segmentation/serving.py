@@ -24,7 +24,6 @@ from mlflow.models import ModelSignature
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 from mlflow.pyfunc import PythonModel
 from mlflow.types import ColSpec, Schema
-from mlflow.types.schema import AnyType
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import USER_ERRORS
@@ -50,18 +49,23 @@ def predictions(model: Pipeline, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def signature(model: Pipeline) -> ModelSignature:
-    """The feature table's source columns in, the answer out.
+    """The answer's columns; no input schema.
 
-    The inputs are typed ``Any``: the model's own validation reads them as the pipeline reads a file
-    (``"$58,773"``, integers, empty cells), and answers a row it cannot use with an ``error``, where
-    MLflow's type enforcement would refuse the whole request.
+    MLflow enforces an input schema before the model sees a row: it drops columns whose header differs only in
+    case or spaces (" Annual_Income ") and cannot parse a CSV request against columns of any type. Without one,
+    every request reaches the model's own validation, which reads cells and headers as the pipeline reads a file
+    (``"$58,773"``, integers, empty cells, case and spaces ignored) and answers a row it cannot use with an
+    ``error``. The columns the model reads are in the logged model's metadata (:func:`input_columns`).
     """
-    table = model_table(model)
-    inputs = Schema([ColSpec(AnyType(), column, required=False) for column in table.source_columns])
     outputs = Schema([ColSpec("long", "segment_id", required=False), ColSpec("string", "segment_name", required=False),
                       ColSpec("string", "runner_up_name", required=False), ColSpec("boolean", "borderline", required=False),
                       ColSpec("string", "error", required=False)])
-    return ModelSignature(inputs=inputs, outputs=outputs)
+    return ModelSignature(inputs=None, outputs=outputs)
+
+
+def input_columns(model: Pipeline) -> dict[str, list[str]]:
+    """``{"input_columns": [...]}``: the headers a request needs (the feature table's source columns)."""
+    return {"input_columns": model_table(model).source_columns}
 
 
 class SegmentationService(PythonModel):

@@ -12,6 +12,9 @@ A plain feature is its column read as a number. ``derive`` builds one from other
 Source cells that cannot be read (``'abc'`` in a number column, ``'31/02/2014'`` as a date) are
 recorded as problems naming the source column, and the row is rejected by validation. Nothing in
 the configuration is ever evaluated: the kinds are functions of this module.
+
+A ``type: category`` feature is its column read as text categories (``validation.parsing.parse_categories``):
+an empty cell is missing, a formula is a problem as in a number column.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 
 from customer_segmentation.features.table import Feature, FeatureTable
 from customer_segmentation.validation import reasons
-from customer_segmentation.validation.parsing import is_formula, parse_dates, parse_numbers
+from customer_segmentation.validation.parsing import is_formula, parse_categories, parse_dates, parse_numbers
 from customer_segmentation.validation.problems import ProblemLog
 
 _YEARS = (1000, 9999)
@@ -40,17 +43,29 @@ def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timesta
 
     Returns:
         The features (float64, one column per feature, indexed like ``frame``; NaN where missing
-        or unreadable) and the problems found in source cells (row, column, value, reason).
+        or unreadable; text, ``str``, for category features) and the problems found in source cells
+        (row, column, value, reason).
     """
     problems = ProblemLog(frame.index)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     values = {}
     for feature in table:
+        if feature.is_category:
+            values[feature.name] = _categories(frame, feature, problems)
+            continue
         derived = _DERIVATIONS[feature.derive](frame, feature, problems, today)
         values[feature.name] = derived * feature.scale if feature.scale != 1.0 else derived
-    features = pd.DataFrame({name: pd.Series(column, index=frame.index, copy=False, dtype="float64")
+    features = pd.DataFrame({name: pd.Series(column, index=frame.index, copy=False,
+                                             dtype="str" if table[name].is_category else "float64")
                              for name, column in values.items()}, copy=False)
     return features, problems.to_frame()
+
+
+def _categories(frame: pd.DataFrame, feature: Feature, problems: ProblemLog) -> pd.Series:
+    cells = frame[feature.column]
+    formula = is_formula(cells)
+    problems.add(formula, feature.column, cells, reasons.FORMULA)
+    return parse_categories(cells).where(~formula)
 
 
 def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Series:

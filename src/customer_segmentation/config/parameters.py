@@ -110,6 +110,7 @@ class Parameters(_Section):
     features: Any = None  # the feature table: checked by features/table.py's own rules
     n_clusters: int | Literal["auto"] = "auto"
     missing_values: Literal["median", "drop"] = "median"
+    rare_category_share: float = Field(0.01, ge=0, lt=1)
     id_column: str | None = "auto"
     batch_path: str | None = None
     eda: Eda = Eda()

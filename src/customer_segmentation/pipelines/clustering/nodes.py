@@ -21,6 +21,7 @@ from customer_segmentation.features import FeatureTable
 from customer_segmentation.names import BORDERLINE, MEMBERSHIP, RUNNER_UP_ID, RUNNER_UP_NAME
 from customer_segmentation.pipelines.eda.selection import parse_n_clusters
 from customer_segmentation.segmentation import build_segmentation_model, centres, fit_segmentation_model, score
+from customer_segmentation.segmentation.model import prototype_categories
 from customer_segmentation.segmentation.contract import (
     attach_contract,
     model_borderline_ratio,
@@ -30,7 +31,7 @@ from customer_segmentation.segmentation.contract import (
 from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.metrics import silhouette, validity_indices
 from customer_segmentation.segmentation.segmenters import segmenter_of
-from customer_segmentation.segmentation.space import model_features
+from customer_segmentation.segmentation.space import categorical_features, map_positions, numeric_features
 
 from . import naming
 
@@ -74,6 +75,7 @@ def train_segmentation_model(
     random_state: int,
     init_sample_size: int | None = None,
     algorithm: str | None = None,
+    data_quality_report: dict[str, Any] | None = None,
 ) -> Pipeline:
     """Fits the segmentation model, segments in the canonical order, carrying its feature table.
 
@@ -88,6 +90,8 @@ def train_segmentation_model(
         init_sample_size: Above this many customers, the segmenter is fitted on a seeded sample of this
             size (K-Means then refines it on all customers); ``None`` never samples.
         algorithm: ``clustering.algorithm``, the segmenter (``segmentation/segmenters/``).
+        data_quality_report: data_processing's report: the rare categories it grouped as Other, which the model
+            keeps to read them the same way (category features only).
 
     Returns:
         The fitted model (segment names are added by ``package_segmentation_model``).
@@ -95,9 +99,12 @@ def train_segmentation_model(
     table = FeatureTable.from_config(features)
     check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, len(customers))
-    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm)
+    categorical = [feature.name for feature in table.categorical]
+    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm, categorical)
     fit_segmentation_model(model, customers, init_sample_size)
-    attach_contract(model, table)
+    grouped = (data_quality_report or {}).get("categories_grouped") or {}
+    attach_contract(model, table, category_groups={f: grouped.get(f, {}).get("categories", []) for f in categorical}
+                    if categorical else None)
     inertia = segmenter_of(model).inertia(model[-1])
     logger.info("fitted %d segments (%s) on %d customers%s", k, segmenter_of(model).name, len(customers),
                 "" if inertia is None else f" (inertia {inertia:.1f})")
@@ -105,7 +112,8 @@ def train_segmentation_model(
 
 
 def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame:
-    """Names each segment in plain words from its centre (rules in ``naming.py``).
+    """Names each segment in plain words from its centre, and its categories for category features (rules in
+    ``naming.py``).
 
     Args:
         model: The fitted segmentation model (its feature table gives words, units and actions).
@@ -115,15 +123,18 @@ def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame
         One row per segment: ``segment_id``, ``segment_name``, ``description``, ``suggested_action``.
     """
     table, rules = model_table(model), naming.NamingRules.from_config(naming_rules)
-    features = model_features(model)
+    features = numeric_features(model)
     z, original = centres(model)
     scores = [dict(zip(features, row)) for row in z]
-    named = [naming.name_segment(score_, table, rules) for score_ in scores]
-    descriptions = [naming.describe_segment(dict(zip(features, o)), s, table, rules) for o, s in zip(original, scores)]
+    categories = prototype_categories(model).to_dict("records")
+    distinct = naming.distinct_categories(categories)
+    named = [naming.name_segment(score_, table, rules, own) for score_, own in zip(scores, distinct)]
+    descriptions = [naming.describe_segment(dict(zip(features, o)), s, table, rules, c)
+                    for o, s, c in zip(original, scores, categories)]
     return pd.DataFrame(
         {
             "segment_id": np.arange(len(z)),
-            "segment_name": naming.make_unique([name for name, _ in named], z, table),
+            "segment_name": naming.make_unique([name for name, _ in named], z, FeatureTable(table.numeric)),
             "description": descriptions,
             "suggested_action": [action for _, action in named],
         }
@@ -201,7 +212,8 @@ def audience_name(segment_id: int, segment_name: str) -> str:
 
 
 def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:
-    """Describes each segment: size, share, feature means and medians, centre z-scores.
+    """Describes each segment: size, share, feature means and medians, centre z-scores; each category feature's
+    most frequent category (``<feature>_mode``) and its share of the segment (``<feature>_share``).
 
     Args:
         customer_segments: Output of ``assign_segments``.
@@ -211,29 +223,41 @@ def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_n
     Returns:
         One row per segment, ordered by ``segment_id``.
     """
-    groups = customer_segments.groupby("segment_id")[model_features(model)]
-    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median())
+    groups = customer_segments.groupby("segment_id")[numeric_features(model)]
+    categories = [_category_profile(customer_segments, feature) for feature in categorical_features(model)]
+    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median(),
+                         pd.concat(categories, axis=1) if categories else None)
+
+
+def _category_profile(customer_segments: pd.DataFrame, feature: str) -> pd.DataFrame:
+    """Per segment: the most frequent category of ``feature`` (first in sorted order on a tie) and its share."""
+    shares = customer_segments.groupby("segment_id")[feature].value_counts(normalize=True).rename("share")
+    top = shares.reset_index().sort_values(["segment_id", "share", feature], ascending=[True, False, True])
+    top = top.drop_duplicates("segment_id").set_index("segment_id")
+    return pd.DataFrame({f"{feature}_mode": top[feature].astype(str), f"{feature}_share": top["share"]})
 
 
 def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series, means: pd.DataFrame,
-                  medians: pd.DataFrame) -> pd.DataFrame:
-    """The profile table from per-segment sizes, feature means and medians (indexed by segment id).
+                  medians: pd.DataFrame, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The profile table from per-segment sizes, feature means and medians (indexed by segment id), and for
+    category features their ``<feature>_mode`` and ``<feature>_share`` columns.
 
     Shared by both engines: pandas groups the customers, Spark aggregates them (``spark_nodes.py``).
     """
-    features = model_features(model)
+    features = numeric_features(model)
     segments = pd.RangeIndex(n_segments(model), name="segment_id")
     size = size.reindex(segments, fill_value=0)
     z, _ = centres(model)
-    coordinates = segmenter_of(model).centres(model[-1])
+    map_x, map_y = map_positions(model, segmenter_of(model).centres(model[-1]))
     return pd.concat(
         [
             segment_names.set_index("segment_id").reindex(segments),
             pd.DataFrame({"size": size, "share": size / size.sum()}, index=segments),
             means[features].reindex(segments).add_suffix("_mean"),
             medians[features].reindex(segments).add_suffix("_median"),
+            *([] if categories is None else [categories.reindex(segments)]),
             pd.DataFrame(z, index=segments, columns=features).add_suffix("_z"),
-            pd.DataFrame({"map_x": coordinates[:, 0], "map_y": coordinates[:, 1]}, index=segments),
+            pd.DataFrame({"map_x": map_x, "map_y": map_y}, index=segments),
         ],
         axis=1,
     ).reset_index()

@@ -8,7 +8,7 @@ st.title("Predict a customer")
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import field_messages, predict_customer  # noqa: E402
-from customer_segmentation.app_support.scoring import chart_sample, feature_defaults  # noqa: E402
+from customer_segmentation.app_support.scoring import category_options, chart_sample, feature_defaults  # noqa: E402
 from customer_segmentation.features.units import axis_label, form_step, format_value  # noqa: E402
 
 bundle = app_common.bundle_or_message()
@@ -16,6 +16,7 @@ if bundle is None:
     st.stop()
 
 defaults = feature_defaults(bundle)
+options = category_options(bundle)
 st.caption("Enter one customer, each value in its unit. Defaults are the median customer the model was trained on.")
 
 
@@ -38,8 +39,11 @@ with st.form("predict_form"):
         # no min/max on the widget: out-of-range values reach the validation and get its message here.
         st.session_state.setdefault(f"predict_{feature.name}", defaults[feature.name])
         with column:
-            st.number_input(axis_label(feature), value=None, step=form_step(feature), format="%.0f",
-                            help=allowed(feature), placeholder="required", key=f"predict_{feature.name}")
+            if feature.is_category:  # the categories the model knows (rare ones of training are "Other")
+                st.selectbox(feature.label, options[feature.name], key=f"predict_{feature.name}")
+            else:
+                st.number_input(axis_label(feature), value=None, step=form_step(feature), format="%.0f",
+                                help=allowed(feature), placeholder="required", key=f"predict_{feature.name}")
             slots[feature.name] = st.empty()
     submitted = st.form_submit_button("Predict segment", type="primary")
 

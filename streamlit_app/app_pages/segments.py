@@ -32,11 +32,13 @@ st.caption(f"Kedro run `{bundle.version}`; the MLflow run behind it and the runs
 
 st.subheader("Segment chart")
 view = st.radio("Show customers on", ["Segment map (PCA)", "Two features"], horizontal=True, key="segments_view")
+numbers = [feature.name for feature in bundle.table.numeric]  # category features have no axis
 if view == "Two features":
     picks = st.columns(2)
     label = lambda name: axis_label(bundle.table[name])  # noqa: E731
-    x = picks[0].selectbox("Horizontal axis", bundle.features, index=0, format_func=label, key="segments_x")
-    y = picks[1].selectbox("Vertical axis", bundle.features, index=1, format_func=label, key="segments_y")
+    x = picks[0].selectbox("Horizontal axis", numbers, index=0, format_func=label, key="segments_x")
+    y = picks[1].selectbox("Vertical axis", numbers, index=min(1, len(numbers) - 1), format_func=label,
+                           key="segments_y")
 else:
     x, y = charts.MAP_AXES
 points = chart_sample(bundle)
@@ -57,14 +59,18 @@ with right:
                     f"*Suggested action:* {row.suggested_action}")
 
 st.subheader("Segment profiles")
-table = bundle.profiles[["segment_name", "size", "share", *[f"{f}_mean" for f in bundle.features],
-                         *[f"{f}_median" for f in bundle.features], "description", "suggested_action"]]
+categories = [f"{f.name}_{statistic}" for f in bundle.table.categorical for statistic in ("mode", "share")]
+table = bundle.profiles[["segment_name", "size", "share", *[f"{f}_mean" for f in numbers],
+                         *[f"{f}_median" for f in numbers], *categories, "description", "suggested_action"]]
 config = {
     "segment_name": "Segment", "size": st.column_config.NumberColumn("Customers", format="localized"),
     "share": st.column_config.NumberColumn("Share", format="percent"),
     "description": "Description", "suggested_action": "Suggested action",
 }
-for feature in bundle.table:
+for feature in bundle.table.categorical:
+    config[f"{feature.name}_mode"] = f"{feature.label}, most frequent"
+    config[f"{feature.name}_share"] = st.column_config.NumberColumn(f"{feature.label}, its share", format="percent")
+for feature in bundle.table.numeric:
     symbol = currency_symbol(feature)
     fmt = f"{symbol}%.0f" if symbol else f"%.1f {feature.unit}".strip()
     for statistic in ("mean", "median"):

@@ -74,8 +74,8 @@ def segment_map(points: pd.DataFrame, profiles: pd.DataFrame, table: FeatureTabl
                 y: float(row[y] if y in MAP_AXES else row[f"{y}_mean"]), "segment_name": str(row["segment_name"])}
                for _, row in profiles.iterrows()]
     tooltip = [{"field": "segment_name", "title": "Segment"},
-               *({"field": c, "title": axis_label(c, table), "format": ",.4~g" if c in table.names or c in MAP_AXES
-                  else None} for c in [x, y, *hover])]
+               *({"field": c, "title": axis_label(c, table), "format": ",.4~g" if c in MAP_AXES or (
+                   c in table.names and not table[c].is_category) else None} for c in [x, y, *hover])]
     layers: list[dict[str, Any]] = [
         {"mark": {"type": "circle", "size": 22, "opacity": 0.55},
          "encoding": {**position, "color": colour, "tooltip": [{k: v for k, v in t.items() if v is not None}

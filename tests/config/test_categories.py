@@ -45,3 +45,33 @@ def test_the_rare_category_share_is_a_declared_parameter_with_bounds():
                                                  r"Input should be less than 1 \(got 1.5\)"):
         check_parameters({"rare_category_share": 1.5},
                          {"rare_category_share": "conf/base/parameters_data_processing.yml"})
+
+
+def test_the_issues_table_works_in_base_as_in_an_environment(tmp_path):
+    """In base the algorithm is set where base sets it (parameters_clustering.yml): Kedro refuses a key set in two
+    files of one environment."""
+    import shutil
+
+    import yaml
+
+    from customer_segmentation.config.loader import ProjectConfigLoader
+    from tests.conftest import PROJECT_ROOT
+
+    conf = tmp_path / "conf"
+    shutil.copytree(PROJECT_ROOT / "conf", conf, ignore=shutil.ignore_patterns("local"))
+    (conf / "local").mkdir()
+    for name, key, value in (("parameters.yml", "features", TELECOM),
+                             ("parameters_clustering.yml", "clustering", None)):
+        content = yaml.safe_load((conf / "base" / name).read_text())
+        if value is None:
+            content[key]["algorithm"] = "kprototypes"
+        else:
+            content[key] = value
+        (conf / "base" / name).write_text(yaml.safe_dump(content, sort_keys=False))
+    loader = ProjectConfigLoader(str(conf), base_env="base", default_run_env="local",
+                                 merge_strategy={"parameters": "soft"})
+    parameters = loader["parameters"]
+    check_parameters(parameters, loader.parameter_sources())
+    table = FeatureTable.from_config(parameters["features"])
+    check_algorithm_fits_features(table, parameters["clustering"]["algorithm"], loader.parameter_sources())
+    assert [f.name for f in table.categorical] == ["contract", "internet"]

@@ -138,6 +138,7 @@ def k_sweep_chart(k_sweep: pd.DataFrame, chosen_k: int | None) -> Chart:
     measures = [(c, t) for c, t in (("silhouette", "Silhouette (higher is better)"),
                                     ("stability", "Stability (higher is better)"),
                                     ("inertia", "Inertia (look for the elbow)"),
+                                    ("cost", "Cost (k-prototypes; look for the elbow)"),
                                     ("davies_bouldin", "Davies-Bouldin (lower is better)"))
                 if c in k_sweep.columns and k_sweep[c].notna().any()]
     rows = k_sweep[["k", *(c for c, _ in measures)]].to_dict("records")

@@ -52,3 +52,39 @@ def memory_bundle(rows: int = 1200, k: int = 4, seed: int = 3) -> ModelBundle:
         version=VERSION, model=model, table=table, profiles=profiles, segments=segments,
         metrics={"k": k, "n_customers": rows, "silhouette": 0.5},
     )
+
+
+def telecom_input(rows: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Telecom-shaped customers as data_processing writes them for the categorical issue's table (two numbers, two
+    categories), and each one's persona."""
+    from customer_segmentation.demo_data import generate_telecom_customers
+
+    raw = generate_telecom_customers(rows, seed=seed)
+    customers = pd.DataFrame({"source_row": range(1, rows + 1), "customerID": raw["customerID"],
+                              "tenure": raw["tenure"].astype("float64"),
+                              "monthly_charges": raw["MonthlyCharges"].astype("float64"),
+                              "contract": raw["Contract"].astype("str"),
+                              "internet": raw["InternetService"].astype("str")})
+    return customers, raw["persona"]
+
+
+def telecom_bundle(rows: int = 800, seed: int = 3) -> ModelBundle:
+    """A bundle of a k-prototypes model on :func:`telecom_input`, built by the pipeline's own nodes in memory."""
+    from customer_segmentation.pipelines.clustering.nodes import (
+        assign_segments,
+        name_segments,
+        package_segmentation_model,
+        profile_segments,
+        train_segmentation_model,
+    )
+    from tests.features.configs import TELECOM
+    from tests.pipelines.clustering.conftest import NAMING
+
+    customers, _ = telecom_input(rows, seed)
+    fitted = train_segmentation_model(customers, {"k": 4}, "auto", TELECOM, None, 2, 42, None, "kprototypes", {})
+    names = name_segments(fitted, NAMING)
+    model = package_segmentation_model(fitted, names, 0.9)
+    segments = assign_segments(customers, model, names)
+    return ModelBundle(version=VERSION, model=model, table=FeatureTable.from_config(TELECOM),
+                       profiles=profile_segments(segments, model, names), segments=segments,
+                       metrics={"k": 4, "n_customers": rows, "silhouette": 0.5})

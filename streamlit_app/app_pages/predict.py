@@ -8,7 +8,7 @@ st.title("Predict a customer")
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts, insights  # noqa: E402
 from customer_segmentation.app_support.scoring import field_messages, predict_customer  # noqa: E402
-from customer_segmentation.app_support.scoring import chart_sample, feature_defaults  # noqa: E402
+from customer_segmentation.app_support.scoring import category_options, chart_sample, feature_defaults  # noqa: E402
 from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.features.units import axis_label, form_step, format_value  # noqa: E402
 
@@ -18,6 +18,7 @@ if bundle is None:
 
 defaults = feature_defaults(bundle)
 FIELD_LIMIT = 1e12  # beyond any real value; a typed 1e308 would otherwise be echoed as a 309-digit number
+options = category_options(bundle)
 st.caption("Enter one customer, each value in its unit. Defaults are the median customer the model was trained on.")
 
 
@@ -40,9 +41,12 @@ with st.form("predict_form"):
         # no min/max on the widget: out-of-range values reach the validation and get its message here.
         st.session_state.setdefault(f"predict_{feature.name}", defaults[feature.name])
         with column:
-            st.number_input(as_text(axis_label(feature)), value=None, step=form_step(feature), format="%.0f",
-                            min_value=-FIELD_LIMIT, max_value=FIELD_LIMIT,
-                            help=allowed(feature), placeholder="required", key=f"predict_{feature.name}")
+            if feature.is_category:  # the categories the model knows (rare ones of training are "Other")
+                st.selectbox(feature.label, options[feature.name], key=f"predict_{feature.name}")
+            else:
+                st.number_input(axis_label(feature), value=None, step=form_step(feature), format="%.0f",
+                                min_value=-FIELD_LIMIT, max_value=FIELD_LIMIT,
+                                help=allowed(feature), placeholder="required", key=f"predict_{feature.name}")
             slots[feature.name] = st.empty()
     submitted = st.form_submit_button("Predict segment", type="primary")
 
@@ -79,7 +83,7 @@ with left:
     st.dataframe(insights.customer_vs_segment(bundle, values, prediction.segment_id), hide_index=True,
                  key="predict_comparison")
 with right:
-    st.subheader(f"To move to {prediction.runner_up_name}")
+    st.subheader(f"To move to {as_text(prediction.runner_up_name)}")
     moves = insights.moves_to_runner_up(bundle, values, prediction.segment_id, prediction.runner_up_id)
     if moves:
         st.markdown("Any one of these, the others unchanged, would bring the customer to the border:\n"

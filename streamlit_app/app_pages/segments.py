@@ -35,11 +35,13 @@ st.caption(f"Kedro run `{bundle.version}`; the MLflow run behind it and the runs
 
 st.subheader("Segment chart")
 view = st.radio("Show customers on", ["Segment map (PCA)", "Two features"], horizontal=True, key="segments_view")
+numbers = [feature.name for feature in bundle.table.numeric]  # category features have no axis
 if view == "Two features":
     picks = st.columns(2)
     label = lambda name: axis_label(bundle.table[name])  # noqa: E731
-    x = picks[0].selectbox("Horizontal axis", bundle.features, index=0, format_func=label, key="segments_x")
-    y = picks[1].selectbox("Vertical axis", bundle.features, index=1, format_func=label, key="segments_y")
+    x = picks[0].selectbox("Horizontal axis", numbers, index=0, format_func=label, key="segments_x")
+    y = picks[1].selectbox("Vertical axis", numbers, index=min(1, len(numbers) - 1), format_func=label,
+                           key="segments_y")
 else:
     x, y = charts.MAP_AXES
 points = chart_sample(bundle)
@@ -80,10 +82,12 @@ if bundle.categories is not None:
 
 st.subheader("Segment profiles")
 outcome_columns = [c for c in bundle.profiles.columns if c.endswith("_rate") and f"{c}_low" in bundle.profiles]
-table = bundle.profiles[["segment_name", "size", "share", *[f"{f}_mean" for f in bundle.features],
-                         *[f"{f}_median" for f in bundle.features], *outcome_columns, "description",
+categories = [f"{f.name}_{statistic}" for f in bundle.table.categorical for statistic in ("mode", "share")]
+table = bundle.profiles[["segment_name", "size", "share", *[f"{f}_mean" for f in numbers],
+                         *[f"{f}_median" for f in numbers], *categories, *outcome_columns, "description",
                          "suggested_action"]]
-table = table.assign(**{column: table[column] * 100 for column in ["share", *outcome_columns]})
+shares = ["share", *outcome_columns, *(c for c in categories if c.endswith("_share"))]
+table = table.assign(**{column: table[column] * 100 for column in shares})
 config = {
     "segment_name": "Segment", "size": st.column_config.NumberColumn("Customers", format="localized"),
     "share": st.column_config.NumberColumn("Share", format=PERCENT),
@@ -92,7 +96,10 @@ config = {
 labels = {} if bundle.outcomes is None else dict(zip(bundle.outcomes["outcome"], bundle.outcomes["label"]))
 for column in outcome_columns:
     config[column] = st.column_config.NumberColumn(labels.get(column.removesuffix("_rate"), column), format=PERCENT)
-for feature in bundle.table:
+for feature in bundle.table.categorical:
+    config[f"{feature.name}_mode"] = f"{feature.label}, most frequent"
+    config[f"{feature.name}_share"] = st.column_config.NumberColumn(f"{feature.label}, its share", format=PERCENT)
+for feature in bundle.table.numeric:
     for statistic in ("mean", "median"):
         config[f"{feature.name}_{statistic}"] = st.column_config.NumberColumn(
             f"{axis_label(feature)}, {statistic}", format=table_format(feature), help=feature.unit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -20,7 +21,8 @@ GOOD_AND_BAD_CSV = (
 
 
 def texts(elements) -> list[str]:
-    return [element.value for element in elements]
+    """What the user reads in markdown elements: file and configuration text is sent escaped (as_text)."""
+    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
 
 
 def table_with(at, column: str) -> pd.DataFrame:

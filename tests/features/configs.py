@@ -15,3 +15,15 @@ features:
   total_spend: {derive: sum, columns: [MntWines, MntFruits, MntMeatProducts, MntFishProducts, MntSweetProducts, MntGoldProds], label: Total spend, unit: USD, range: [0, null]}
   recency: {column: Recency, label: Days since last purchase, unit: days, range: [0, 3650]}
 ''')["features"]
+
+# The categorical-columns issue (issue 20, item 2): numbers and categories, for k-prototypes.
+TELECOM_PARAMETERS = '''
+features:
+  tenure: {column: tenure, label: Tenure, unit: months, range: [0, 120]}
+  monthly_charges: {column: MonthlyCharges, label: Monthly charges, unit: USD, range: [0, 1000]}
+  contract: {column: Contract, type: category, label: Contract}
+  internet: {column: InternetService, type: category, label: Internet service}
+clustering:
+  algorithm: kprototypes
+'''
+TELECOM = yaml.safe_load(TELECOM_PARAMETERS)["features"]

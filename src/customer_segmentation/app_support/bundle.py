@@ -22,6 +22,7 @@ from customer_segmentation.features import FeatureTable
 from customer_segmentation.last_complete_run import MANIFEST_DATASET, read_manifest
 from customer_segmentation.names import MODEL_DATASET, OPTIONAL_APP_OUTPUTS, REQUIRED_APP_OUTPUTS
 from customer_segmentation.segmentation.contract import model_table, n_segments, segment_names
+from customer_segmentation.segmentation.scoring import predict
 from customer_segmentation.segmentation.segmenters import SEGMENTERS, segmenter_of
 
 logger = logging.getLogger(__name__)
@@ -161,7 +162,8 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
         segmenter_of(model)
     except (ValueError, TypeError, IndexError):
         missing.append(f"a segmenter ({', '.join(SEGMENTERS)})")
-    if missing or not all(hasattr(model, m) for m in ("predict", "transform")):
+    # Not `transform`: a Gaussian mixture's or k-prototypes' pipeline has none (K-Means' alone does).
+    if missing or not hasattr(model, "predict"):
         raise UnreadableModelError(
             f"The model file {path}/{version} holds a {type(model).__name__}, not the expected scikit-learn "
             f"Pipeline with steps {list(MODEL_STEPS)} and a segmenter (missing: {missing}). Retrain with "
@@ -265,7 +267,7 @@ def _check_coherent(bundle: ModelBundle, project: ProjectHandle) -> None:
         return
     step = max(1, len(bundle.segments) // _AGREEMENT_SAMPLE)
     sample = bundle.segments.iloc[::step]
-    predicted = np.asarray(bundle.model.predict(sample[bundle.features]))
+    predicted = predict(bundle.model, sample)
     agreement = float(np.mean(predicted == sample["segment_id"].to_numpy()))
     if agreement < _MIN_AGREEMENT:
         raise IncompleteOutputsError(

@@ -86,8 +86,8 @@ def segment_map(points: pd.DataFrame, profiles: pd.DataFrame, table: FeatureTabl
         centre["label_dy"] = offset
         centre["label"] = centre["segment_name"] if offset is not None else ""
     tooltip = [{"field": "segment_name", "title": "Segment"},
-               *({"field": c, "title": axis_label(c, table), "format": ",.4~g" if c in table.names or c in MAP_AXES
-                  else None} for c in [x, y, *hover])]
+               *({"field": c, "title": axis_label(c, table), "format": ",.4~g" if c in MAP_AXES or (
+                   c in table.names and not table[c].is_category) else None} for c in [x, y, *hover])]
     layers: list[dict[str, Any]] = [
         {"mark": {"type": "circle", "size": 22, "opacity": 0.55},
          "encoding": {**position, "color": colour, "tooltip": [{k: v for k, v in t.items() if v is not None}
@@ -175,6 +175,7 @@ def k_sweep_chart(k_sweep: pd.DataFrame, chosen_k: int | None) -> Chart:
     measures = [(c, t) for c, t in (("silhouette", "Silhouette (higher is better)"),
                                     ("stability", "Stability (higher is better)"),
                                     ("inertia", "Inertia (look for the elbow)"),
+                                    ("cost", "Cost (k-prototypes; look for the elbow)"),
                                     ("davies_bouldin", "Davies-Bouldin (lower is better)"))
                 if c in k_sweep.columns and k_sweep[c].notna().any()]
     rows = k_sweep[["k", *(c for c, _ in measures)]].to_dict("records")

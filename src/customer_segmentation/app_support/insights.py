@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
-from customer_segmentation.features.units import change_phrase, format_value
+from customer_segmentation.features import Feature
+from customer_segmentation.features.categories import most_frequent
+from customer_segmentation.features.units import change_phrase, format_share, format_value
 from customer_segmentation.io.filenames import safe_stem
 from customer_segmentation.segmentation.explain import changes_to_runner_up
 from customer_segmentation.segmentation.profiles import interval_words, outcome_words, rate_words, wilson_interval
@@ -26,10 +28,16 @@ EFFECT_SIZES = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("in
 _MAP_COLUMNS = ("map_x", "map_y")
 
 
-def customer_vs_segment(bundle: ModelBundle, values: Mapping[str, float], segment_id: int) -> pd.DataFrame:
-    """Per feature: the customer's value and the segment's mean and median, each written in its unit."""
+def customer_vs_segment(bundle: ModelBundle, values: Mapping[str, float | str], segment_id: int) -> pd.DataFrame:
+    """Per feature: the customer's value and the segment's mean and median, each written in its unit; for a
+    category feature the segment's most frequent category and its share (under "segment mean")."""
     profile = bundle.profiles.set_index("segment_id").loc[segment_id]
     return pd.DataFrame([{
+        "feature": feature.label,
+        "this customer": str(values[feature.name]),
+        "segment mean": f"mostly {profile[f'{feature.name}_mode']} ({format_share(profile[f'{feature.name}_share'])})",
+        "segment median": "",
+    } if feature.is_category else {
         "feature": feature.label,
         "this customer": format_value(feature, float(values[feature.name])),
         "segment mean": format_value(feature, float(profile[f"{feature.name}_mean"])),
@@ -37,15 +45,21 @@ def customer_vs_segment(bundle: ModelBundle, values: Mapping[str, float], segmen
     } for feature in bundle.table])
 
 
-def moves_to_runner_up(bundle: ModelBundle, values: Mapping[str, float], segment_id: int, runner_up: int,
+def moves_to_runner_up(bundle: ModelBundle, values: Mapping[str, float | str], segment_id: int, runner_up: int,
                        most: int = 3) -> list[str]:
-    """Sentences such as ``"annual income up $18k, to $80k"``: each change alone that would put the customer
-    on the border with the runner-up, smallest (in standard deviations) first."""
-    customer = pd.DataFrame([{f: float(values[f]) for f in bundle.features}])
+    """Sentences such as ``"annual income up $18k, to $80k"`` (a category: ``"contract One year instead"``): each
+    change alone that would put the customer on the border with the runner-up, smallest (in standard deviations)
+    first, then the categories."""
+    customer = pd.DataFrame([{f.name: str(values[f.name]) if f.is_category else float(values[f.name])
+                              for f in bundle.table}])
     changes = changes_to_runner_up(bundle.model, customer, segment_id, runner_up).head(most)
     sentences = []
     for row in changes.itertuples():
-        sentences.append(change_phrase(bundle.table[row.feature], row.change, row.new_value))
+        feature = bundle.table[row.feature]
+        if feature.is_category:
+            sentences.append(f"{feature.label.lower()} {row.new_value} instead")
+            continue
+        sentences.append(change_phrase(feature, row.change, row.new_value))
     return sentences
 
 
@@ -61,7 +75,9 @@ def compare_segments(bundle: ModelBundle, first: int, second: int) -> pd.DataFra
     a, b = (segments.loc[segments["segment_id"] == s] for s in (first, second))
     names = bundle.segment_names
     rows = []
-    for feature in bundle.table:
+    for feature in bundle.table.categorical:
+        rows.append(_compare_categories(feature, a[feature.name], b[feature.name], names[first], names[second]))
+    for feature in bundle.table.numeric:
         x, y = a[feature.name].to_numpy(dtype="float64"), b[feature.name].to_numpy(dtype="float64")
         pooled = np.sqrt(((len(x) - 1) * x.var(ddof=1) + (len(y) - 1) * y.var(ddof=1)) / max(len(x) + len(y) - 2, 1)) \
             if len(x) > 1 and len(y) > 1 else float("nan")
@@ -132,6 +148,22 @@ def mix_table(bundle: ModelBundle, column: str) -> pd.DataFrame:
     overall = mix.drop_duplicates("category").set_index("category")["overall_share"]
     shares = shares.assign(Overall=overall).sort_values("Overall", ascending=False) * 100
     return shares.rename_axis(column).reset_index()
+
+
+def _compare_categories(feature: Feature, first: pd.Series, second: pd.Series, first_name: str, second_name: str
+                        ) -> dict[str, object]:
+    """A category feature in :func:`compare_segments`: each segment's most frequent category and its share, and
+    Cohen's h of the first segment's top category's share in each (read like d)."""
+    tops = [most_frequent(values) or "n/a" for values in (first, second)]
+    shares = [float((values == top).mean()) if len(values) else 0.0 for values, top in zip((first, second), tops)]
+    in_second = float((second == tops[0]).mean()) if len(second) else 0.0
+    h = float(2 * np.arcsin(np.sqrt(shares[0])) - 2 * np.arcsin(np.sqrt(in_second)))
+    same = tops[0] == tops[1]
+    return {"feature": feature.label, first_name: f"{tops[0]} ({format_share(shares[0])})",
+            second_name: f"{tops[1]} ({format_share(shares[1])})", "effect size d": round(h, 2),
+            "difference": effect_size_word(h),
+            "in words": f"mostly {tops[0]} in both" if same else f"mostly {tops[0]} in the first, {tops[1]} in the "
+                                                                 "second"}
 
 
 def audience(bundle: ModelBundle, segment_ids: Sequence[int]) -> pd.DataFrame:

@@ -18,10 +18,12 @@ from customer_segmentation.app_support.bundle import ModelBundle
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.io.csv_files import read_customer_csv
 from customer_segmentation.names import ROW_COLUMN
+from customer_segmentation.features.categories import most_frequent
 from customer_segmentation.segmentation import score
-from customer_segmentation.segmentation.contract import model_borderline_ratio
+from customer_segmentation.segmentation.contract import model_borderline_ratio, readable_categories
 from customer_segmentation.segmentation.customers import segment_customers
 from customer_segmentation.segmentation.explain import explain
+from customer_segmentation.segmentation.space import known_categories
 from customer_segmentation.io.spreadsheets import spreadsheet_safe_csv
 from customer_segmentation.validation.problems import PROBLEM_COLUMNS, counts_by_reason
 from customer_segmentation.features.validate import validate_customers
@@ -73,14 +75,16 @@ def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def field_messages(bundle: ModelBundle, values: Mapping[str, float | None]) -> dict[str, str]:
+def field_messages(bundle: ModelBundle, values: Mapping[str, float | str | None]) -> dict[str, str]:
     """What is wrong with each field of the prediction form, e.g. ``{"age": "7 is outside ..."}``.
 
-    The form has one field per feature, in the feature's unit; empty when the customer can be scored.
+    The form has one field per feature, in the feature's unit (a category feature's: one of the model's
+    categories); empty when the customer can be scored.
     """
     table = bundle.table.as_feature_values()
     frame = pd.DataFrame([{f: values.get(f) for f in table.names}], dtype="object")
-    result = validate_customers(frame, table, reject_missing=True)
+    known = {feature: list(read) for feature, read in readable_categories(bundle.model).items()}
+    result = validate_customers(frame, table, reject_missing=True, known_categories=known)
     messages: dict[str, str] = {}
     for line in problems_table(result.problems).itertuples():
         if not line.column:  # a reason about the whole row: every field is empty
@@ -92,8 +96,9 @@ def field_messages(bundle: ModelBundle, values: Mapping[str, float | None]) -> d
     return messages
 
 
-def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], validate: bool = True) -> Prediction:
-    """Scores one customer given as ``{feature: value}`` in the features' units.
+def predict_customer(bundle: ModelBundle, values: Mapping[str, float | str | None], validate: bool = True
+                     ) -> Prediction:
+    """Scores one customer given as ``{feature: value}`` in the features' units (categories as text).
 
     Args:
         bundle: The loaded model and profiles.
@@ -106,7 +111,9 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | None], va
     messages = field_messages(bundle, values) if validate else {}
     if messages:
         raise CustomerDataError("; ".join(f"{f}: {m}" for f, m in messages.items()))
-    customer = pd.DataFrame([{f: float(values[f]) for f in bundle.features}])
+    readable = readable_categories(bundle.model)
+    customer = pd.DataFrame([{f.name: readable[f.name].get(str(values[f.name]), str(values[f.name])) if f.is_category
+                              else float(values[f.name]) for f in bundle.table}])
     scored = score(bundle.model, customer, all_distances=True)
     names = bundle.segment_names
     flags = explain(scored, list(names.values()), model_borderline_ratio(bundle.model)).iloc[0]
@@ -190,10 +197,19 @@ def chart_sample(bundle: ModelBundle, max_points: int = 2500, seed: int = 0) -> 
     return segments.sample(n=max_points, random_state=seed).sort_index()
 
 
-def feature_defaults(bundle: ModelBundle) -> dict[str, float]:
-    """The median training customer, rounded to what a person would type."""
-    medians = bundle.segments[bundle.features].median()
-    return {f: float(round(medians[f])) for f in bundle.features}
+def feature_defaults(bundle: ModelBundle) -> dict[str, float | str]:
+    """The median training customer, rounded to what a person would type; a category feature's most frequent
+    category."""
+    numbers = [f.name for f in bundle.table.numeric]
+    medians = bundle.segments[numbers].median()
+    defaults: dict[str, float | str] = {f: float(round(medians[f])) for f in numbers}
+    defaults.update({f.name: most_frequent(bundle.segments[f.name]) for f in bundle.table.categorical})
+    return {f: defaults[f] for f in bundle.features}
+
+
+def category_options(bundle: ModelBundle) -> dict[str, list[str]]:
+    """The categories the model knows, per category feature: what the prediction form offers."""
+    return known_categories(bundle.model)
 
 
 def _typical_distance(bundle: ModelBundle, segment_id: int) -> float | None:

@@ -114,6 +114,7 @@ class Parameters(_Section):
     outcomes: dict[str, OutcomeSetting] = {}
     n_clusters: int | Literal["auto"] = "auto"
     missing_values: Literal["median", "drop"] = "median"
+    rare_category_share: float = Field(0.01, ge=0, lt=1)
     id_column: str | None = "auto"
     batch_path: str | None = None
     eda: Eda = Eda()
@@ -143,6 +144,41 @@ def check_parameters(parameters: Mapping[str, Any], sources: Mapping[str, str]) 
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise ConfigurationError(f"the parameters have {len(problems)} problem(s):\n{lines}")
+
+
+def check_algorithm_fits_features(table: Any, algorithm: Any, sources: Mapping[str, str]) -> None:
+    """Raises one ``ConfigurationError`` when ``clustering.algorithm`` cannot segment on the feature table's kinds of
+    features: categories (``type: category``) with a segmenter of numbers, or a segmenter of numbers and
+    categories without both.
+
+    Args:
+        table: The feature table (``features.FeatureTable``).
+        algorithm: ``clustering.algorithm``.
+        sources: ``{top-level key: the file that set it}``.
+    """
+    from customer_segmentation.segmentation.segmenters import SEGMENTERS, get_segmenter
+
+    segmenter = get_segmenter(algorithm)
+    where = f"({sources.get('features', 'conf/base/parameters.yml')})"
+    clustering = sources.get("clustering", "conf/base/parameters_clustering.yml")
+    setting = f"clustering.algorithm '{segmenter.name}' ({clustering})"
+    mixed = " or ".join(f"algorithm: {s.name}" for s in SEGMENTERS.values() if s.mixed)
+    categories = [feature.name for feature in table.categorical]
+    columns = ", ".join(feature.column for feature in table.categorical)
+    if categories and not segmenter.mixed:
+        raise ConfigurationError(
+            f"feature(s) {', '.join(categories)} {where} are type: category, and {setting} segments on numbers "
+            f"only. Either set clustering.{mixed} to segment on numbers and categories together, or move "
+            f"{columns} from 'features' to 'profile_columns' to describe the segments by them without segmenting "
+            "on them"
+        )
+    if segmenter.mixed and (not categories or not table.numeric):
+        missing = "type: category feature" if not categories else "number feature"
+        raise ConfigurationError(
+            f"{setting} segments on numbers and categories together, but the feature table {where} has no "
+            f"{missing}: add one, or use an algorithm for numbers only "
+            f"({', '.join(s.name for s in SEGMENTERS.values() if not s.mixed)})"
+        )
 
 
 def _describe(error: dict[str, Any], sources: Mapping[str, str]) -> str:

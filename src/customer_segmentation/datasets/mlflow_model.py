@@ -9,7 +9,7 @@ Example ``catalog.yml`` entry::
       name: segmentation_model             # the model's name in the MLflow run
       registered_model_name: customer_segmentation
       alias: champion
-      pip_requirements: [mlflow, scikit-learn, numpy, scipy, pandas, pyarrow, skops, pandera]
+      pip_requirements: [mlflow, scikit-learn, numpy, scipy, pandas, pyarrow, skops, pandera, kmodes]
 
 As kedro-mlflow's ``MlflowArtifactDataset`` wraps a file dataset and logs the file it saved, this is the
 skops file dataset (``model_file.py``) that, once the file is written and an MLflow run is active, logs a

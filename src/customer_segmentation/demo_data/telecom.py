@@ -43,8 +43,10 @@ class TelecomPersona:
 TELECOM_PERSONAS: tuple[TelecomPersona, ...] = (
     TelecomPersona("new_monthly_fiber", 0.30, (6, 5), (15, 7), 0.25, 0.30, 0.10, 0.95, 0.85, 0.45,
                    (0.08, 0.92, 0.0), (0.92, 0.07, 0.01), (0.70, 0.15, 0.15)),
+    # 95 % DSL: with 15 % on fiber, a loyal fiber subscriber paid as much as a fiber family and the personas
+    # overlapped more than the segments of a real file do (k-prototypes found them again at adjusted Rand 0.88).
     TelecomPersona("loyal_two_year_dsl", 0.25, (58, 10), (22, 7), 0.10, 0.75, 0.45, 0.80, 0.50, 0.03,
-                   (0.85, 0.15, 0.0), (0.03, 0.20, 0.77), (0.10, 0.15, 0.75)),
+                   (0.95, 0.05, 0.0), (0.03, 0.20, 0.77), (0.10, 0.15, 0.75)),
     TelecomPersona("basic_phone_only", 0.25, (30, 18), (0, 0), 0.03, 0.45, 0.40, 1.0, 0.25, 0.08,
                    (0.0, 0.0, 1.0), (0.20, 0.35, 0.45), (0.10, 0.60, 0.30)),
     TelecomPersona("fiber_families_one_year", 0.20, (40, 12), (26, 5), 0.20, 0.80, 0.50, 0.98, 0.70, 0.15,

@@ -14,6 +14,9 @@ its value, in its unit, is used, and the features are computed in an order that 
 Source cells that cannot be read (``'abc'`` in a number column, ``'31/02/2014'`` as a date) are
 recorded as problems naming the source column, and the row is rejected by validation. Nothing in
 the configuration is ever evaluated: the kinds are functions of this module.
+
+A ``type: category`` feature is its column read as text categories (``validation.parsing.parse_categories``):
+an empty cell is missing, a formula is a problem as in a number column.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pandas as pd
 
 from customer_segmentation.features.table import Feature, FeatureTable
 from customer_segmentation.validation import reasons
-from customer_segmentation.validation.parsing import is_formula, parse_dates, parse_numbers
+from customer_segmentation.validation.parsing import is_formula, parse_categories, parse_dates, parse_numbers
 from customer_segmentation.validation.problems import ProblemLog
 
 _YEARS = (1000, 9999)
@@ -42,17 +45,22 @@ def compute_features(frame: pd.DataFrame, table: FeatureTable, today: pd.Timesta
 
     Returns:
         The features (float64, one column per feature, indexed like ``frame``; NaN where missing
-        or unreadable) and the problems found in source cells (row, column, value, reason).
+        or unreadable; text, ``str``, for category features) and the problems found in source cells
+        (row, column, value, reason).
     """
     problems = ProblemLog(frame.index)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     values: dict[str, pd.Series] = {}
     cells = _Cells(frame, problems, values, table.names)
     for feature in table.in_order():  # a derivation may read features computed before it
+        if feature.is_category:
+            values[feature.name] = _categories(frame, feature, problems)
+            continue
         derived = _DERIVATIONS[feature.derive](cells, feature, today)
         values[feature.name] = derived * feature.scale if feature.scale != 1.0 else derived
     values = {name: values[name] for name in table.names}
-    features = pd.DataFrame({name: pd.Series(column, index=frame.index, copy=False, dtype="float64")
+    features = pd.DataFrame({name: pd.Series(column, index=frame.index, copy=False,
+                                             dtype="str" if table[name].is_category else "float64")
                              for name, column in values.items()}, copy=False)
     return features, problems.to_frame()
 
@@ -76,6 +84,13 @@ class _Cells:
     def shown(self, column: str) -> pd.Series:
         """The cells to show in a problem: the file's, or the computed feature's values."""
         return self.frame[column] if column in self.frame.columns else self.computed[column]
+
+
+def _categories(frame: pd.DataFrame, feature: Feature, problems: ProblemLog) -> pd.Series:
+    cells = frame[feature.column]
+    formula = is_formula(cells)
+    problems.add(formula, feature.column, cells, reasons.FORMULA)
+    return parse_categories(cells).where(~formula)
 
 
 def _numbers(frame: pd.DataFrame, column: str, problems: ProblemLog) -> pd.Series:

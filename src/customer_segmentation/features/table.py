@@ -12,6 +12,10 @@ Settings of a feature (all optional but a source for derived features):
   and surrounding spaces; ``columns``: the headers a derivation reads.
 * ``derive``: one of :data:`DERIVATIONS` (see ``derive.py``); ``reference`` (an ISO date, default the
   day of the run) for ``years_since``/``days_since``; ``date_format`` (e.g. ``"%d-%m-%Y"``) for dates.
+* ``type``: ``number`` (the default) or ``category``: the column's cells read as text categories
+  ("Month-to-month", "Two year"); a category feature takes ``column`` and ``label`` only (no derivation,
+  unit, scale, range or words: those are about numbers). Only ``clustering.algorithm: kprototypes``
+  segments on categories.
 * ``label``, ``unit``: how people read it ("Annual income", ``USD``); ``scale``: multiplier applied
   once at input (``1000`` for "k$"); ``range``: ``[min, max]``, inclusive, ``null`` for no bound.
 * ``low``/``high``: words for segment names ("young"/"older"); ``lower``/``higher``: comparatives
@@ -39,11 +43,15 @@ from customer_segmentation.names import RESERVED_COLUMNS
 
 PARAMETERS_FILE = "conf/base/parameters.yml"
 DERIVATIONS = ("sum", "ratio", "years_since", "days_since", "count")
+#: What a feature's cells are: numbers (the default) or text categories.
+KINDS = ("number", "category")
 # Derivations that read several columns (``columns``) and how many they need.
 _MULTI_COLUMN = {"sum": (1, None), "ratio": (2, 2), "count": (1, None)}
 _SETTINGS = ("column", "columns", "derive", "reference", "date_format", "label", "unit", "scale", "range",
-             "low", "high", "lower", "higher", "actions", "better")
+             "low", "high", "lower", "higher", "actions", "better", "type")
 BETTER = ("low", "high")
+# The settings a category feature takes; the others are about numbers.
+_CATEGORY_SETTINGS = ("column", "label", "type")
 
 @dataclass(frozen=True)
 class Feature:
@@ -65,6 +73,12 @@ class Feature:
     higher: str = ""
     actions: Mapping[str, str] = field(default_factory=dict)
     better: str | None = None  # "low" (recency), "high" (spend), or None (children: neither is better)
+    kind: str = "number"
+
+    @property
+    def is_category(self) -> bool:
+        """Whether the feature's cells are text categories (``type: category``) rather than numbers."""
+        return self.kind == "category"
 
     @property
     def column(self) -> str:
@@ -73,6 +87,8 @@ class Feature:
 
     def to_config(self) -> dict[str, Any]:
         """The entry as it would be written in ``parameters.yml`` (JSON-ready)."""
+        if self.is_category:
+            return {"type": self.kind, "label": self.label, "column": self.column}
         entry: dict[str, Any] = {"label": self.label, "unit": self.unit}
         if self.derive in _MULTI_COLUMN:
             entry["columns"] = list(self.sources)
@@ -138,6 +154,16 @@ class FeatureTable:
     @property
     def names(self) -> list[str]:
         return [feature.name for feature in self.features]
+
+    @property
+    def numeric(self) -> tuple[Feature, ...]:
+        """The features whose values are numbers, in order."""
+        return tuple(feature for feature in self.features if not feature.is_category)
+
+    @property
+    def categorical(self) -> tuple[Feature, ...]:
+        """The features whose values are text categories (``type: category``), in order."""
+        return tuple(feature for feature in self.features if feature.is_category)
 
     @property
     def source_columns(self) -> list[str]:
@@ -307,6 +333,9 @@ def _read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
             close = difflib.get_close_matches(str(key), _SETTINGS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problems.append(f"{where}: unknown setting '{key}'{hint}; the settings are {', '.join(_SETTINGS)}")
+    kind = _read_kind(where, entry, problems)
+    if kind == "category":
+        return _read_category(where, name, entry, problems, before)
     derive = entry.get("derive")
     if derive is not None and derive not in DERIVATIONS:
         close = difflib.get_close_matches(str(derive), DERIVATIONS, n=1)
@@ -345,6 +374,37 @@ def _read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
         higher=texts["higher"] or (_comparative(high, "high", label) if texts["high"] else default_higher),
         actions=dict(actions), better=better,
     )
+
+
+def _read_kind(where: str, entry: Mapping, problems: list[str]) -> str:
+    kind = entry.get("type", "number")
+    if kind not in KINDS:
+        close = difflib.get_close_matches(str(kind), KINDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(f"{where}: type '{kind}' is not one of {', '.join(KINDS)}{hint}")
+        return "number"
+    return str(kind)
+
+
+def _read_category(where: str, name: str, entry: Mapping, problems: list[str], before: int) -> Feature | None:
+    """A ``type: category`` feature: one column read as text categories, with a label."""
+    if entry.get("derive") is not None:
+        problems.append(f"{where}: derive '{entry['derive']}' computes a number, so it cannot be combined with "
+                        "type: category; remove 'derive' (and list the column under 'column'), or remove "
+                        "'type: category'")
+    numeric = [key for key in entry if key in _SETTINGS and key not in _CATEGORY_SETTINGS and key != "derive"]
+    if numeric:
+        problems.append(f"{where}: {_quoted(numeric)} {'are' if len(numeric) > 1 else 'is'} for numbers only; a "
+                        f"type: category feature takes {', '.join(_CATEGORY_SETTINGS)}: remove "
+                        f"{'them' if len(numeric) > 1 else 'it'}")
+    column = entry.get("column", name)
+    if not isinstance(column, str) or not column.strip():
+        problems.append(f"{where}: 'column' should be the header of a column of your file; got {column!r}")
+    label = _read_text(where, "label", entry.get("label"), problems)
+    if len(problems) > before:
+        return None
+    return Feature(name=name, label=label or name.replace("_", " ").strip().capitalize(), unit="",
+                   sources=(column.strip(),), kind="category")
 
 
 def _read_sources(where: str, name: str, entry: Mapping, derive: str | None, problems: list[str]) -> list[str] | None:
@@ -438,4 +498,4 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-__all__ = ["DERIVATIONS", "Feature", "FeatureTable"]
+__all__ = ["DERIVATIONS", "KINDS", "Feature", "FeatureTable"]

@@ -2,9 +2,9 @@
 has no other place that runs before the first node and after the catalog exists).
 
 Every parameter is checked against its declaration (``config/parameters.py``: unknown keys, types, bounds),
-then the feature table and the naming rules, each message naming the file the setting came from; when the
-input's headers can be read cheaply (a CSV's first bytes, a Parquet schema), the table's columns are
-checked against them too.
+then the feature table (and that the algorithm can segment on its kinds of features: numbers, categories) and
+the naming rules, each message naming the file the setting came from; when the input's headers can be read
+cheaply (a CSV's first bytes, a Parquet schema), the table's columns are checked against them too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 
 from customer_segmentation.catalog_paths import dataset_path
-from customer_segmentation.config.parameters import check_parameters
+from customer_segmentation.config.parameters import check_algorithm_fits_features, check_parameters
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.profiles import Descriptors
 
@@ -58,6 +58,8 @@ class ConfigCheckHooks:
             return
         where = self._sources.get("features", "conf/base/parameters.yml")
         table = FeatureTable.from_config(catalog.load("params:features"), where=where)
+        if "params:clustering.algorithm" in inputs:
+            check_algorithm_fits_features(table, catalog.load("params:clustering.algorithm"), self._sources)
         if "params:clustering.naming" in inputs:
             from customer_segmentation.pipelines.clustering.naming import NamingRules
 

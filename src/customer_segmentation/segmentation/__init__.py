@@ -1,6 +1,7 @@
 """The segmentation model and everything that applies it: one place for the pipelines, the app and serving.
 
-* :mod:`.segmenters`: the algorithms (K-Means, a Gaussian mixture), one module each, behind one interface.
+* :mod:`.segmenters`: the algorithms (K-Means, a Gaussian mixture, k-prototypes for numbers and categories), one
+  module each, behind one interface.
 * :mod:`.model` builds the scikit-learn ``Pipeline`` (``select`` -> ``scaler`` -> ``pca`` -> segmenter), fits
   it (at scale: on a sample, refined on every row where the segmenter can) and numbers the segments in the
   canonical order.

@@ -1,29 +1,37 @@
 """What a trained model carries besides its numbers: the feature table it was trained with and its segment names.
 
 Stored as plain attributes of the fitted ``Pipeline`` (``feature_table_``: the table as configuration,
-``segment_names_``: one name per segment id, ``borderline_ratio_``: see ``explain.py``), so they travel with the model wherever it is saved
+``segment_names_``: one name per segment id, ``borderline_ratio_``: see ``explain.py``, and for a model with
+category features ``category_groups_``: the rare categories data_processing grouped as "Other"), so they travel
+with the model wherever it is saved
 (the versioned file in ``data/06_models``, the MLflow registry) and use only built-in types. The app
 validates uploads and builds its form from this table, not from the project's current parameters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.categories import OTHER
 from customer_segmentation.segmentation.segmenters import segmenter_of
-from customer_segmentation.segmentation.space import model_features
+from customer_segmentation.segmentation.space import known_categories, model_features
 
 # A customer is borderline when own / runner-up distance reaches this (``clustering.borderline_ratio``).
 DEFAULT_BORDERLINE_RATIO = 0.9
 TABLE_ATTRIBUTE = "feature_table_"
 NAMES_ATTRIBUTE = "segment_names_"
 BORDERLINE_ATTRIBUTE = "borderline_ratio_"
+GROUPS_ATTRIBUTE = "category_groups_"
 
 
 def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[str] | None = None,
-                    borderline_ratio: float | None = None) -> Pipeline:
-    """Stores ``table`` (and the segment names and borderline ratio, if given) in ``model``; returns the model."""
+                    borderline_ratio: float | None = None,
+                    category_groups: Mapping[str, Sequence[str]] | None = None) -> Pipeline:
+    """Stores ``table`` (and the segment names, borderline ratio and the categories grouped as Other per category
+    feature, if given) in ``model``; returns the model."""
     if table.names != model_features(model):
         raise ValueError(f"the feature table {table.names} does not match the model's features {model_features(model)}")
     setattr(model, TABLE_ATTRIBUTE, table.to_config())
@@ -34,6 +42,9 @@ def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[st
         setattr(model, NAMES_ATTRIBUTE, [str(name) for name in segment_names])
     if borderline_ratio is not None:
         setattr(model, BORDERLINE_ATTRIBUTE, float(borderline_ratio))
+    if category_groups is not None:
+        setattr(model, GROUPS_ATTRIBUTE, {str(feature): [str(category) for category in categories]
+                                           for feature, categories in category_groups.items()})
     return model
 
 
@@ -51,6 +62,17 @@ def model_segment_names(model: Pipeline) -> list[str] | None:
     """One name per segment id, or None when the model was saved without them."""
     names = getattr(model, NAMES_ATTRIBUTE, None)
     return None if names is None else [str(name) for name in names]
+
+
+def readable_categories(model: Pipeline) -> dict[str, dict[str, str]]:
+    """Per category feature, every category the model reads and the category it stands for in the model: its
+    known categories as themselves, the rare ones of training as Other. Empty for a model of numbers."""
+    groups = getattr(model, GROUPS_ATTRIBUTE, None) or {}
+    readable = {}
+    for feature, known in known_categories(model).items():
+        readable[feature] = {category: category for category in known}
+        readable[feature].update({rare: OTHER for rare in groups.get(feature, ()) if OTHER in known})
+    return readable
 
 
 def model_borderline_ratio(model: Pipeline) -> float:

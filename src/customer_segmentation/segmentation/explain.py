@@ -8,7 +8,8 @@
 * **What would move them**: for each feature alone, the smallest change that puts the customer in the
   runner-up segment, found on the model itself (a scan outwards in steps of 0.05 sd, then bisection to
   1e-9 sd), so it holds for any segmenter; changes that would leave the feature's valid range, or that cross
-  into a third segment before reaching the runner-up, are left out.
+  into a third segment before reaching the runner-up, are left out. A category feature's change is another of
+  its categories (each one the model knows is tried).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.names import BORDERLINE, RUNNER_UP_ID, RUNNER_UP_NAME
 from customer_segmentation.segmentation.contract import DEFAULT_BORDERLINE_RATIO, model_table
-from customer_segmentation.segmentation.scoring import CLOSENESS
-from customer_segmentation.segmentation.space import model_features
+from customer_segmentation.segmentation.scoring import CLOSENESS, predict
+from customer_segmentation.segmentation.space import known_categories, model_features, numeric_steps
 
 _STEP_SD, _MOST_SD, _BISECTIONS = 0.05, 6.0, 40
 
@@ -53,32 +54,36 @@ def changes_to_runner_up(model: Pipeline, customer: pd.DataFrame, segment: int, 
 
     Returns:
         One row per feature that can do it within its range, smallest change (in sd) first: ``feature``,
-        ``change`` and ``new_value`` in the feature's unit, ``change_sd``.
+        ``change`` and ``new_value`` in the feature's unit, ``change_sd``; a category feature's ``new_value`` is
+        the category (its ``change`` and ``change_sd`` empty, after the numbers).
     """
-    features = model_features(model)
-    values = customer[features].to_numpy(dtype="float64")[0]
-    spread = model["scaler"].scale_
     table = model_table(model)
+    values = {f.name: customer[f.name].iloc[0] if f.is_category else float(customer[f.name].iloc[0]) for f in table}
+    spread = numeric_steps(model)[0].scale_
     rows = []
-    for j, feature in enumerate(features):
-        spec = table[feature]
+    for j, spec in enumerate(table.numeric):
         for direction in (1.0, -1.0):
-            found = _first_crossing(model, features, values, j, direction * spread[j], segment, runner_up,
+            found = _first_crossing(model, values, spec.name, direction * spread[j], segment, runner_up,
                                     spec.minimum, spec.maximum)
             if found is not None:
-                rows.append({"feature": feature, "change": found - values[j], "new_value": found,
-                             "change_sd": abs(found - values[j]) / spread[j]})
+                rows.append({"feature": spec.name, "change": found - values[spec.name], "new_value": found,
+                             "change_sd": abs(found - values[spec.name]) / spread[j]})
+    for feature, categories in known_categories(model).items():
+        others = [category for category in categories if category != values[feature]]
+        moved = _predict(model, values, feature, np.asarray(others, dtype=object)) == runner_up if others else []
+        rows += [{"feature": feature, "change": np.nan, "new_value": category, "change_sd": np.nan}
+                 for category, to_runner_up in zip(others, moved) if to_runner_up]
     changes = pd.DataFrame(rows, columns=["feature", "change", "new_value", "change_sd"])
     changes = changes.sort_values("change_sd").drop_duplicates("feature", keep="first")
     return changes.reset_index(drop=True)
 
 
-def _first_crossing(model: Pipeline, features: list[str], values: np.ndarray, j: int, step: float, segment: int,
+def _first_crossing(model: Pipeline, values: dict[str, object], feature: str, step: float, segment: int,
                     runner_up: int, low: float | None, high: float | None) -> float | None:
-    """Feature ``j``'s nearest value, going by ``step`` (one sd, signed), that the model puts in ``runner_up``;
+    """``feature``'s nearest value, going by ``step`` (one sd, signed), that the model puts in ``runner_up``;
     None when the feature's range ends, or another segment comes, first."""
     offsets = np.arange(1, int(_MOST_SD / _STEP_SD) + 1) * _STEP_SD
-    candidates = values[j] + offsets * step
+    candidates = values[feature] + offsets * step
     inside = np.ones(len(candidates), dtype=bool)
     if low is not None:
         inside &= candidates >= low
@@ -87,22 +92,23 @@ def _first_crossing(model: Pipeline, features: list[str], values: np.ndarray, j:
     candidates = candidates[inside]
     if not len(candidates):
         return None
-    predicted = _predict(model, features, values, j, candidates)
+    predicted = _predict(model, values, feature, candidates)
     leaving = np.flatnonzero(predicted != segment)
     if not len(leaving) or predicted[leaving[0]] != runner_up:
         return None
-    inner = values[j] if leaving[0] == 0 else candidates[leaving[0] - 1]
+    inner = values[feature] if leaving[0] == 0 else candidates[leaving[0] - 1]
     outer = candidates[leaving[0]]
     for _ in range(_BISECTIONS):
         middle = (inner + outer) / 2
-        if _predict(model, features, values, j, np.array([middle]))[0] == runner_up:
+        if _predict(model, values, feature, np.array([middle]))[0] == runner_up:
             outer = middle
         else:
             inner = middle
     return float(outer)
 
 
-def _predict(model: Pipeline, features: list[str], values: np.ndarray, j: int, candidates: np.ndarray) -> np.ndarray:
-    rows = np.tile(values, (len(candidates), 1))
-    rows[:, j] = candidates
-    return np.asarray(model.predict(pd.DataFrame(rows, columns=features)))
+def _predict(model: Pipeline, values: dict[str, object], feature: str, candidates: np.ndarray) -> np.ndarray:
+    """The segment of the customer with ``feature`` set to each of ``candidates``, the other values unchanged."""
+    rows = pd.DataFrame({name: np.repeat(np.asarray([value]), len(candidates)) for name, value in values.items()})
+    rows[feature] = candidates
+    return predict(model, rows[model_features(model)])

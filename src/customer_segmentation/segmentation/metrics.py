@@ -1,7 +1,9 @@
 """How well a fitted model separates customers: silhouette on a sample, Calinski-Harabasz, Davies-Bouldin.
 
-All in the model's (standardized) space. The two indices come from per-segment sums in one chunked
-pass over the rows and equal scikit-learn's; the silhouette (quadratic in rows) uses a seeded sample.
+All in the model's (standardized) space, or for a segmenter with its own dissimilarity (k-prototypes) in its
+embedding (``Segmenter.embedding``: Euclidean distances there are the segmenter's). The two indices come from
+per-segment sums in one chunked pass over the rows and equal scikit-learn's; the silhouette (quadratic in rows)
+uses a seeded sample.
 The Spark engine computes the same sums and sample in Spark and finishes with :func:`indices_from_sums`
 and :func:`sample_silhouette`.
 """
@@ -11,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn import config_context
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
-from customer_segmentation.segmentation.space import coordinates_in_chunks, model_features
+from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.space import categorical_features, coordinates_in_chunks, model_features
 
 
 def silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sample_size: int,
@@ -25,7 +28,8 @@ def silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sam
     The sample is taken before the transform: only the sampled rows are projected.
     """
     rows = check_random_state(random_state).permutation(len(labels))[:sample_size]
-    return sample_silhouette(model[:-1].transform(customers.iloc[rows][model_features(model)]), labels[rows])
+    coordinates = model[:-1].transform(customers.iloc[rows][model_features(model)])
+    return sample_silhouette(segmenter_of(model).embedding(model[-1], coordinates), labels[rows])
 
 
 def sample_silhouette(coordinates: np.ndarray, labels: np.ndarray) -> float:
@@ -39,8 +43,13 @@ def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarra
     """Calinski-Harabasz and Davies-Bouldin indices in the model space, as scikit-learn computes them.
 
     One chunked pass instead of scikit-learn's copies per segment. The model's transform is affine,
-    so each segment's mean in the model space is the transform of its mean in original units.
+    so each segment's mean in the model space is the transform of its mean in original units. A model of
+    numbers and categories is measured in its segmenter's embedding, all rows at once (such models are fitted
+    on thousands of customers, not millions).
     """
+    if categorical_features(model):
+        points = segmenter_of(model).embedding(model[-1], model[:-1].transform(customers[model_features(model)]))
+        return float(calinski_harabasz_score(points, labels)), float(davies_bouldin_score(points, labels))
     occupancy = np.bincount(labels)
     segments = np.flatnonzero(occupancy)  # segments that have customers
     counts = occupancy[segments]

@@ -16,6 +16,13 @@ At scale: above ``init_sample_size`` customers the scaler learns from every row,
 rotation and the segmenter from a seeded sample, and the segmenter may then refine its segments on every
 customer (K-Means does).
 
+Numbers and categories (``type: category`` features, a segmenter of mixed data such as k-prototypes): the same
+three steps, each in two parts (``space.py``): the numbers standardised and rotated as above, each category coded.
+``pca_components`` then applies to the numbers, and the segment map is the numbers' first two principal
+components: categories have no position on a map, the segment colours show them. The canonical order sorts by the
+numbers, then by the categories' codes. The transform steps learn from every customer, the segmenter from a seeded
+sample of ``init_sample_size`` above that many.
+
 From another engine: :func:`fit_from_statistics` gives the steps before the segmenter from statistics of
 all rows computed elsewhere (by Spark: ``spark/model.py``), so every reader of the model (scoring, the
 app, MLflow serving) is unchanged.
@@ -31,18 +38,28 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OrdinalEncoder, StandardScaler
 
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.segmentation.segmenters import get_segmenter, segmenter_of
-from customer_segmentation.segmentation.space import chunks, feature_arrays, stack_rows
+from customer_segmentation.segmentation.space import (
+    CATEGORIES,
+    NUMBERS,
+    categorical_features,
+    categories_of,
+    chunks,
+    feature_arrays,
+    numeric_dimensions,
+    numeric_steps,
+    stack_rows,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def build_segmentation_model(
     features: Sequence[str], k: int, pca_components: int | None, n_init: int, random_state: int,
-    algorithm: str | None = None,
+    algorithm: str | None = None, categorical: Sequence[str] = (),
 ) -> Pipeline:
     """The unfitted model: select -> scaler -> pca -> the segmenter's estimator.
 
@@ -53,16 +70,29 @@ def build_segmentation_model(
         n_init: The segmenter's initialisations; the best is kept.
         random_state: Seed of the initialisations.
         algorithm: ``clustering.algorithm``: the segmenter's name (``segmenters/``; None: the default).
+        categorical: The features of ``features`` that are categories (a segmenter of mixed data only).
     """
     segmenter = get_segmenter(algorithm)
-    if pca_components is not None and not 2 <= pca_components <= len(features):
+    categorical = [feature for feature in features if feature in set(categorical)]
+    numbers = [feature for feature in features if feature not in set(categorical)]
+    if bool(categorical) != segmenter.mixed or not numbers:
+        raise ConfigurationError(
+            f"clustering.algorithm '{segmenter.name}' cannot segment on {len(numbers)} number feature(s) and "
+            f"{len(categorical)} category feature(s) {categorical}"
+        )
+    if pca_components is not None and not 2 <= pca_components <= len(numbers):
         raise ConfigurationError(
             f"parameter 'pca_components' is {pca_components}; use null (keep all) or a number "
-            f"between 2 (the segment map needs two) and the number of features ({len(features)})"
+            f"between 2 (the segment map needs two) and the number of {'number ' if categorical else ''}features "
+            f"({len(numbers)})"
         )
     select = ColumnTransformer(
         [("features", "passthrough", list(features))], remainder="drop", verbose_feature_names_out=False
     )
+    if categorical:
+        return _mixed_model(select, [list(features).index(f) for f in numbers],
+                            [list(features).index(f) for f in categorical], pca_components, random_state,
+                            (segmenter.name, segmenter.build(k, n_init, random_state)))
     return Pipeline(
         [
             ("select", select),
@@ -71,6 +101,18 @@ def build_segmentation_model(
             (segmenter.name, segmenter.build(k, n_init, random_state)),
         ]
     )
+
+
+def _mixed_model(select: ColumnTransformer, numbers: list[int], categories: list[int], pca_components: int | None,
+                 random_state: int, segmenter: tuple[str, object]) -> Pipeline:
+    """select -> scaler (numbers standardised, categories coded) -> pca (of the numbers) -> segmenter; the
+    scaler puts the numbers first, then the category codes."""
+    first, codes = list(range(len(numbers))), list(range(len(numbers), len(numbers) + len(categories)))
+    encoder = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, dtype=np.float64)
+    scaler = ColumnTransformer([(NUMBERS, StandardScaler(), numbers), (CATEGORIES, encoder, categories)])
+    pca = ColumnTransformer([(NUMBERS, PCA(n_components=pca_components, random_state=random_state), first),
+                             (CATEGORIES, "passthrough", codes)])
+    return Pipeline([("select", select), ("scaler", scaler), ("pca", pca), segmenter])
 
 
 def fit_segmentation_model(model: Pipeline, customers: pd.DataFrame, init_sample_size: int | None) -> Pipeline:
@@ -91,7 +133,9 @@ def fit_segmentation_model(model: Pipeline, customers: pd.DataFrame, init_sample
             f"parameter 'init_sample_size' is {init_sample_size}; use at least the number of segments ({k})"
         )
     features = list(model["select"].transformers[0][2])
-    if init_sample_size is None or len(customers) <= init_sample_size:
+    if categorical_features(model):
+        _fit_mixed(model, customers[features], init_sample_size)
+    elif init_sample_size is None or len(customers) <= init_sample_size:
         model.fit(customers[features])
     else:
         _fit_from_sample(model, customers[features], init_sample_size, model[-1].random_state)
@@ -100,14 +144,37 @@ def fit_segmentation_model(model: Pipeline, customers: pd.DataFrame, init_sample
 
 
 def centres(model: Pipeline) -> tuple[np.ndarray, np.ndarray]:
-    """Segment centres as z-scores against the population, and in original units (one row per segment)."""
-    z = model["pca"].inverse_transform(segmenter_of(model).centres(model[-1]))
-    return z, model["scaler"].inverse_transform(z)
+    """Segment centres as z-scores against the population, and in original units (one row per segment).
+
+    The number features' (``space.numeric_features``: every feature of a model of numbers); a model's
+    categories are :func:`prototype_categories`.
+    """
+    prototypes = segmenter_of(model).centres(model[-1])
+    numbers = numeric_dimensions(model)
+    if numbers is None:
+        z = model["pca"].inverse_transform(prototypes)
+        return z, model["scaler"].inverse_transform(z)
+    scaler, pca = numeric_steps(model)
+    z = pca.inverse_transform(prototypes[:, :numbers])
+    return z, scaler.inverse_transform(z)
+
+
+def prototype_categories(model: Pipeline) -> pd.DataFrame:
+    """Each segment's category per category feature (its prototype's: the most frequent among its customers
+    when it was fitted), one row per segment; no columns for a model of numbers."""
+    prototypes = segmenter_of(model).centres(model[-1])
+    numbers = numeric_dimensions(model)
+    if numbers is None:
+        return pd.DataFrame(index=pd.RangeIndex(len(prototypes)))
+    return categories_of(model, prototypes[:, numbers:])
 
 
 def canonical_order(model: Pipeline) -> Pipeline:
     """Renumbers the fitted segments in the canonical order (see module docstring); returns the model."""
     _, original = centres(model)
+    numbers = numeric_dimensions(model)
+    if numbers is not None:  # then by the categories' codes
+        original = np.hstack([original, segmenter_of(model).centres(model[-1])[:, numbers:]])
     order = np.lexsort(original.T[::-1])  # lexsort's primary key is its last
     segmenter_of(model).reorder(model[-1], order)
     return model
@@ -133,6 +200,19 @@ def _fit_from_sample(model: Pipeline, customers: pd.DataFrame, sample_size: int,
     logger.info("%s: best of %d initialisations on %d sampled customers (of %d)", segmenter.name,
                 model[-1].n_init, sample_size, len(customers))
     segmenter.refine(model, customers)
+
+
+def _fit_mixed(model: Pipeline, customers: pd.DataFrame, sample_size: int | None) -> None:
+    """Fits a model of numbers and categories: the transform steps on every customer, the segmenter on all of
+    them or, above ``sample_size``, on a seeded sample (k-prototypes has no cheap pass over millions of rows)."""
+    coordinates = model[:-1].fit_transform(customers)
+    categorical = list(range(numeric_dimensions(model), coordinates.shape[1]))
+    segmenter = segmenter_of(model)
+    if sample_size is not None and len(customers) > sample_size:
+        rows = np.random.default_rng(model[-1].random_state).choice(len(customers), size=sample_size, replace=False)
+        coordinates = coordinates[np.sort(rows)]
+        logger.info("%s: fitted on %d sampled customers (of %d)", segmenter.name, sample_size, len(customers))
+    segmenter.fit(model[-1], coordinates, categorical)
 
 
 def _fit_scaler(scaler: StandardScaler, columns: list[np.ndarray]) -> None:
@@ -197,4 +277,5 @@ def fit_from_statistics(model: Pipeline, n_rows: int, mean: np.ndarray, sd: np.n
     return model
 
 
-__all__ = ["build_segmentation_model", "canonical_order", "centres", "fit_from_statistics", "fit_segmentation_model"]
+__all__ = ["build_segmentation_model", "canonical_order", "centres", "fit_from_statistics", "fit_segmentation_model",
+           "prototype_categories"]

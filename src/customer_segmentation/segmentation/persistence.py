@@ -2,9 +2,9 @@
 
 A pickle runs whatever code it names when it is loaded, so a tampered model file would run code in
 the app. skops stores the model as data and, when loading, refuses every type that is not on its
-list of safe scikit-learn, NumPy and built-in types (``TRUSTED_TYPES`` adds none): such a file is
-reported, never loaded. Files are written to a temporary name and renamed, so a reader never sees
-half a model.
+list of safe scikit-learn, NumPy and built-in types, plus ``TRUSTED_TYPES`` (the k-prototypes estimator
+and the two kmodes distance functions it holds, nothing else): any other type is reported, never loaded.
+Files are written to a temporary name and renamed, so a reader never sees half a model.
 """
 
 from __future__ import annotations
@@ -15,8 +15,13 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.io.atomic import written_in_place
 
-# Types trusted beyond skops' own safe list (scikit-learn estimators, NumPy arrays, built-ins): none.
-TRUSTED_TYPES: list[str] = []
+# Types trusted beyond skops' own safe list (scikit-learn estimators, NumPy arrays, built-ins): what a fitted
+# k-prototypes step holds (kmodes, pinned in requirements.lock). Names, not patterns: nothing else of kmodes.
+TRUSTED_TYPES: list[str] = [
+    "kmodes.kprototypes.KPrototypes",
+    "kmodes.util.dissim.euclidean_dissim",
+    "kmodes.util.dissim.matching_dissim",
+]
 
 
 class UnsafeModelFileError(ValueError):

@@ -5,6 +5,9 @@ and surrounding spaces are noise; commas and spaces inside a number are thousand
 groups of three (``"1,234,567"``, ``"72 000"``), so ``"1,5"`` is ambiguous and ``"30 40"`` is two
 numbers: neither is a number. Text that means "no value" (``NA``, ``null``, ...) is missing. A cell
 holding a formula (``=SUM(B2:B4)``: a spreadsheet formula whose value was never saved) is not a number.
+
+A category is the cell's text, trimmed (``" DSL "`` is ``"DSL"``); only an empty cell is a missing category,
+since text such as ``None`` or ``NA`` may be a category of its own.
 """
 
 from __future__ import annotations
@@ -45,6 +48,20 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype("float64")
     not_a_number = numbers.isna() & ~missing
     return numbers, not_a_number.astype(bool)
+
+
+def parse_categories(values: pd.Series) -> pd.Series:
+    """A column of categories as trimmed text (``str`` dtype), missing (NaN) where a cell is empty.
+
+    Numbers (a Parquet column of codes, say) become their text as people write it: ``1``, not ``1.0``.
+    """
+    if pd.api.types.is_float_dtype(values):
+        whole = values.notna() & (values == values.round())
+        text = values.astype("string").where(~whole, values.where(whole).astype("Int64").astype("string"))
+    else:
+        text = values.astype("string")
+    text = text.str.strip()
+    return text.where(text != "").astype("str")
 
 
 def is_formula(values: pd.Series) -> pd.Series:

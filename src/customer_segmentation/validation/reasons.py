@@ -48,6 +48,11 @@ def outside_range(low: float | None, high: float | None) -> str:
     return f"outside the allowed range {allowed_range(low, high)}"
 
 
+def unknown_category(known: Sequence[str]) -> str:
+    """The reason of a category the model was not trained on: ``not a category the model knows (known: ...)``."""
+    return f"not a category the model knows (known: {', '.join(show_value(str(value)) for value in known)})"
+
+
 def zero_denominator(name: str, numerator: str, denominator: str) -> str:
     """The reason of a ratio's zero denominator: ``zero, so spend_per_visit (Spend / Visits) is undefined``."""
     return f"zero, so {name} ({numerator} / {denominator}) is undefined"

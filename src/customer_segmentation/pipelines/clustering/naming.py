@@ -10,6 +10,12 @@ Everything is derived from each centre's z-scores against the whole population
 * Otherwise the name lists the ``max_traits`` most distinctive traits (largest ``|z|``), the
   ``lead`` features first, then in the table's order: "Young, high spend, low savings". The action is
   the strongest trait's (``actions`` in the table, else a generic one built from the label).
+* Category features (``type: category``, k-prototypes): each segment's prototype holds one category per feature
+  (the most frequent among its customers). A category feature whose prototype category differs between segments
+  leads the name, written as the category itself ("Month-to-month, fiber optic, high monthly charges"; "No" and
+  "None" as "no <label>", other yes/no or number categories with their label), then the numbers' traits fill
+  the ``max_traits``. A category every segment shares says nothing about any of them and is left out of names
+  (descriptions list every category).
 * Nothing stands out -> "Average customers".
 * Names are unique within a run: segments sharing a name get the comparative of the feature on
   which they differ most ("... (older)", from ``lower``/``higher``), then a number.
@@ -75,13 +81,16 @@ class NamingRules:
                    tuple(personas))
 
 
-def name_segment(z: Mapping[str, float], table: FeatureTable, rules: NamingRules) -> tuple[str, str]:
-    """Names one segment from its centre's z-scores.
+def name_segment(z: Mapping[str, float], table: FeatureTable, rules: NamingRules,
+                 categories: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Names one segment from its centre's z-scores (and its prototype's telling categories).
 
     Args:
-        z: Centre z-score per feature.
+        z: Centre z-score per number feature.
         table: The feature table (words and actions).
         rules: Threshold, number of traits, lead features and personas.
+        categories: The prototype's category per category feature that tells segments apart
+            (:func:`distinct_categories`).
 
     Returns:
         The name and a suggested action.
@@ -90,13 +99,38 @@ def name_segment(z: Mapping[str, float], table: FeatureTable, rules: NamingRules
     for persona in rules.personas:
         if all(f in z and directions.get(f) == d for f, d in persona.traits.items()):
             return persona.name, persona.action
-    if not directions:
-        return AVERAGE_NAME, AVERAGE_ACTION
     position = _positions(table, rules)
-    strongest = sorted(directions, key=lambda f: (-abs(z[f]), position(f)))[: rules.max_traits]
-    words = [_word(table[f], directions[f]) for f in sorted(strongest, key=position)]
+    told = sorted(categories or {}, key=position)[: rules.max_traits]
+    if not directions and not told:
+        return AVERAGE_NAME, AVERAGE_ACTION
+    strongest = sorted(directions, key=lambda f: (-abs(z[f]), position(f)))[: rules.max_traits - len(told)]
+    words = [category_word(table[f], categories[f]) for f in told]
+    words += [_word(table[f], directions[f]) for f in sorted(strongest, key=position)]
     name = ", ".join(words)
-    return name[0].upper() + name[1:], _action(table[strongest[0]], directions[strongest[0]])
+    if not directions:
+        return name[0].upper() + name[1:], _category_action(table[told[0]], categories[told[0]])
+    lead = max(directions, key=lambda f: (abs(z[f]), -position(f)))
+    return name[0].upper() + name[1:], _action(table[lead], directions[lead])
+
+
+def distinct_categories(categories: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Each segment's categories (one mapping per segment) without the features whose category every segment
+    shares: those tell no segment apart."""
+    shared = {f for f in (categories[0] if categories else {}) if len({str(c[f]) for c in categories}) == 1}
+    return [{f: str(v) for f, v in own.items() if f not in shared} for own in categories]
+
+
+def category_word(feature: Feature, category: str) -> str:
+    """A category as a trait of a name: the category itself ("fiber optic", "DSL"); "no <label>" for "No" or
+    "None"; "<label> <category>" for other yes/no and number categories, which say nothing alone."""
+    text = str(category).strip()
+    label = feature.label.lower()
+    if text.lower() in ("no", "none"):
+        return f"no {label}"
+    if text.lower() in ("yes", "true", "false") or text.replace(".", "", 1).lstrip("-").isdigit():
+        return f"{label} {text.lower()}"
+    acronym = len(text) > 1 and text[:2].isupper()
+    return text if acronym else text[0].lower() + text[1:]
 
 
 def make_unique(names: Sequence[str], z: np.ndarray, table: FeatureTable) -> list[str]:
@@ -133,21 +167,26 @@ def make_unique(names: Sequence[str], z: np.ndarray, table: FeatureTable) -> lis
 
 
 def describe_segment(centre: Mapping[str, float], z: Mapping[str, float], table: FeatureTable,
-                     rules: NamingRules | None = None) -> str:
-    """One line with the centre's numbers in their units, most distinctive feature first.
+                     rules: NamingRules | None = None, categories: Mapping[str, str] | None = None) -> str:
+    """One line with the prototype's categories, then the centre's numbers in their units, most distinctive
+    first.
 
     Args:
-        centre: Centre per feature in its unit.
-        z: Centre z-score per feature.
+        centre: Centre per number feature in its unit.
+        z: Centre z-score per number feature.
         table: The feature table (labels, units).
         rules: For the order of features that stand out equally.
+        categories: The prototype's category per category feature.
 
     Returns:
-        E.g. ``"Annual income $135k (+2.1 sd), spending score 80/100 (+1.2 sd), age 46 (+0.4 sd)"``.
+        E.g. ``"Annual income $135k (+2.1 sd), spending score 80/100 (+1.2 sd), age 46 (+0.4 sd)"``, or
+        ``"Contract Month-to-month, internet service Fiber optic, tenure 6 months (-1.3 sd), ..."``.
     """
     position = _positions(table, rules or NamingRules())
     ordered = sorted(z, key=lambda f: (-abs(z[f]), position(f)))
-    text = ", ".join(f"{phrase(table[f], centre[f])} ({_sd(z[f])} sd)" for f in ordered)
+    parts = [f"{table[f].label.lower()} {categories[f]}" for f in sorted(categories or {}, key=position)]
+    parts += [f"{phrase(table[f], centre[f])} ({_sd(z[f])} sd)" for f in ordered]
+    text = ", ".join(parts)
     return text[0].upper() + text[1:]
 
 
@@ -163,6 +202,11 @@ def _positions(table: FeatureTable, rules: NamingRules):
 
 def _word(feature: Feature, direction: int) -> str:
     return feature.high if direction > 0 else feature.low
+
+
+def _category_action(feature: Feature, category: str) -> str:
+    return (f"Offers and messages made for customers with {feature.label.lower()} {category}; test which of them "
+            "lift the segment.")
 
 
 def _action(feature: Feature, direction: int) -> str:

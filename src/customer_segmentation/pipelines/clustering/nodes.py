@@ -23,6 +23,7 @@ from customer_segmentation.io.filenames import safe_stem
 from customer_segmentation.names import BORDERLINE, MEMBERSHIP, RUNNER_UP_ID, RUNNER_UP_NAME
 from customer_segmentation.pipelines.eda.selection import parse_n_clusters
 from customer_segmentation.segmentation import build_segmentation_model, centres, fit_segmentation_model, score
+from customer_segmentation.segmentation.model import prototype_categories
 from customer_segmentation.segmentation.contract import (
     attach_contract,
     model_borderline_ratio,
@@ -33,7 +34,7 @@ from customer_segmentation.segmentation import profiles
 from customer_segmentation.segmentation.explain import explain
 from customer_segmentation.segmentation.metrics import silhouette, validity_indices
 from customer_segmentation.segmentation.segmenters import segmenter_of
-from customer_segmentation.segmentation.space import model_features
+from customer_segmentation.segmentation.space import categorical_features, map_positions, numeric_features
 
 from . import naming
 
@@ -77,6 +78,7 @@ def train_segmentation_model(
     random_state: int,
     init_sample_size: int | None = None,
     algorithm: str | None = None,
+    data_quality_report: dict[str, Any] | None = None,
 ) -> Pipeline:
     """Fits the segmentation model, segments in the canonical order, carrying its feature table.
 
@@ -91,6 +93,8 @@ def train_segmentation_model(
         init_sample_size: Above this many customers, the segmenter is fitted on a seeded sample of this
             size (K-Means then refines it on all customers); ``None`` never samples.
         algorithm: ``clustering.algorithm``, the segmenter (``segmentation/segmenters/``).
+        data_quality_report: data_processing's report: the rare categories it grouped as Other, which the model
+            keeps to read them the same way (category features only).
 
     Returns:
         The fitted model (segment names are added by ``package_segmentation_model``).
@@ -98,9 +102,12 @@ def train_segmentation_model(
     table = FeatureTable.from_config(features)
     check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, len(customers))
-    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm)
+    categorical = [feature.name for feature in table.categorical]
+    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm, categorical)
     fit_segmentation_model(model, customers, init_sample_size)
-    attach_contract(model, table)
+    grouped = (data_quality_report or {}).get("categories_grouped") or {}
+    attach_contract(model, table, category_groups={f: grouped.get(f, {}).get("categories", []) for f in categorical}
+                    if categorical else None)
     inertia = segmenter_of(model).inertia(model[-1])
     logger.info("fitted %d segments (%s) on %d customers%s", k, segmenter_of(model).name, len(customers),
                 "" if inertia is None else f" (inertia {inertia:.1f})")
@@ -108,7 +115,8 @@ def train_segmentation_model(
 
 
 def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame:
-    """Names each segment in plain words from its centre (rules in ``naming.py``).
+    """Names each segment in plain words from its centre, and its categories for category features (rules in
+    ``naming.py``).
 
     Args:
         model: The fitted segmentation model (its feature table gives words, units and actions).
@@ -118,15 +126,18 @@ def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame
         One row per segment: ``segment_id``, ``segment_name``, ``description``, ``suggested_action``.
     """
     table, rules = model_table(model), naming.NamingRules.from_config(naming_rules)
-    features = model_features(model)
+    features = numeric_features(model)
     z, original = centres(model)
     scores = [dict(zip(features, row)) for row in z]
-    named = [naming.name_segment(score_, table, rules) for score_ in scores]
-    descriptions = [naming.describe_segment(dict(zip(features, o)), s, table, rules) for o, s in zip(original, scores)]
+    categories = prototype_categories(model).to_dict("records")
+    distinct = naming.distinct_categories(categories)
+    named = [naming.name_segment(score_, table, rules, own) for score_, own in zip(scores, distinct)]
+    descriptions = [naming.describe_segment(dict(zip(features, o)), s, table, rules, c)
+                    for o, s, c in zip(original, scores, categories)]
     return pd.DataFrame(
         {
             "segment_id": np.arange(len(z)),
-            "segment_name": naming.make_unique([name for name, _ in named], z, table),
+            "segment_name": naming.make_unique([name for name, _ in named], z, FeatureTable(table.numeric)),
             "description": descriptions,
             "suggested_action": [action for _, action in named],
         }
@@ -227,7 +238,9 @@ def describe_segments(customer_segments: pd.DataFrame, segment_names: pd.DataFra
 def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame,
                      segment_categories: pd.DataFrame | None = None, segment_outcomes: pd.DataFrame | None = None
                      ) -> pd.DataFrame:
-    """Describes each segment: size, share, feature means and medians, centre z-scores, mixes and outcome rates.
+    """Describes each segment: size, share, feature means and medians, centre z-scores; each category feature's
+    most frequent category (``<feature>_mode``) and its share of the segment (``<feature>_share``); the mixes
+    and outcome rates of ``describe_segments``.
 
     Args:
         customer_segments: Output of ``assign_segments``.
@@ -239,9 +252,10 @@ def profile_segments(customer_segments: pd.DataFrame, model: Pipeline, segment_n
     Returns:
         One row per segment, ordered by ``segment_id``.
     """
-    groups = customer_segments.groupby("segment_id")[model_features(model)]
-    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median(), segment_categories,
-                         segment_outcomes)
+    groups = customer_segments.groupby("segment_id")[numeric_features(model)]
+    categories = [_category_profile(customer_segments, feature) for feature in categorical_features(model)]
+    return profile_table(model, segment_names, groups.size(), groups.mean(), groups.median(),
+                         pd.concat(categories, axis=1) if categories else None, segment_categories, segment_outcomes)
 
 
 def segment_name_list(segment_names: pd.DataFrame) -> list[str]:
@@ -249,20 +263,29 @@ def segment_name_list(segment_names: pd.DataFrame) -> list[str]:
     return segment_names.sort_values("segment_id")["segment_name"].astype(str).tolist()
 
 
+def _category_profile(customer_segments: pd.DataFrame, feature: str) -> pd.DataFrame:
+    """Per segment: the most frequent category of ``feature`` (first in sorted order on a tie) and its share."""
+    shares = customer_segments.groupby("segment_id")[feature].value_counts(normalize=True).rename("share")
+    top = shares.reset_index().sort_values(["segment_id", "share", feature], ascending=[True, False, True])
+    top = top.drop_duplicates("segment_id").set_index("segment_id")
+    return pd.DataFrame({f"{feature}_mode": top[feature].astype(str), f"{feature}_share": top["share"]})
+
+
 def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series, means: pd.DataFrame,
-                  medians: pd.DataFrame, mix: pd.DataFrame | None = None, rates: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
-    """The profile table from per-segment sizes, feature means and medians (indexed by segment id), with the
-    mixes and outcome rates in words added to each description.
+                  medians: pd.DataFrame, categories: pd.DataFrame | None = None, mix: pd.DataFrame | None = None,
+                  rates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The profile table from per-segment sizes, feature means and medians (indexed by segment id), for category
+    features their ``<feature>_mode`` and ``<feature>_share`` columns, and the profile columns' mixes and the
+    outcome rates (columns, and words added to each description).
 
     Shared by both engines: pandas groups the customers, Spark aggregates them (``spark_nodes.py``).
     """
-    features = model_features(model)
+    features = numeric_features(model)
     k = n_segments(model)
     segments = pd.RangeIndex(k, name="segment_id")
     size = size.reindex(segments, fill_value=0)
     z, _ = centres(model)
-    coordinates = segmenter_of(model).centres(model[-1])
+    map_x, map_y = map_positions(model, segmenter_of(model).centres(model[-1]))
     mix = pd.DataFrame(columns=profiles.MIX_COLUMNS) if mix is None else mix
     rates = pd.DataFrame(columns=profiles.OUTCOME_COLUMNS) if rates is None else rates
     named = segment_names.set_index("segment_id").reindex(segments)
@@ -275,8 +298,9 @@ def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series,
             pd.DataFrame({"size": size, "share": size / size.sum()}, index=segments),
             means[features].reindex(segments).add_suffix("_mean"),
             medians[features].reindex(segments).add_suffix("_median"),
+            *([] if categories is None else [categories.reindex(segments)]),
             pd.DataFrame(z, index=segments, columns=features).add_suffix("_z"),
-            pd.DataFrame({"map_x": coordinates[:, 0], "map_y": coordinates[:, 1]}, index=segments),
+            pd.DataFrame({"map_x": map_x, "map_y": map_y}, index=segments),
             profiles.wide_columns(mix, rates, k),
         ],
         axis=1,

@@ -95,13 +95,14 @@ def map_note(customers_beyond: int, segment_profiles: pd.DataFrame, x_limits: tu
 
 
 def plot_profile_heatmap(segment_profiles: pd.DataFrame, features: dict[str, Any]) -> Figure:
-    """Centre z-score of every feature per segment: how each segment differs from the population.
+    """Centre z-score of every number feature per segment: how each segment differs from the population
+    (category features have no z-score: the profiles give their most frequent category).
 
     Args:
         segment_profiles: Output of ``profile_segments``.
         features: The feature table (labels and units).
     """
-    table = FeatureTable.from_config(features)
+    table = FeatureTable(FeatureTable.from_config(features).numeric)
     z_columns = [f"{name}_z" for name in table.names]
     z = segment_profiles[z_columns].to_numpy()
     limit = max(1.0, float(np.abs(z).max()))

@@ -55,8 +55,11 @@ def features_to_impute(counts: dict[str, int], n_rows: int, missing_values: str)
 
 def quality_report(deduplication: dict[str, Any], rows_rejected: int, rows_out: int,
                    rejections_by_reason: dict[str, int], cells_imputed: dict[str, int],
-                   constant_features: list[str]) -> dict[str, Any]:
+                   constant_features: list[str], categories_grouped: dict[str, Any] | None = None) -> dict[str, Any]:
     """The data quality report, checked to account for every row.
+
+    ``categories_grouped`` (rows and categories grouped as Other per category feature) is reported when the
+    feature table has category features.
 
     Raises:
         NoValidRowsError: no row passed validation.
@@ -68,6 +71,7 @@ def quality_report(deduplication: dict[str, Any], rows_rejected: int, rows_out: 
         "rows_out": int(rows_out),
         "rejections_by_reason": rejections_by_reason,
         "cells_imputed": cells_imputed,
+        **({"categories_grouped": categories_grouped} if categories_grouped else {}),
         "constant_features": constant_features,
         "conflicting_ids": deduplication.get("conflicting_ids"),
         "input_sha256": deduplication["input_sha256"],

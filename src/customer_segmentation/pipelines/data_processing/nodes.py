@@ -14,6 +14,7 @@ import pandas as pd
 
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.categories import group_rare, most_frequent, rare_categories
 from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features import duplicates
 from customer_segmentation.io import hashing
@@ -160,10 +161,36 @@ def validate_records(
     return valid, rejected, records
 
 
+def group_rare_categories(customers: pd.DataFrame, features: dict[str, Any], rare_category_share: float
+                          ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+    """Groups the categories of each category feature held by fewer than ``rare_category_share`` of the rows
+    as "Other" (``features/categories.py``).
+
+    Args:
+        customers: Valid rows from ``validate_records``.
+        features: The feature table.
+        rare_category_share: The share of rows under which a category is rare (0.01: 1 %).
+
+    Returns:
+        The rows, rare categories replaced, and per category feature ``{rows, categories}``: how many rows
+        were grouped and which categories (empty for a table of numbers only).
+    """
+    grouped, replaced = {}, {}
+    for feature in FeatureTable.from_config(features).categorical:
+        rare = rare_categories(customers[feature.name], rare_category_share)
+        grouped[feature.name] = {"rows": int(customers[feature.name].isin(rare).sum()), "categories": rare}
+        if rare:
+            replaced[feature.name] = group_rare(customers[feature.name], rare)
+    if replaced:
+        logger.info("grouped rare categories as Other: %s", grouped)
+    return (customers.assign(**replaced) if replaced else customers), grouped
+
+
 def impute_missing_values(
     customers: pd.DataFrame, features: dict[str, Any], missing_values: str
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Fills missing feature cells with the column median of the valid rows.
+    """Fills missing feature cells with the column median of the valid rows (a category feature's: the most
+    frequent category).
 
     Args:
         customers: Valid rows from ``validate_records``.
@@ -174,16 +201,20 @@ def impute_missing_values(
         Model-ready rows in their units, with ``imputed_features`` naming the features filled in on each
         row (empty when none), and the number of cells filled per feature.
     """
-    features = FeatureTable.from_config(features).names
+    table = FeatureTable.from_config(features)
+    features = table.names
     missing = customers[features].isna()
     counts = {f: int(n) for f, n in missing.sum().items()}
     customers = customers.assign(**{IMPUTED_COLUMN: _imputed_names(missing)})
     incomplete = features_to_impute(counts, len(customers), missing_values)
     if not incomplete:
         return customers, counts
+    categories = {f.name for f in table.categorical}
+    fills = customers[[f for f in incomplete if f not in categories]].median().to_dict()
+    fills.update({f: most_frequent(customers[f]) for f in incomplete if f in categories})
     # fillna on the incomplete columns only: the other columns are shared, not copied.
-    filled = customers.fillna(customers[incomplete].median().to_dict())
-    logger.info("imputed missing cells with the median: %s", counts)
+    filled = customers.fillna(fills)
+    logger.info("imputed missing cells with the median (a category: the most frequent): %s", counts)
     return filled, counts
 
 
@@ -206,6 +237,7 @@ def build_data_quality_report(
     model_input_customers: pd.DataFrame,
     cells_imputed: dict[str, int],
     features: dict[str, Any],
+    categories_grouped: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Summarises what happened to every row and checks none was lost.
 
@@ -216,6 +248,7 @@ def build_data_quality_report(
         model_input_customers: Rows kept.
         cells_imputed: Cells filled per feature.
         features: The feature table; its features are checked for constant values.
+        categories_grouped: Rare categories grouped as Other, per category feature (``group_rare_categories``).
 
     Returns:
         A JSON-ready report; ``rows_read == rows_out + rows_rejected + duplicates_removed``.
@@ -226,4 +259,4 @@ def build_data_quality_report(
     features = FeatureTable.from_config(features).names
     return quality_report(deduplication, len(rejected_customers), len(model_input_customers),
                           counts_by_reason(validation_problems), cells_imputed,
-                          _constant_features(model_input_customers, features))
+                          _constant_features(model_input_customers, features), categories_grouped)

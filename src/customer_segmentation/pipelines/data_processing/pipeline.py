@@ -3,6 +3,7 @@ from kedro.pipeline import Node, Pipeline
 from .nodes import (
     build_data_quality_report,
     engineer_features,
+    group_rare_categories,
     impute_missing_values,
     remove_duplicate_rows,
     standardize_columns,
@@ -40,8 +41,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="validate_records_node",
             ),
             Node(
+                func=group_rare_categories,
+                inputs=["validated_customers", "params:features", "params:rare_category_share"],
+                outputs=["grouped_customers", "categories_grouped"],
+                name="group_rare_categories_node",
+            ),
+            Node(
                 func=impute_missing_values,
-                inputs=["validated_customers", "params:features", "params:missing_values"],
+                inputs=["grouped_customers", "params:features", "params:missing_values"],
                 outputs=["model_input_customers", "cells_imputed"],
                 name="impute_missing_values_node",
             ),
@@ -54,6 +61,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "model_input_customers",
                     "cells_imputed",
                     "params:features",
+                    "categories_grouped",
                 ],
                 outputs="data_quality_report",
                 name="build_data_quality_report_node",

@@ -5,6 +5,10 @@ per-row work. The sweep fits the segmenter (``clustering.algorithm``) on a seede
 most ``sweep_sample_size`` rows and the silhouette uses at most ``silhouette_sample_size`` of them; on
 smaller data nothing is sampled. The k's are scored side by side, one per core. How k is chosen is
 documented in ``selection.py``.
+
+Category features (``type: category``, for k-prototypes) stay text through the sample and the standardization
+(only numbers are standardized); the sweep codes them after the numbers, as the model space does, and measures
+the silhouette and the indices in the segmenter's embedding (its own dissimilarity as a Euclidean distance).
 """
 
 from __future__ import annotations
@@ -72,35 +76,47 @@ def _check_k_range(k_range: list[int], scaled: np.ndarray) -> list[int]:
     return list(range(int(k_range[0]), int(k_range[1]) + 1))
 
 
-def _score_k(scaled: np.ndarray, k: int, n_init: int, n_bootstrap: int,
-             silhouette_sample_size: int, random_state: int, segmenter: Segmenter) -> dict[str, float]:
+def _score_k(scaled: np.ndarray, k: int, n_init: int, n_bootstrap: int, silhouette_sample_size: int,
+             random_state: int, segmenter: Segmenter, categorical: list[int]) -> dict[str, float]:
     # OpenMP's thread count belongs to the calling thread: each k runs on one core, k's side by side.
     with threadpool_limits(limits=1, user_api="openmp"):
         model = segmenter.build(k, n_init, random_state)
-        segmenter.fit(model, scaled)
+        segmenter.fit(model, scaled, categorical)
         labels = segmenter.fit_labels(model, scaled)
         rng = np.random.default_rng([random_state, k])
         agreement = []
         for seed in rng.integers(0, 2**31, size=n_bootstrap):
             resample = scaled[rng.integers(0, len(scaled), size=len(scaled))]
             refit = segmenter.build(k, n_init, int(seed))
-            segmenter.fit(refit, resample)
-            agreement.append(adjusted_rand_score(labels, refit.predict(scaled)))
+            segmenter.fit(refit, resample, categorical)
+            agreement.append(adjusted_rand_score(labels, segmenter.predict(refit, scaled)))
+    points = segmenter.embedding(model, scaled)
     sample_size = silhouette_sample_size if len(scaled) > silhouette_sample_size else None
     # Distances in 64 MB chunks: scikit-learn's default (1 GB) allocates the whole 10k x 10k matrix
     # at once, and fresh memory costs more than the arithmetic (2.7 s against 0.7 s per k).
     with config_context(working_memory=64):
-        silhouette = silhouette_score(scaled, labels, sample_size=sample_size, random_state=random_state)
+        silhouette = silhouette_score(points, labels, sample_size=sample_size, random_state=random_state)
     return {
         "k": k,
         segmenter.criterion: segmenter.sweep_score(model, scaled),
         "silhouette": float(silhouette),
-        "calinski_harabasz": float(calinski_harabasz_score(scaled, labels)),
-        "davies_bouldin": float(davies_bouldin_score(scaled, labels)),
+        "calinski_harabasz": float(calinski_harabasz_score(points, labels)),
+        "davies_bouldin": float(davies_bouldin_score(points, labels)),
         "stability": float(np.mean(agreement)),
         # A few far-off customers (one $666,666 income) make a "segment" of their own at some k: not a type.
         "smallest_share": float(np.bincount(labels, minlength=k).min() / len(labels)),
     }
+
+
+def _model_space(scaled: pd.DataFrame) -> tuple[np.ndarray, list[int]]:
+    """The sample as the segmenter sees it: the numbers, then one code per category feature (0, 1, ... in sorted
+    order, as the model codes them); and the positions of the codes."""
+    numbers = [column for column in scaled.columns if pd.api.types.is_numeric_dtype(scaled[column])]
+    if len(numbers) == scaled.shape[1]:
+        return scaled.to_numpy(dtype="float64"), []
+    codes = [pd.factorize(scaled[column], sort=True)[0] for column in scaled.columns if column not in numbers]
+    values = np.column_stack([scaled[numbers].to_numpy(dtype="float64"), *codes]).astype("float64")
+    return values, list(range(len(numbers), values.shape[1]))
 
 
 def sample_customers(
@@ -115,9 +131,11 @@ def sample_customers(
         random_state: Seed of the sample.
 
     Returns:
-        The feature columns of the sampled rows, and ``{rows_total, rows_used}``.
+        The feature columns of the sampled rows (numbers as floats, categories as text), and
+        ``{rows_total, rows_used}``.
     """
-    features = FeatureTable.from_config(features).names
+    table = FeatureTable.from_config(features)
+    features = table.names
     missing = [f for f in features if f not in customers.columns]
     if missing:
         raise CustomerDataError(
@@ -131,7 +149,7 @@ def sample_customers(
     if rows_total > sweep_sample_size:
         rows = np.random.default_rng(random_state).choice(rows_total, size=sweep_sample_size, replace=False)
         customers = customers.iloc[np.sort(rows)]
-    sample = customers[features].astype("float64").reset_index(drop=True)
+    sample = customers[features].astype({f.name: "float64" for f in table.numeric}).reset_index(drop=True)
     logger.info("eda sample: %d of %d rows", len(sample), rows_total)
     return sample, {"rows_total": rows_total, "rows_used": len(sample)}
 
@@ -140,7 +158,7 @@ def standardize_features(sample: pd.DataFrame) -> pd.DataFrame:
     """Scales every feature to mean 0 and standard deviation 1, so each weighs the same in K-Means.
 
     Args:
-        sample: Features in original units.
+        sample: Features in original units (category features as text: left as they are).
 
     Returns:
         The standardized features, same columns.
@@ -150,6 +168,9 @@ def standardize_features(sample: pd.DataFrame) -> pd.DataFrame:
             f"missing values in {sample.columns[sample.isna().any()].tolist()}: the eda pipeline needs "
             "model_input_customers as data_processing writes it (missing cells imputed or dropped)"
         )
+    numbers = [column for column in sample.columns if pd.api.types.is_numeric_dtype(sample[column])]
+    if len(numbers) < sample.shape[1]:
+        return sample.assign(**dict(zip(numbers, StandardScaler().fit_transform(sample[numbers]).T)))
     return pd.DataFrame(StandardScaler().fit_transform(sample), columns=sample.columns)
 
 
@@ -165,7 +186,7 @@ def sweep_k(
     """Fits the segmenter for every k in ``k_range`` and scores each fit.
 
     Args:
-        scaled: Standardized features of the sample.
+        scaled: Standardized features of the sample (category features as text).
         k_range: ``[min, max]`` number of segments, inclusive.
         n_init: K-Means initialisations per fit.
         n_bootstrap: Bootstrap refits behind the stability score (at least 1).
@@ -174,12 +195,13 @@ def sweep_k(
         algorithm: ``clustering.algorithm``, the segmenter.
 
     Returns:
-        One row per k: the segmenter's criterion (inertia for K-Means, BIC for a Gaussian mixture),
+        One row per k: the segmenter's criterion (inertia for K-Means, BIC for a Gaussian mixture, the cost for
+        k-prototypes),
         silhouette, calinski_harabasz, davies_bouldin and stability (mean adjusted Rand index between the
         fit and its bootstrap refits, on the sample).
     """
     segmenter = get_segmenter(algorithm)
-    values = scaled.to_numpy(dtype="float64")
+    values, categorical = _model_space(scaled)
     ks = _check_k_range(k_range, values)
     if n_bootstrap < 1 or n_init < 1 or silhouette_sample_size < 2:
         raise ConfigurationError(f"n_bootstrap={n_bootstrap}, n_init={n_init} and silhouette_sample_size="
@@ -192,7 +214,7 @@ def sweep_k(
     rows = []
     with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=min(cpu_count(), len(ks))) as pool:
         futures = {pool.submit(_score_k, values, k, n_init, n_bootstrap, silhouette_sample_size, random_state,
-                               segmenter): k
+                               segmenter, categorical): k
                    for k in sorted(ks, reverse=True)}
         for future in as_completed(futures):
             row = future.result()

@@ -45,6 +45,7 @@ def plot_feature_correlations(sample: pd.DataFrame, sample_info: dict[str, int],
     Returns:
         The figure.
     """
+    sample = sample.select_dtypes("number")  # category features have no correlation
     corr = sample.corr().to_numpy()
     table = FeatureTable.from_config(features)
     labels = [axis_label(table[f]) for f in sample.columns]
@@ -79,6 +80,9 @@ def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int]
     fig = Figure(figsize=(11, 3.8 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, feature in zip(axes, sample.columns):
+        if table[feature].is_category:
+            _category_bars(ax, sample[feature], table[feature].label)
+            continue
         values = sample[feature].to_numpy()
         counts, edges, _ = ax.hist(values, bins=40, weights=np.full(len(values), 100 / len(values)),
                                    color="tab:blue", alpha=0.55, edgecolor="white", label="customers")
@@ -99,16 +103,25 @@ def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int]
     return fig
 
 
+def _category_bars(ax: Any, values: pd.Series, label: str) -> None:
+    """A category feature's panel: the share of customers in each category, most frequent first."""
+    shares = values.value_counts(normalize=True) * 100
+    ax.barh([str(c) for c in shares.index][::-1], shares.to_numpy()[::-1], color="tab:blue", alpha=0.55)
+    ax.set_title(f"{label}: {len(shares)} categories")
+    ax.set_xlabel("Customers (%)")
+    ax.grid(alpha=0.3, axis="x")
+
+
 def plot_pca_explained_variance(scaled: pd.DataFrame) -> Figure:
     """Share of the variance each principal component keeps, and the running total.
 
     Args:
-        scaled: Standardized features.
+        scaled: Standardized features (category features are left out: the map is the numbers').
 
     Returns:
         The figure; its title says how much the first two components keep (the 2-D segment map).
     """
-    ratio = PCA().fit(scaled).explained_variance_ratio_ * 100
+    ratio = PCA().fit(scaled.select_dtypes("number")).explained_variance_ratio_ * 100
     components = np.arange(1, len(ratio) + 1)
     fig = Figure(figsize=(8, 5), layout="constrained")
     ax = fig.subplots()
@@ -143,13 +156,15 @@ def plot_elbow(k_sweep: pd.DataFrame, k_selection: dict[str, Any]) -> Figure:
         ax.set_ylabel("BIC (Bayesian information criterion; lower is better)")
         title = f"BIC by k: fit against complexity ({k_selection['structure']} structure)"
     else:
-        ax.plot(k_sweep["k"], k_sweep["inertia"], marker="o", color="tab:blue", label="inertia")
+        criterion = "inertia" if "inertia" in k_sweep.columns else "cost"
+        ax.plot(k_sweep["k"], k_sweep[criterion], marker="o", color="tab:blue", label=criterion)
         elbow = k_selection.get("elbow_k")
         if elbow is not None:
-            y = k_sweep.set_index("k").loc[elbow, "inertia"]
+            y = k_sweep.set_index("k").loc[elbow, criterion]
             ax.plot([elbow], [y], "o", markersize=14, markerfacecolor="none", color="tab:green",
                     label=f"elbow (kneedle) k = {elbow}")
-        ax.set_ylabel("Inertia (sum of squared distances, standardized units²)")
+        ax.set_ylabel("Inertia (sum of squared distances, standardized units²)" if criterion == "inertia" else
+                      "Cost (sum of k-prototypes dissimilarities to the own prototype)")
         title = f"Elbow method: spread within segments by k ({k_selection['structure']} structure)"
     _mark_chosen(ax, k_selection)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))

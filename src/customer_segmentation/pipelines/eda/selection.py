@@ -8,7 +8,7 @@ The ``auto`` rule, applied to the ``k_sweep`` table (all indices on standardized
    customers is not a segment). If no k is stable, every k is a candidate (and the structure is reported as
    weak); if no stable k has segments that large, the stable ones are.
 2. **Four votes.** Each criterion votes for one candidate: the elbow of the inertia curve
-   (kneedle, via ``kneed``; it votes only when the elbow is a candidate), the highest
+   (k-prototypes: of its cost; kneedle, via ``kneed``; it votes only when the elbow is a candidate), the highest
    silhouette, the highest Calinski-Harabasz index and the lowest Davies-Bouldin index.
 3. **Majority.** The k with most votes wins (the majority rule of NbClust, Charrad et al. 2014);
    a tie goes to the tied k with the higher silhouette.
@@ -36,16 +36,21 @@ import pandas as pd
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features.units import format_share
 
+#: The sweep columns whose elbow votes: K-Means' inertia, k-prototypes' cost.
+ELBOW_CRITERIA = ("inertia", "cost")
+
+
 def find_elbow(k_sweep: pd.DataFrame) -> int | None:
-    """The kneedle elbow of inertia against k, or None when the curve has no knee."""
-    if len(k_sweep) < 3:
+    """The kneedle elbow of the inertia (or cost) against k, or None when the curve has no knee."""
+    criterion = next((c for c in ELBOW_CRITERIA if c in k_sweep.columns), None)
+    if len(k_sweep) < 3 or criterion is None:
         return None
     from kneed import KneeLocator  # imports pyplot and scipy.signal: only when an elbow is wanted
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # kneed warns when there is no knee; None says it
         knee = KneeLocator(
-            k_sweep["k"].tolist(), k_sweep["inertia"].tolist(), curve="convex", direction="decreasing"
+            k_sweep["k"].tolist(), k_sweep[criterion].tolist(), curve="convex", direction="decreasing"
         ).knee
     return None if knee is None else int(knee)
 

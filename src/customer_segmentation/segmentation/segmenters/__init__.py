@@ -12,10 +12,12 @@ from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.segmentation.segmenters.base import Assignment, Segmenter
 from customer_segmentation.segmentation.segmenters.gmm import GaussianMixtureSegmenter
 from customer_segmentation.segmentation.segmenters.kmeans import KMeansSegmenter
+from customer_segmentation.segmentation.segmenters.kprototypes import KPrototypesSegmenter
 
 SEGMENTERS: dict[str, Segmenter] = {
     "kmeans": KMeansSegmenter(),
     "gmm": GaussianMixtureSegmenter(),
+    "kprototypes": KPrototypesSegmenter(),
 }
 DEFAULT = "kmeans"
 

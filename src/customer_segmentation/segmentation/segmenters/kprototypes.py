@@ -63,13 +63,17 @@ class KPrototypesSegmenter(Segmenter):
         prototypes = np.empty_like(stacked)
         prototypes[:, numbers] = stacked[:, :len(numbers)]
         prototypes[:, categorical] = stacked[:, len(numbers):]
-        return prototypes
+        return prototypes[self.order(estimator)]
+
+    @staticmethod
+    def order(estimator: KPrototypes) -> np.ndarray:
+        """Segment ``i`` is kmodes' prototype ``order[i]`` (kmodes' own prototypes stay as it fitted them)."""
+        return getattr(estimator, "segment_order_", np.arange(int(estimator.n_clusters)))
 
     def reorder(self, estimator: KPrototypes, order: np.ndarray) -> None:
-        # kmodes keeps the prototypes (encoded) in this one attribute, behind the read-only cluster_centroids_;
-        # kmodes is pinned (requirements.lock) and a test checks predict against the new order.
-        numbers, codes = estimator._enc_cluster_centroids
-        estimator._enc_cluster_centroids = [numbers[order], codes[order]]
+        # kmodes' prototypes are read-only (cluster_centroids_): the order is kept beside them, and every reader
+        # of the prototypes (centres, distances) applies it.
+        estimator.segment_order_ = self.order(estimator)[np.asarray(order)]
         if hasattr(estimator, "labels_"):  # as K-Means: every customer's segment is in customer_segments
             del estimator.labels_
 

@@ -83,3 +83,21 @@ def test_k_means_with_a_category_feature_stops_the_run_before_any_node_naming_bo
         "kprototypes to segment on numbers and categories together, or move Contract, InternetService from "
         "'features' to 'profile_columns' to describe the segments by them without segmenting on them")
     assert not (project / "data/telecom").exists(), "no node ran"
+
+
+def test_a_batch_is_monitored_against_a_k_prototypes_model(project, tmp_path):
+    import shutil
+
+    from customer_segmentation.demo_data.telecom import generate_telecom_customers
+
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy)
+    batch = generate_telecom_customers(300, seed=99).drop(columns="persona")
+    batch.loc[batch.index[:5], "Contract"] = ""  # missing: filled with training's most frequent contract
+    batch.to_csv(copy / "data/01_raw/telecom_batch.csv", index=False)
+    run_in_process(copy, pipelines=["monitoring"], params={"batch_path": "data/01_raw/telecom_batch.csv"},
+                   env="telecom")
+    report = json.loads((copy / "data/telecom/08_reporting/drift_report.json").read_text())
+    assert report["batch"]["scored"] == 300 and report["batch"]["rows_imputed"] == 5
+    assert set(report["features"]) == {"tenure", "monthly_charges"}  # numbers; categories show in the segment mix
+    assert report["alert"] in {"none", "watch", "retrain"}

@@ -22,6 +22,8 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import CustomerDataError
+from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.categories import most_frequent
 from customer_segmentation.features.units import format_share, format_value
 from customer_segmentation.segmentation.contract import model_table, segment_names
 from customer_segmentation.segmentation.customers import segment_customers
@@ -59,8 +61,8 @@ def score_batch(batch_customers: pd.DataFrame, served_model: Pipeline, training_
     name = PurePath(str(batch_path)).name
     if batch_customers.empty:
         raise CustomerDataError(f"the batch {name} has no customer rows; nothing was scored or written")
-    features = model_table(served_model).names
-    segmented = segment_customers(served_model, batch_customers, medians=training_segments[features].median())
+    segmented = segment_customers(served_model, batch_customers,
+                                  medians=training_fill(training_segments, model_table(served_model)))
     imputed = segmented.rows["imputed_features"].dropna()
     summary = {"batch": name, "rows": len(batch_customers), "scored": segmented.scored_rows,
                "rejected": len(batch_customers) - segmented.scored_rows,
@@ -75,6 +77,12 @@ def score_batch(batch_customers: pd.DataFrame, served_model: Pipeline, training_
     logger.info("batch %s: %d rows, %d scored, %d rejected", name, summary["rows"], summary["scored"],
                 summary["rejected"])
     return valid, summary
+
+
+def training_fill(training_segments: pd.DataFrame, table: FeatureTable) -> dict[str, float | str]:
+    """What fills a missing feature, as training filled it: the median of a number, the most frequent category."""
+    return {feature.name: most_frequent(training_segments[feature.name]) if feature.is_category
+            else float(training_segments[feature.name].median()) for feature in table}
 
 
 def compare_segment_mix(batch_segments: pd.DataFrame, training_segments: pd.DataFrame,
@@ -102,13 +110,14 @@ def compare_segment_mix(batch_segments: pd.DataFrame, training_segments: pd.Data
 
 def compare_features(batch_segments: pd.DataFrame, training_segments: pd.DataFrame, served_model: Pipeline,
                      monitoring: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each feature's distribution in the batch against training (``drift.feature_drift``), on seeded samples."""
+    """Each number feature's distribution in the batch against training (``drift.feature_drift``), on seeded
+    samples (a category feature's mix shows in the segment mix, not here)."""
     train = drift.sample_rows(training_segments, monitoring["sample_size"], monitoring["random_state"])
     batch = drift.sample_rows(batch_segments, monitoring["sample_size"], monitoring["random_state"])
     return {feature.name: {"label": feature.label, **drift.feature_drift(
                 train[feature.name].to_numpy(dtype="float64"), batch[feature.name].to_numpy(dtype="float64"),
                 monitoring["wasserstein_threshold"], monitoring["ks_p_value"], monitoring["reference_rows"])}
-            for feature in model_table(served_model)}
+            for feature in model_table(served_model).numeric}
 
 
 def compare_fit(batch_segments: pd.DataFrame, training_segments: pd.DataFrame, served_model: Pipeline,

@@ -15,6 +15,7 @@ from pathlib import Path
 from customer_segmentation.config.loader import ProjectConfigLoader
 from customer_segmentation.context import ProjectContext
 from customer_segmentation.hooks.config_check import ConfigCheckHooks
+from customer_segmentation.hooks.failed_run import FailedRunHooks
 from customer_segmentation.hooks.mlflow_store import MlflowStoreCheckHooks
 from customer_segmentation.hooks.registry import ModelRegistryHooks
 from customer_segmentation.hooks.run_guard import RunGuardHooks
@@ -47,7 +48,7 @@ _keep_private(PROJECT_ROOT)
 # registered (ModelRegistryHooks), then its outputs are kept as the last complete set (CompleteRunSnapshotHooks),
 # then the run lock is released (RunGuardHooks).
 HOOKS = (ModelRegistryHooks(), CompleteRunSnapshotHooks(), RunGuardHooks(), MlflowStoreCheckHooks(),
-         ConfigCheckHooks(), RunRecordHooks(), SparkSessionHooks())
+         ConfigCheckHooks(), RunRecordHooks(), SparkSessionHooks(), FailedRunHooks())
 
 # The project's context also picks the pipelines' engine (pandas, or Spark for conf/spark): context.py.
 CONTEXT_CLASS = ProjectContext

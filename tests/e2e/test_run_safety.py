@@ -157,3 +157,23 @@ def test_outputs_and_the_mlflow_store_are_private_and_csv_outputs_safe_to_open(p
     for path in [project_copy / "mlflow.db", *[project_copy / name for name in OUTPUTS[:1]],
                  project_copy / "data/02_intermediate/rejected_customers.csv"]:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_a_run_without_a_valid_row_leaves_the_previous_outputs_as_they_were(trained_project, tmp_path):
+    import hashlib
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(trained_project, project)
+    outputs = [project / "data" / name for name in ("05_model_input/model_input_customers.parquet",
+                                                     "02_intermediate/rejected_customers.csv",
+                                                     "08_reporting/data_quality_report.json")]
+    before = [hashlib.sha256(path.read_bytes()).hexdigest() for path in outputs]
+    bad = project / "data/01_raw/segmentation_data.csv"
+    bad.write_text("customer_id,annual_income,spending_score,savings,age\nA,1,2,3,7\nB,1,2,3,8\n")
+    result = run_kedro(project, "run", "--pipelines", "data_processing", check=False)
+    assert result.returncode != 0
+    assert "no valid rows: all 2 rows were rejected" in result.stdout + result.stderr
+    assert [hashlib.sha256(path.read_bytes()).hexdigest() for path in outputs] == before
+    kept = (project / "data/02_intermediate/failed_run/rejected_customers.csv").read_text(encoding="utf-8-sig")
+    assert kept.count("outside the allowed range [18, 100]") == 2

@@ -7,6 +7,7 @@
 * :mod:`.registry`: the trained model registered (and aliased) only when the whole run succeeded.
 * :mod:`.snapshot`: the outputs of the last complete run kept aside for the app.
 * :mod:`.spark_session`: the SparkSession of `conf/spark/spark.yml`, for runs that use Spark datasets.
+* :mod:`.failed_run`: a run without a single valid row keeps its rejected rows aside, the previous outputs intact.
 
 MLflow tracking itself is kedro-mlflow's own hook.
 """

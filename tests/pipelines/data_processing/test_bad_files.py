@@ -77,7 +77,7 @@ def test_header_only_file_stops_saying_there_are_no_rows():
 def test_every_row_invalid_stops_but_keeps_the_rejected_rows():
     with pytest.raises(NoValidRowsError, match="all 3 rows.*rejected_customers") as error:
         _process("all_invalid.csv")
-    reasons = _reasons(error.value.partial)
+    reasons = _reasons({"rejected_customers": error.value.rejected})
     assert list(reasons) == ["C1", "C2", "C3"]
     assert reasons["C3"] == "all feature values are empty (annual_income, spending_score, savings, age)"
 
@@ -130,7 +130,7 @@ def test_one_enormous_value_rejects_only_its_row():
 def test_drop_strategy_rejects_rows_with_missing_cells():
     with pytest.raises(NoValidRowsError) as error:
         _process("nan_inf_empty.csv", missing_values="drop")
-    reasons = _reasons(error.value.partial)
+    reasons = _reasons({"rejected_customers": error.value.rejected})
     assert len(reasons) == 5
     assert reasons["C1"] == "annual_income: 'NaN' is missing"
     assert reasons["C5"] == "age: 'NA' is missing"

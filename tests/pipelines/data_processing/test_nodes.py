@@ -95,8 +95,9 @@ def test_validate_records_parses_currency_and_thousands_separators():
 
 def test_validate_records_rejects_bad_cells_with_column_and_value():
     raw = _raw(spending_score=["140", "abc", "20"], age=["30", "45", "7"])
-    valid, rejected = _validate(standardize_columns(raw, FEATURES), "median")[:2]
-    assert valid["customer_id"].tolist() == []
+    with pytest.raises(NoValidRowsError) as error:  # every row bad: the rows come with the error
+        _validate(standardize_columns(raw, FEATURES), "median")
+    rejected = error.value.rejected
     reasons = dict(zip(rejected["customer_id"], rejected["rejection_reason"]))
     assert reasons["A"] == "spending_score: 140 is outside the allowed range [0, 100]"
     assert reasons["B"] == "spending_score: 'abc' is not a number"
@@ -147,10 +148,12 @@ def test_build_data_quality_report_balances():
     assert report["cells_imputed"]["age"] == 1
 
 
-def test_build_data_quality_report_fails_when_no_row_is_valid():
+def test_validation_stops_before_any_output_when_no_row_is_valid_and_carries_the_rejected_rows():
     raw = _raw(age=["7", "8", "9"])
-    with pytest.raises(NoValidRowsError, match="no valid rows: all 3 rows.*rejected_customers.csv"):
-        build_data_quality_report(*_report_inputs(raw))
+    with pytest.raises(NoValidRowsError, match="no valid rows: all 3 rows.*failed_run") as error:
+        _report_inputs(raw)
+    assert len(error.value.rejected) == 3
+    assert error.value.rejected["rejection_reason"].str.startswith("age: ").all()
 
 
 # ---------- remove_duplicate_rows at scale: hashes find candidates, DataFrame.duplicated decides ----------

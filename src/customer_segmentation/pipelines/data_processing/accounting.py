@@ -17,7 +17,20 @@ MISSING_STRATEGIES = ("median", "drop")
 
 
 class NoValidRowsError(CustomerDataError):
-    """No row of the input passed validation."""
+    """No row of the input passed validation; ``rejected`` holds the rows with their reasons (kept by the
+    failed-run hook beside the previous run's outputs, which stay as they were)."""
+
+    def __init__(self, message: str, rejected: Any = None) -> None:
+        super().__init__(message)
+        self.rejected = rejected
+
+
+def no_valid_rows_message(rows: int, reasons: dict[str, int]) -> str:
+    """The message of a run without a single valid row: how many, why, where the rows are, what to do."""
+    return (f"no valid rows: all {rows:,} rows were rejected ({reasons or 'the file has no data rows'}). This run's "
+            "rejected rows and their reasons are kept in the failed_run folder beside rejected_customers "
+            "(data/02_intermediate/failed_run/ by default); the previous run's outputs are untouched. Fix the file "
+            "or the feature table and run again")
 
 
 def check_missing_values(missing_values: str) -> None:
@@ -80,12 +93,7 @@ def quality_report(deduplication: dict[str, Any], rows_rejected: int, rows_out: 
     if accounted != report["rows_read"]:
         raise RuntimeError(f"rows were lost: read {report['rows_read']}, accounted for {accounted}: {report}")
     if report["rows_out"] == 0:
-        raise NoValidRowsError(
-            f"no valid rows: all {report['rows_read']} rows read were rejected or duplicates "
-            f"({report['rejections_by_reason'] or 'the file has no data rows'}). Every rejected row and "
-            "its reason is in the 'rejected_customers' dataset (data/02_intermediate/rejected_customers.csv "
-            "by default); fix the file or the feature table (conf/base/parameters.yml) and run again"
-        )
+        raise NoValidRowsError(no_valid_rows_message(report["rows_read"], report["rejections_by_reason"]))
     if report["constant_features"] and report["rows_out"] > 1:
         logger.warning(
             "feature(s) %s have the same value for every customer and cannot separate segments; "

@@ -21,6 +21,7 @@ from customer_segmentation.io import hashing
 from customer_segmentation.pipelines.data_processing.accounting import (  # noqa: F401 - NoValidRowsError: public here
     NoValidRowsError,
     check_missing_values,
+    no_valid_rows_message,
     features_to_impute,
     quality_report,
 )
@@ -147,6 +148,9 @@ def validate_records(
     Returns:
         Valid rows (every column; features as floats), rejected rows (cells as read, plus
         ``rejection_reason``) and one record per problem (``row`` = ``source_row``, column, value, reason).
+
+    Raises:
+        NoValidRowsError: no row is valid (it carries the rejected rows: ``hooks/failed_run.py`` keeps them).
     """
     check_missing_values(missing_values)
     table = FeatureTable.from_config(features)
@@ -158,6 +162,8 @@ def validate_records(
     logger.info("%d rows valid, %d rejected", len(valid), len(rejected))
     records = problems.assign(row=customers[ROW_COLUMN].reindex(problems["row"]).to_numpy(),
                               value=problems["value"].map(show_value))
+    if valid.empty:  # before any output is written: the previous run's stay as they were
+        raise NoValidRowsError(no_valid_rows_message(len(customers), counts_by_reason(records)), rejected=rejected)
     return valid, rejected, records
 
 

@@ -116,7 +116,10 @@ class Parameters(_Section):
     missing_values: Literal["median", "drop"] = "median"
     rare_category_share: float = Field(0.01, ge=0, lt=1)
     id_column: str | None = "auto"
-    batch_path: str | None = None
+    # Given on the command line (`--params NAME=...`) and read by the catalogs through ${runtime_params:NAME}:
+    batch_path: str | None = None  # conf/base/catalog_monitoring.yml: the batch monitoring scores
+    customers_path: str | None = None  # conf/scale, conf/spark: the customer file to read
+    spark_master: str | None = None  # conf/spark/spark.yml: the Spark master URL
     eda: Eda = Eda()
     clustering: Clustering = Clustering()
     monitoring: Monitoring = Monitoring()

@@ -231,6 +231,16 @@ def test_score_file_rejects_a_binary_upload_with_a_message(open_app, trained_pro
 # ---------- Model & runs ----------
 
 
+def test_model_runs_puts_two_runs_segments_side_by_side(open_app, trained_project):
+    at = open_app(trained_project, "runs")
+    assert not at.exception
+    table = table_with(at, "Customers B")
+    profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
+    assert table["Customers A"].tolist() == profiles["size"].tolist()  # run A: the served model's run
+    assert table["Customers B"].notna().sum() == 3  # run B: the run before it, with 3 segments forced
+    assert "Annual income (mean) A" in table.columns and "Segment B" in table.columns
+
+
 def test_model_runs_shows_the_chosen_k_and_its_reason(open_app, trained_project):
     selection = json.loads((trained_project / "data/08_reporting/k_selection.json").read_text())
     at = open_app(trained_project, "runs")

@@ -235,9 +235,10 @@ def movement_chart(movement: pd.DataFrame) -> Chart:
     order = list(dict.fromkeys([*movement["from_segment_name"], *movement["to_segment_name"]]))
     data = movement.assign(stayed=movement["from_segment_id"] == movement["to_segment_id"],
                            share_text=movement["share"].map(lambda s: format_share(s)))
-    axis = {"labelLimit": 220, "labelAngle": 0}
+    axis = {"labelLimit": 220, "labelAngle": 0, "labelOverlap": False}
+    # Names break at their commas ("Young, / high spend, / low savings"), so every column keeps its label.
     position = {"x": {"field": "to_segment_name", "type": "nominal", "sort": order, "title": "Now in",
-                      "axis": {**axis, "orient": "top"}},
+                      "axis": {**axis, "labelExpr": "split(datum.label, ', ')"}},
                 "y": {"field": "from_segment_name", "type": "nominal", "sort": order, "title": "Before in",
                       "axis": axis}}
     tooltip = [{"field": "from_segment_name", "title": "From"}, {"field": "to_segment_name", "title": "To"},

@@ -101,3 +101,12 @@ def test_the_history_keeps_one_point_per_batch():
     unknown = _history(("t1", "", [5, 6]), ("t2", "", [5, 6]))  # monitored before fingerprints were kept
     assert refresh.without_repeated_point(unknown).equals(unknown)
 
+
+
+def test_a_model_is_known_by_its_segments():
+    centres = np.array([[1.0, 2.0], [3.0, 4.0]])
+    first = refresh.model_fingerprint(centres, ["A", "B"], ["x", "y"])
+    assert first == refresh.model_fingerprint(centres.copy(), ["A", "B"], ["x", "y"])
+    assert first != refresh.model_fingerprint(centres + 0.5, ["A", "B"], ["x", "y"])
+    assert first != refresh.model_fingerprint(centres, ["A", "C"], ["x", "y"])
+    assert first != refresh.model_fingerprint(centres[:1], ["A"], ["x", "y"])

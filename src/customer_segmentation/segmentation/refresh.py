@@ -10,6 +10,8 @@ held out of every campaign.
   counts from a segment add up to its previous size and the counts into it to its new size (:func:`movement`).
 * **Audience changes**: a segment's audience gains the customers now in it who were not before (new or moved
   in) and loses those who were in it and are not any more (moved out or departed) (:func:`audience_changes`).
+* **Which model**: a snapshot is compared only with one the same model made (:func:`model_fingerprint`): two
+  models' segment ids need not mean the same segments (a retrain with another k renumbers them all).
 * **Control group**: a customer is in the holdout when the SHA-256 of ``salt``, a separator and their id, read as
   a number, falls in the first ``share`` of 10,000 buckets: the same customer is in or out every month, on any
   machine, as long as the salt stays (:func:`holdout`). Python's ``hash()`` changes between processes: never used.
@@ -59,6 +61,14 @@ def holdout(keys: pd.Series, share: float, salt: str) -> np.ndarray:
 
     return np.array([key is not pd.NA and bucket(key) < threshold for key in keys.astype("object").tolist()],
                     dtype=bool)
+
+
+def model_fingerprint(centres: np.ndarray, names: Sequence[str], features: Sequence[str]) -> str:
+    """The SHA-256 of a model's segments: its centres (in the features' units), segment names and features. A
+    retrain that finds the same segments gives the same fingerprint; any other gives another."""
+    digest = hashlib.sha256(np.ascontiguousarray(centres, dtype="float64").tobytes())
+    digest.update(_SEPARATOR.join([*names, "", *features]).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def snapshot(keys: pd.Series, segment_ids: pd.Series, segment_names: pd.Series) -> pd.DataFrame:

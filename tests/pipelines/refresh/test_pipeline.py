@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from customer_segmentation.errors import CustomerDataError, user_error
+from customer_segmentation.pipelines.clustering.nodes import assign_segments, name_segments, package_segmentation_model
+from tests.pipelines.clustering.conftest import NAMING, train
 from tests.pipelines.refresh.conftest import as_read, carried, run_refresh
 
 
@@ -156,3 +158,19 @@ def test_a_share_outside_the_bounds_is_refused_before_anything_runs():
         check_parameters({"refresh": {"holdout_share": 0.8}}, {"refresh": "conf/base/parameters_refresh.yml"})
     with pytest.raises(ConfigurationError, match="unknown setting 'refresh.holdout_sal'.*did you mean"):
         check_parameters({"refresh": {"holdout_sal": "x"}}, {"refresh": "conf/base/parameters_refresh.yml"})
+
+
+def test_after_a_retrain_the_batch_is_compared_with_the_new_models_training_customers(trained, snapshots, month_2):
+    customers = snapshots.month_1.drop(columns="persona")
+    customers.insert(0, "source_row", range(1, len(customers) + 1))
+    fitted = train(customers, k=3)
+    names = name_segments(fitted, NAMING)
+    model = package_segmentation_model(fitted, names, 0.9)
+    retrained = (model, assign_segments(customers, model, names))
+    again = run_refresh(retrained, as_read(snapshots.month_2), carried(month_2))
+    report = again["refresh_report"]
+    assert report["model_changed"] and not report["repeat"]
+    assert report["compared_with"] == "the customers the model was trained on"
+    assert report["customers"]["moved"] < 400 and len(report["segments"]) == 3  # not every id renumbered as a move
+    history = again["segment_history"]  # the same batch under another model: its point replaced, not added
+    assert history["scored_at"].nunique() == 2 and history.groupby("scored_at").size().tolist() == [4, 3]

@@ -113,7 +113,8 @@ def build_refresh_report(batch_preparation: dict[str, Any], batch_summary: dict[
     holdout = int(refreshed_customers["holdout"].sum())
     report = {
         "batch": refresh_plan["batch"], "batch_sha256": refresh_plan["batch_sha256"], "repeat": refresh_plan["repeat"],
-        "compared_with": refresh_plan["compared_with"], "id_column": batch_preparation["id_column"],
+        "model_changed": refresh_plan["model_changed"], "compared_with": refresh_plan["compared_with"],
+        "id_column": batch_preparation["id_column"],
         "refreshed_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "rows": {key: rows[key] for key in ("rows_read", "duplicates_removed", "rows_rejected", "rows_out",
                                             "rejections_by_reason", "cells_imputed")},

@@ -18,8 +18,8 @@ from customer_segmentation.features.duplicates import find_id_column
 from customer_segmentation.io import hashing
 from customer_segmentation.names import REASON_COLUMN, ROW_COLUMN, SEGMENT_ID, SEGMENT_NAME
 from customer_segmentation.pipelines.monitoring.nodes import append_segment_history
-from customer_segmentation.segmentation import refresh
-from customer_segmentation.segmentation.contract import model_table
+from customer_segmentation.segmentation import centres, refresh
+from customer_segmentation.segmentation.contract import model_table, segment_names
 from customer_segmentation.validation import reasons
 from customer_segmentation.validation.problems import ProblemLog, counts_by_reason, reasons_by_row
 
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 TRAINING_SOURCE = "the customers the model was trained on"
 CURRENT, PREVIOUS = "current", "previous"
-SNAPSHOT_COLUMNS = ("snapshot", "source", "batch_sha256", *refresh.SNAPSHOT_COLUMNS)
+SNAPSHOT_COLUMNS = ("snapshot", "source", "batch_sha256", "model", *refresh.SNAPSHOT_COLUMNS)
 
 
 def _missing_ids(where: str, id_column: str | None, columns: list[str]) -> CustomerDataError:
@@ -82,30 +82,42 @@ def prepare_batch(batch_customers: pd.DataFrame, served_model: Pipeline, id_colu
     return kept.reset_index(drop=True), rejected.reset_index(drop=True), preparation
 
 
+def model_fingerprint(model: Pipeline) -> str:
+    """The served model's segments as a fingerprint (``segmentation/refresh.py``'s ``model_fingerprint``)."""
+    return refresh.model_fingerprint(centres(model)[1], segment_names(model), model_table(model).names)
+
+
 def choose_previous_snapshot(refresh_snapshots_before: pd.DataFrame, training_segments: pd.DataFrame,
                              batch_summary: dict[str, Any], served_model: Pipeline, id_column: str | None
                              ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The snapshot this batch is compared with, and why.
 
-    The last refresh's customers; for the same batch again (same fingerprint), the snapshot that refresh was
-    compared with, so a second run moves nobody; before any refresh, the customers the model was trained on.
+    The last refresh's customers; for the same batch again under the same model (same fingerprints), the
+    snapshot that refresh was compared with, so a second run moves nobody; before any refresh, or when the model
+    has changed since the last one (its segment ids need not mean the same), the customers it was trained on.
 
     Returns:
         The previous snapshot (``segmentation/refresh.py``'s ``SNAPSHOT_COLUMNS``) and ``{batch, batch_sha256,
-        repeat, compared_with}``.
+        model, repeat, model_changed, compared_with}``.
     """
+    model = model_fingerprint(served_model)
     stored = refresh_snapshots_before
     last = stored.loc[stored["snapshot"] == CURRENT] if not stored.empty else stored
-    repeat = not last.empty and last["batch_sha256"].iloc[0] == batch_summary["sha256"]
+    same_model = not last.empty and "model" in last.columns and str(last["model"].iloc[0]) == model
+    repeat = same_model and last["batch_sha256"].iloc[0] == batch_summary["sha256"]
     if repeat:
         chosen = stored.loc[stored["snapshot"] == PREVIOUS]
         source = str(chosen["source"].iloc[0]) if len(chosen) else TRAINING_SOURCE
         logger.info("the same batch as the last refresh: compared again with %s", source)
-    elif not last.empty:
+    elif same_model:
         chosen, source = last, f"the refresh of {last['source'].iloc[0]}"
     else:
         chosen, source = _training_snapshot(training_segments, served_model, id_column), TRAINING_SOURCE
-    plan = {"batch": batch_summary["batch"], "batch_sha256": batch_summary["sha256"], "repeat": bool(repeat),
+        if not last.empty:
+            logger.warning("the model has changed since the last refresh: this batch is compared with the customers "
+                           "the new model was trained on (two models' segment ids need not mean the same)")
+    plan = {"batch": batch_summary["batch"], "batch_sha256": batch_summary["sha256"], "model": model,
+            "repeat": bool(repeat), "model_changed": bool(not last.empty and not same_model),
             "compared_with": source}
     return chosen[list(refresh.SNAPSHOT_COLUMNS)].reset_index(drop=True), plan
 
@@ -178,10 +190,12 @@ def record_snapshots(refreshed_customers: pd.DataFrame, previous_snapshot: pd.Da
     current = refresh.snapshot(keys, refreshed_customers[SEGMENT_ID], refreshed_customers[SEGMENT_NAME])
     parts = [current.assign(snapshot=CURRENT, source=refresh_plan["batch"]),
              previous_snapshot.assign(snapshot=PREVIOUS, source=refresh_plan["compared_with"])]
-    frame = pd.concat(parts, ignore_index=True).assign(batch_sha256=refresh_plan["batch_sha256"])
+    frame = pd.concat(parts, ignore_index=True).assign(batch_sha256=refresh_plan["batch_sha256"],
+                                                       model=refresh_plan["model"])
     frame[refresh.KEY] = frame[refresh.KEY].astype("string")
     frame["segment_name"] = frame["segment_name"].astype("string")
-    return frame[list(SNAPSHOT_COLUMNS)].astype({c: "category" for c in ("snapshot", "source", "batch_sha256")})
+    return frame[list(SNAPSHOT_COLUMNS)].astype({c: "category" for c in ("snapshot", "source", "batch_sha256",
+                                                                          "model")})
 
 
 def record_segment_history(segment_history_before: pd.DataFrame, drift_report: dict[str, Any]) -> pd.DataFrame:

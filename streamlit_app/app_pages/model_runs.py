@@ -148,6 +148,6 @@ else:
                          hide_index=True, key="runs_profiles", width="stretch",
                          column_config={"Share A": st.column_config.NumberColumn(format="percent"),
                                         "Share B": st.column_config.NumberColumn(format="percent")})
-            st.caption("Segments are matched by id: a retrain keeps the ids of segments it finds again (their order "
-                       "is canonical), so a row holds the same kind of customers in both runs when their names agree.")
+            st.caption("Segments are matched by name (names come from the centres: the same kind of customers gets "
+                       "the same name); an empty cell: that run has no segment of that name.")
 st.caption("Every parameter, metric and artifact: `make mlflow-ui`, then http://127.0.0.1:5000")

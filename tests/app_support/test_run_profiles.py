@@ -17,11 +17,16 @@ def _profiles(sizes: list[int]) -> pd.DataFrame:
                                                                                                  range(len(sizes))]})
 
 
-def test_segments_are_matched_by_id_and_a_segment_one_run_lacks_stays_empty():
-    table = side_by_side(_profiles([10, 20, 30]), _profiles([15, 45]), ["age"], feature_labels={"age": "Age"})
-    assert table["Segment id"].tolist() == [0, 1, 2]
-    assert table.columns.tolist()[:5] == ["Segment id", "Segment A", "Segment B", "Customers A", "Customers B"]
-    assert table["Customers B"].isna().tolist() == [False, False, True] and table["Age (mean) A"].tolist()[0] == 30.0
+def test_segments_are_matched_by_name_and_a_segment_one_run_lacks_stays_empty():
+    first = _profiles([10, 20, 30])
+    second = _profiles([15, 45]).assign(segment_name=["S1", "S9"])  # another k: S1 is now id 0
+    table = side_by_side(first, second, ["age"], feature_labels={"age": "Age"})
+    assert table["Segment"].tolist() == ["S0", "S1", "S2", "S9"]
+    assert table.columns.tolist()[:5] == ["Segment", "Id A", "Id B", "Customers A", "Customers B"]
+    row = table.set_index("Segment").loc["S1"]
+    assert (row["Id A"], row["Id B"], row["Customers A"], row["Customers B"]) == (1, 0, 20, 15)
+    assert table["Customers B"].isna().tolist() == [True, False, True, False]
+    assert table["Age (mean) A"].tolist()[:3] == [30.0, 31.0, 32.0]
 
 
 def test_each_training_run_logged_its_profiles_and_a_monitoring_run_none(trained_project, projects_dir):

@@ -1,4 +1,4 @@
-"""Two training runs' segments side by side, from the segment profiles each run logged to MLflow.
+"""Two training runs' segments side by side (matched by name), from the segment profiles each run logged to MLflow.
 
 A training run logs ``segments/segment_profiles.csv`` (the catalog's ``segment_profiles``); runs from before
 it did have none, and say so. The file is read as a CSV table: nothing in it is evaluated. MLflow is imported
@@ -40,16 +40,24 @@ def run_profiles(tracking_uri: str, run_id: str) -> pd.DataFrame | None:
 def side_by_side(first: pd.DataFrame, second: pd.DataFrame, features: Sequence[str],
                  labels: tuple[str, str] = ("A", "B"), feature_labels: Mapping[str, str] | None = None
                  ) -> pd.DataFrame:
-    """One row per segment id of either run: its name, customers, share and each feature's mean in both runs
-    (empty where a run has no such segment or feature). Segment ids follow the segments' canonical order, so a
-    retrain gives a matching segment the same id."""
-    columns = ["segment_name", "size", "share", *[f"{f}_mean" for f in features]]
-    shown = {"segment_name": "Segment", "size": "Customers", "share": "Share",
+    """One row per segment name of either run: its id, customers, share and each feature's mean (to 0.1) in both
+    runs, empty where a run has no segment of that name.
+
+    Segments are matched by name, not id: names are made from the centres, so two runs' segments of the same kind
+    of customers carry the same name, while ids are renumbered when the number of segments changes. Rows follow
+    the first run's segments, then the second run's others.
+    """
+    columns = ["segment_id", "size", "share", *[f"{f}_mean" for f in features]]
+    shown = {"segment_id": "Id", "size": "Customers", "share": "Share",
              **{f"{f}_mean": f"{(feature_labels or {}).get(f, f)} (mean)" for f in features}}
     parts = []
     for frame, label in zip((first, second), labels):
-        present = frame.set_index("segment_id").reindex(columns=columns)
+        present = frame.assign(segment_name=frame["segment_name"].astype(str)).set_index("segment_name")
+        present = present.reindex(columns=columns).sort_values("segment_id")
+        present[columns[3:]] = present[columns[3:]].round(1)
         parts.append(present.rename(columns={c: f"{shown[c]} {label}" for c in columns}))
-    table = parts[0].join(parts[1], how="outer").sort_index()
+    names = list(dict.fromkeys([*parts[0].index, *parts[1].index]))
+    table = parts[0].reindex(names).join(parts[1].reindex(names))
     ordered = [f"{shown[c]} {label}" for c in columns for label in labels]
-    return table[ordered].rename_axis("Segment id").reset_index()
+    table = table[ordered].astype({f"Id {label}": "Int64" for label in labels})
+    return table.rename_axis("Segment").reset_index()

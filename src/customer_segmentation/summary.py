@@ -134,8 +134,8 @@ def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env
     rows, customers, holdout = report["rows"], report["customers"], report["holdout"]
     lines = [f"Refresh of {report['batch']}, compared with {report['compared_with']}:"]
     if report.get("model_changed"):
-        lines.append("  (the model was retrained since the last refresh: compared with the customers it was trained on, "
-                     "as two models' segment ids need not mean the same segments)")
+        lines.append("  (the model was retrained since the last refresh: compared with the customers it was trained "
+                     "on, as two models' segment ids need not mean the same segments)")
     if report["repeat"]:
         lines.append("  (the same batch as the last refresh: compared again with the snapshot before it, so the "
                      "results are those of its first refresh, and the size history keeps one point for it)")

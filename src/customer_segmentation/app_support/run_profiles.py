@@ -1,8 +1,8 @@
-"""Two training runs' segments side by side (matched by name), from the segment profiles each run logged to MLflow.
+"""Two training runs' segments side by side (matched by name), from the profiles each run logged to MLflow.
 
-A training run logs ``segments/segment_profiles.csv`` (the catalog's ``segment_profiles``); runs from before
-it did have none, and say so. The file is read as a CSV table: nothing in it is evaluated. MLflow is imported
-only when these are called.
+A training run logs ``segments/segment_profiles.csv`` (the catalog's ``segment_profiles``); runs from before it
+was logged have none, and the app says so. The file is read as a CSV table: nothing in it is evaluated. MLflow is
+imported only when these are called.
 """
 
 from __future__ import annotations

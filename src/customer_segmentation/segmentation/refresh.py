@@ -30,6 +30,7 @@ STAYED, MOVED, DEPARTED = "stayed", "moved", "departed"
 STATUSES = (STAYED, MOVED, NEW)
 KEY = "customer_id"                       # the id of a snapshot's customer, as matched (:func:`customer_keys`)
 SNAPSHOT_COLUMNS = (KEY, "segment_id", "segment_name")
+REFRESH_COLUMNS = ("previous_segment_id", "status", "holdout")  # what a refresh adds to a scored customer
 MOVEMENT_COLUMNS = ("from_segment_id", "from_segment_name", "to_segment_id", "to_segment_name", "customers", "share")
 CHANGES = ("added", "removed")
 HOLDOUT_BUCKETS = 10_000

@@ -150,6 +150,13 @@ def test_rejected_rows_are_kept_with_their_reason_and_every_row_is_accounted_for
     assert departed[bad_age].startswith("rejected in the batch: age: 7 is outside")
 
 
+def test_a_status_column_of_the_file_is_kept_beside_the_refreshs_own(trained, snapshots, month_1):
+    batch = as_read(snapshots.month_2).assign(status="gold", holdout="no")  # a CRM export's own columns
+    refreshed = run_refresh(trained, batch, carried(month_1))["refreshed_customers"]
+    assert set(refreshed["status (uploaded)"]) == {"gold"} and set(refreshed["holdout (uploaded)"]) == {"no"}
+    assert set(refreshed["status"]) == {"stayed", "moved", "new"} and refreshed["holdout"].dtype == bool
+
+
 def test_a_share_outside_the_bounds_is_refused_before_anything_runs():
     from customer_segmentation.config.parameters import check_parameters
     from customer_segmentation.errors import ConfigurationError

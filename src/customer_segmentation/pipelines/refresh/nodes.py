@@ -136,7 +136,8 @@ def _training_snapshot(training_segments: pd.DataFrame, served_model: Pipeline, 
 def match_customers(batch_segments: pd.DataFrame, previous_snapshot: pd.DataFrame,
                     batch_preparation: dict[str, Any], refresh_settings: dict[str, Any]) -> pd.DataFrame:
     """Every scored customer with ``previous_segment_id`` (empty for a new one), ``status`` (stayed, moved, new)
-    and ``holdout`` (in the control group).
+    and ``holdout`` (in the control group); a column of the file with one of those names is kept as
+    ``<name> (uploaded)``.
 
     Args:
         batch_segments: The scored customers (monitoring's ``score_batch``).
@@ -144,6 +145,8 @@ def match_customers(batch_segments: pd.DataFrame, previous_snapshot: pd.DataFram
         batch_preparation: Output of ``prepare_batch`` (the id column).
         refresh_settings: ``params:refresh`` (``holdout_share``, ``holdout_salt``).
     """
+    batch_segments = batch_segments.rename(columns={c: f"{c} (uploaded)" for c in refresh.REFRESH_COLUMNS
+                                                    if c in batch_segments.columns})
     keys = refresh.customer_keys(batch_segments[batch_preparation["id_column"]])
     matched = refresh.match_previous(keys, batch_segments[SEGMENT_ID], previous_snapshot)
     in_holdout = refresh.holdout(keys, refresh_settings["holdout_share"], refresh_settings["holdout_salt"])

@@ -123,6 +123,15 @@ def test_a_batch_without_ids_stops_with_a_message_naming_the_id_column_setting(t
     assert "id_column is 'auto'" in str(cause) and "name its column with id_column: <header>" in str(cause)
 
 
+def test_a_batch_whose_ids_are_all_empty_stops_with_a_message(trained, snapshots):
+    with pytest.raises(Exception) as error:
+        run_refresh(trained, as_read(snapshots.month_2).assign(customer_id=""))
+    cause = user_error(error.value)
+    assert isinstance(cause, CustomerDataError)
+    assert "none of the 3,000 rows of the batch has a usable customer id in column 'customer_id'" in str(cause)
+    assert "Fill in each customer's id" in str(cause)
+
+
 def test_an_id_column_named_in_the_settings_is_used(trained, snapshots, month_1):
     batch = as_read(snapshots.month_2).rename(columns={"customer_id": "Kundennummer"})
     outputs = run_refresh(trained, batch, carried(month_1), id_column="Kundennummer")

@@ -73,7 +73,8 @@ def prepare_batch(batch_customers: pd.DataFrame, served_model: Pipeline, id_colu
     kept = unique.drop(index=rejected.index)
     if len(unique) and kept.empty:
         raise CustomerDataError(f"none of the {len(batch_customers):,} rows of the batch has a usable customer id in "
-                                f"column '{column}' ({counts_by_reason(problems)}); nothing was written")
+                                f"column '{column}' ({counts_by_reason(problems)}); nothing was written. Fill in each "
+                                "customer's id, or name the column that holds them with id_column: <header>")
     preparation = {"rows_read": len(batch_customers), "duplicates_removed": int(duplicated.sum()),
                    "id_column": str(column), "rejected": len(rejected),
                    "rejections_by_reason": counts_by_reason(problems)}

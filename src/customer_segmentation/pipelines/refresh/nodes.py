@@ -57,6 +57,7 @@ def prepare_batch(batch_customers: pd.DataFrame, served_model: Pipeline, id_colu
     Raises:
         CustomerDataError: the batch has no id column, or no row has an id.
     """
+    batch_customers = batch_customers.reset_index(drop=True)  # a Parquet file's own index must not label rows
     column = find_id_column(batch_customers, id_column, model_table(served_model))
     if column is None:
         raise _missing_ids("the batch", id_column, [c for c in batch_customers.columns if c != ROW_COLUMN])

@@ -27,7 +27,7 @@ export PATH := $(BIN):$(PATH)
 # (PYTHONDONTWRITEBYTECODE) would make every run compile ~4,500 files again (~9 s).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install install-test install-spark run run-spark test test-all app viz mlflow-ui docs benchmark benchmark-spark bench-small bench-install clean
+.PHONY: install install-test install-spark run run-spark refresh test test-all app viz mlflow-ui docs benchmark benchmark-spark bench-small bench-install clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/install.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required: run make PYTHON=/path/to/python3.11"'
@@ -54,6 +54,19 @@ run: install
 	$(BIN)/kedro run $(ENV_FLAG)
 	@echo
 	@$(BIN)/python -m customer_segmentation.summary $(ENV_FLAG) --app-url http://$(HOST):$(APP_PORT)
+
+# Next month's customers: their segments, who moved, the audience changes to sync, the control group
+# (docs/next-month.md), e.g. `make refresh BATCH=data/01_raw/customers_2026_12.csv [ENV=mall]`; the same file twice
+# changes nothing.
+refresh: install
+	@if [ -z "$(BATCH)" ]; then echo "make refresh: name next month's customer file, e.g." \
+		"make refresh BATCH=data/01_raw/customers_2026_12.csv"; exit 2; fi
+	@mkdir -p logs
+	@printf '\n==> Refreshing the segments with %s (kedro run --pipelines refresh); the full log: logs/kedro_run.log\n' \
+		"$(BATCH)"
+	$(BIN)/kedro run --pipelines refresh --params batch_path=$(BATCH) $(ENV_FLAG)
+	@echo
+	@$(BIN)/python -m customer_segmentation.summary --refresh $(ENV_FLAG) --app-url http://$(HOST):$(APP_PORT)
 
 # The whole pipeline on Spark (conf/spark/spark.yml: local[*] by default), e.g.
 #   make run-spark ARGS="--params customers_path=data/01_raw/customers.parquet,spark_master=spark://host:7077"

@@ -72,6 +72,13 @@ def recent_runs(tracking_uri: str, experiment: str, max_results: int):
     return read_runs(tracking_uri, experiment, max_results)
 
 
+@st.cache_data(ttl=300, show_spinner="Reading the runs' segment profiles...")
+def run_profiles(tracking_uri: str, run_id: str):
+    from customer_segmentation.app_support.run_profiles import run_profiles as read_profiles
+
+    return read_profiles(tracking_uri, run_id)
+
+
 def warm_up() -> None:
     """Opens the project and loads its newest model into the caches, before any page asks (serve.py)."""
     handle = get_project(str(find_project_root(APP_DIR)))

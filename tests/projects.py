@@ -198,6 +198,9 @@ def variant(base: Path, name: str) -> Path:
     - ``unreadable``: the newest model version is not a model file.
     - ``tampered``: the newest model version names a type outside the trusted list (a pickle-style attack).
     - ``monitored``: two batches of new customers scored by the monitoring pipeline.
+    - ``refreshed``: two generated months refreshed (``data/01_raw/month_1.csv``, then ``month_2.csv``), then month 2
+      again; the data folder as the first refresh of month 2 left it is kept beside the project
+      (``refreshed_once/``).
     - ``missing_segments``: customer_segments.parquet was deleted.
     - ``mixed``: customer_segments.parquet holds other assignments than the model makes.
     - ``retrain...``: a plain copy, for a test that adds a newer model while the app is open.
@@ -229,6 +232,8 @@ def _make(project: Path, name: str) -> None:
         for file_name, frame in (("march.csv", batch(600, seed=41)), ("april.csv", batch(600, seed=42, shift={"age": 1}))):
             frame.to_csv(project / "data/01_raw" / file_name, index=False)
             run_in_process(project, pipelines=["monitoring"], params={"batch_path": f"data/01_raw/{file_name}"})
+    elif name == "refreshed":
+        _refresh_two_months(project)
     elif name == "missing_segments":
         (project / "data/07_model_output/customer_segments.parquet").unlink()
     elif name == "mixed":  # segments rewritten by another run: assignments no longer match the model
@@ -278,6 +283,18 @@ def telecom(base: Path) -> Path:
     ``demo_outputs.json`` holds the demo's files as they were before; ``telecom_personas.csv`` each row's persona.
     """
     return shared(base, "telecom", _telecom)
+
+
+def _refresh_two_months(project: Path) -> None:
+    from customer_segmentation.demo_data import generate_snapshots
+
+    months = generate_snapshots(3000, seed=42)
+    for number, frame in ((1, months.month_1), (2, months.month_2)):
+        frame.drop(columns="persona").to_csv(project / f"data/01_raw/month_{number}.csv", index=False)
+    for number in (1, 2):
+        run_in_process(project, pipelines=["refresh"], params={"batch_path": f"data/01_raw/month_{number}.csv"})
+    shutil.copytree(project / "data", project.parent / "refreshed_once")
+    run_in_process(project, pipelines=["refresh"], params={"batch_path": "data/01_raw/month_2.csv"})
 
 
 def model_path(project: Path, version: str) -> Path:

@@ -49,3 +49,9 @@ def test_without_a_run_the_summary_says_to_run_first(tmp_path):
     shutil.copytree(PROJECT_ROOT / "conf", tmp_path / "conf")
     with pytest.raises(SystemExit, match="no complete run to summarise .* run `make run` first"):
         main(["--project", str(tmp_path)])
+
+
+def test_without_a_refresh_the_refresh_summary_says_how_to_make_one(tmp_path):
+    shutil.copytree(PROJECT_ROOT / "conf", tmp_path / "conf")
+    with pytest.raises(SystemExit, match=r"no refresh to summarise .* run `make refresh BATCH=<file>` first"):
+        main(["--project", str(tmp_path), "--refresh"])

@@ -39,7 +39,7 @@ APP_DATASETS = (MODEL_DATASET, *SNAPSHOT_DATASETS, "segment_history")
 
 # ---- MLflow tags ----
 KEDRO_RUN_TAG = "run_id"                  # set by kedro-mlflow: the Kedro session id, which is the model version
-KIND_TAG = "customer_segmentation.kind"   # training or monitoring
+KIND_TAG = "customer_segmentation.kind"   # training, monitoring or refresh
 FEATURES_TAG = "customer_segmentation.features"
 INPUT_TAG = "customer_segmentation.input"
 INPUT_ROWS_TAG, INPUT_SHA256_TAG = "input_rows", "input_sha256"

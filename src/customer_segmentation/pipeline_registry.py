@@ -13,6 +13,7 @@ from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
 ENGINES = ("pandas", "spark")
+BATCH_PIPELINES = ("monitoring", "refresh")  # score a new batch with the served model; not part of `kedro run`
 _engine = {"name": "pandas"}
 
 
@@ -33,10 +34,10 @@ def register_pipelines() -> dict[str, Pipeline]:
     """
     pipelines = find_pipelines(raise_errors=True)
     if _engine["name"] == "spark":
-        # The Spark versions of the training pipelines; monitoring scores a batch with pandas either way.
+        # The Spark versions of the training pipelines; monitoring and refresh score with pandas either way.
         pipelines = {name: _spark_version(name, pipeline) for name, pipeline in pipelines.items() if name != "__default__"}
-    # `kedro run` trains: monitoring scores a new batch and runs on its own (--pipelines monitoring).
-    pipelines["__default__"] = sum(p for name, p in pipelines.items() if name not in ("monitoring", "__default__"))
+    # `kedro run` trains: monitoring and refresh score a new batch and run on their own (--pipelines refresh).
+    pipelines["__default__"] = sum(p for name, p in pipelines.items() if name not in (*BATCH_PIPELINES, "__default__"))
     return pipelines
 
 

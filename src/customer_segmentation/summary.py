@@ -1,9 +1,11 @@
-"""What the last run found, in a dozen lines: ``python -m customer_segmentation.summary`` (the end of ``make run``).
+"""What the last run found, in a dozen lines: ``python -m customer_segmentation.summary`` (the end of ``make run``),
+and ``--refresh`` for the last refresh (the end of ``make refresh``).
 
 It reads what the run wrote, where the catalog says it is (the data quality report, the k selection,
-the clustering metrics, the segment profiles), and recomputes nothing: rows read, kept and rejected,
-the number of segments and why, the silhouette, each segment's name and size, where the outputs are,
-and how to open the app.
+the clustering metrics, the segment profiles; the refresh report), and recomputes nothing: rows read, kept and
+rejected, the number of segments and why, the silhouette, each segment's name and size, where the outputs are,
+and how to open the app. A refresh: rows, customers stayed, moved, new and departed, each segment's movement,
+the control group, the drift alert and the files to sync.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ OUTPUTS = (
     ("outcome rates", "segment_outcomes"),
     ("model", "segmentation_model"),
     ("reports (PNG)", "clustering_metrics"),  # the folder of every report
+)
+REFRESH_OUTPUTS = (
+    ("customers", "refreshed_customers"),
+    ("departed", "departed_customers"),
+    ("movement", "segment_movement"),
+    ("audience changes", "audience_changes"),  # a folder: added/, removed/, full/
+    ("rejected rows", "refresh_rejected_customers"),
+    ("drift report", "drift_report"),
+    ("size history", "segment_history"),
 )
 REASONS_SHOWN = 3
 
@@ -71,6 +82,13 @@ def _most_likely(project: Path, paths: Mapping[str, str]) -> list[str]:
             for row in most_likely(rates).values()]
 
 
+def _rejected_line(rejections: Mapping[str, int]) -> str | None:
+    reasons = sorted(rejections.items(), key=lambda item: -item[1])
+    shown = "; ".join(f"{reason} ({count:,})" for reason, count in reasons[:REASONS_SHOWN])
+    more = f"; {len(reasons) - REASONS_SHOWN} more kinds" if len(reasons) > REASONS_SHOWN else ""
+    return f"  rejected   {shown}{more}" if shown else None
+
+
 def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | None = None) -> str:
     """The summary of the run whose outputs are at ``paths`` (relative to ``project``)."""
     quality = _read_json(project / paths["data_quality_report"])
@@ -78,16 +96,13 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | 
     metrics = _read_json(project / paths["clustering_metrics"])
     profiles = _profiles(project / paths["segment_profiles"])
 
-    reasons = sorted(quality.get("rejections_by_reason", {}).items(), key=lambda item: -item[1])
-    shown = "; ".join(f"{reason} ({count:,})" for reason, count in reasons[:REASONS_SHOWN])
-    more = f"; {len(reasons) - REASONS_SHOWN} more kinds" if len(reasons) > REASONS_SHOWN else ""
     lines = [
         "Result of the last run:",
         f"  rows       {quality['rows_read']:,} read, {quality['rows_out']:,} kept, {quality['rows_rejected']:,} "
         f"rejected, {quality['duplicates_removed']:,} duplicates removed",
     ]
-    if shown:
-        lines.append(f"  rejected   {shown}{more}")
+    rejected = _rejected_line(quality.get("rejections_by_reason", {}))
+    lines += [rejected] if rejected else []
     lines += [
         f"  segments   k = {metrics['k']} ({selection['method']}, {selection['structure']} structure): "
         f"{selection['reason']}",
@@ -113,13 +128,60 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | 
     return "\n".join(lines)
 
 
+def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env: str | None = None) -> str:
+    """The summary of the last refresh (its report at ``paths["refresh_report"]``, relative to ``project``)."""
+    report = _read_json(project / paths["refresh_report"])
+    rows, customers, holdout = report["rows"], report["customers"], report["holdout"]
+    lines = [f"Refresh of {report['batch']}, compared with {report['compared_with']}:"]
+    if report.get("model_changed"):
+        lines.append("  (the model was retrained since the last refresh: compared with the customers it was trained "
+                     "on, as two models' segment ids need not mean the same segments)")
+    if report["repeat"]:
+        lines.append("  (the same batch as the last refresh: compared again with the snapshot before it, so the "
+                     "results are those of its first refresh, and the size history keeps one point for it)")
+    lines.append(f"  rows       {rows['rows_read']:,} read, {rows['rows_out']:,} scored, {rows['rows_rejected']:,} "
+                 f"rejected, {rows['duplicates_removed']:,} duplicates removed")
+    rejected = _rejected_line(rows.get("rejections_by_reason", {}))
+    lines += [rejected] if rejected else []
+    lines += [
+        f"  customers  {customers['scored']:,} scored: {customers['stayed']:,} stayed, {customers['moved']:,} moved, "
+        f"{customers['new']:,} new; {customers['departed']:,} departed (of {customers['previous']:,} before)",
+        f"  holdout    {holdout['customers']:,} customers ({holdout['share'] * 100:.1f} %) in the control group "
+        f"(refresh.holdout_share {holdout['setting']})",
+        f"  alert      {report['alert']}: {report['reason']}",
+    ]
+    segments = report["segments"]
+    width = max([len(s["segment_name"]) for s in segments] + [7])
+    columns = ("before", "after", "stayed", "moved_in", "moved_out", "new", "departed")
+    lines.append(f"    {'':>2}  {'segment':<{width}}  " + "  ".join(f"{c.replace('_', ' '):>9}" for c in columns))
+    for segment in segments:
+        lines.append(f"    {segment['segment_id']:>2}  {segment['segment_name']:<{width}}  "
+                     + "  ".join(f"{segment[c]:>9,}" for c in columns))
+    lines.append("Files:")
+    for label, name in REFRESH_OUTPUTS:
+        if name in paths:
+            path = Path(paths[name]).as_posix()
+            shown = f"{path}/ (added/, removed/, full/: one file per segment)" if name == "audience_changes" else path
+            lines.append(f"  {label:<17} {shown}")
+    lines.append(f"See the movement on the app's Monitoring page: make app{f' ENV={env}' if env else ''}, "
+                 f"then {app_url}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     parser.add_argument("--env", default=None, help="the configuration environment the run used")
     parser.add_argument("--app-url", default="http://127.0.0.1:8501", help="where `make app` serves the app")
+    parser.add_argument("--refresh", action="store_true", help="summarise the last refresh (make refresh)")
     args = parser.parse_args(argv)
     paths = catalog_paths(args.project, args.env)
+    if args.refresh:
+        try:
+            print(summarise_refresh(args.project, paths, args.app_url, args.env))
+        except (OSError, KeyError, ValueError) as error:
+            raise SystemExit(f"no refresh to summarise ({error}): run `make refresh BATCH=<file>` first") from None
+        return
     try:
         print(summarise(args.project, paths, args.app_url, args.env))
     except (OSError, KeyError, ValueError) as error:

@@ -1,4 +1,5 @@
-"""Model & runs: how k was chosen, the data quality report, and recent MLflow runs compared."""
+"""Model & runs: how k was chosen, the data quality report, recent MLflow runs compared, and two runs' segments
+side by side."""
 
 import streamlit as st
 
@@ -9,7 +10,8 @@ import pandas as pd  # noqa: E402
 
 import app_common  # noqa: E402
 from customer_segmentation.app_support import charts  # noqa: E402
-from customer_segmentation.app_support.runs import METRIC_NAMES, training_runs  # noqa: E402
+from customer_segmentation.app_support.run_profiles import side_by_side  # noqa: E402
+from customer_segmentation.app_support.runs import METRIC_NAMES, TrackingStoreError, training_runs  # noqa: E402
 from customer_segmentation.app_support.text import as_text  # noqa: E402
 from customer_segmentation.pipelines.eda.selection import votes_text  # noqa: E402
 
@@ -118,4 +120,36 @@ if metric_columns:
                               current.iloc[0] if len(current) else None)
     st.vega_lite_chart(chart.data, chart.spec, key="runs_chart")
     st.caption("Red: the run that trained the model you are using.")
+
+st.subheader("Two runs' segments side by side")
+runs_shown = {row.mlflow_run_id: f"{row.run_name}{' (served)' if row.serving else ''}" for row in table.itertuples()}
+if len(runs_shown) < 2:
+    st.caption("One training run so far: train again (make run) to compare two runs' segments.")
+else:
+    ids = list(runs_shown)
+    served = [run for run, serving in zip(table["mlflow_run_id"], table["serving"]) if serving]
+    first = ids.index(served[0]) if served else 0
+    picked = st.columns(2)
+    run_a = picked[0].selectbox("Run A", ids, index=first, format_func=runs_shown.get, key="runs_profiles_a")
+    run_b = picked[1].selectbox("Run B", ids, index=1 if first == 0 else 0, format_func=runs_shown.get,
+                                key="runs_profiles_b")
+    try:
+        profiles = {run: app_common.run_profiles(handle.tracking_uri, run) for run in (run_a, run_b)}
+    except TrackingStoreError as error:
+        st.error(f"The runs' segment profiles could not be read: {as_text(error)}", icon=":material/error:")
+    else:
+        without = [runs_shown[run] for run, frame in profiles.items() if frame is None]
+        if without:
+            st.caption(f"{as_text(' and '.join(without))} logged no segment profiles (runs before they were logged to MLflow "
+                       "under segments/): pick another run, or retrain to log them.")
+        else:
+            features = bundle.features if bundle is not None else sorted(
+                {c.removesuffix("_mean") for frame in profiles.values() for c in frame.columns if c.endswith("_mean")})
+            labels = {f.name: f.label for f in bundle.table} if bundle is not None else None
+            st.dataframe(side_by_side(profiles[run_a], profiles[run_b], features, feature_labels=labels),
+                         hide_index=True, key="runs_profiles", width="stretch",
+                         column_config={"Share A": st.column_config.NumberColumn(format="percent"),
+                                        "Share B": st.column_config.NumberColumn(format="percent")})
+            st.caption("Segments are matched by name (names come from the centres: the same kind of customers gets "
+                       "the same name); an empty cell: that run has no segment of that name.")
 st.caption("Every parameter, metric and artifact: `make mlflow-ui`, then http://127.0.0.1:5000")

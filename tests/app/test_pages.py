@@ -233,6 +233,18 @@ def test_score_file_rejects_a_binary_upload_with_a_message(open_app, trained_pro
 # ---------- Model & runs ----------
 
 
+def test_model_runs_puts_two_runs_segments_side_by_side(open_app, trained_project):
+    at = open_app(trained_project, "runs")
+    assert not at.exception
+    table = table_with(at, "Customers B")
+    profiles = pd.read_csv(trained_project / "data/07_model_output/segment_profiles.csv")
+    served = table.dropna(subset=["Customers A"])  # run A: the served model's run
+    assert served["Segment"].tolist() == profiles["segment_name"].tolist()
+    assert served["Customers A"].tolist() == profiles["size"].tolist()
+    assert table["Customers B"].notna().sum() == 3  # run B: the run before it, with 3 segments forced
+    assert "Annual income (mean) A" in table.columns and "Id B" in table.columns
+
+
 def test_model_runs_shows_the_chosen_k_and_its_reason(open_app, trained_project):
     selection = json.loads((trained_project / "data/08_reporting/k_selection.json").read_text())
     at = open_app(trained_project, "runs")
@@ -273,8 +285,30 @@ def test_runs_are_named_after_their_data_and_settings(open_app, trained_project)
 def test_monitoring_before_any_batch_shows_the_command_to_run(open_app, trained_project):
     at = open_app(trained_project, "monitoring")
     assert not at.exception
-    assert any(i.startswith("No batch has been monitored yet") for i in texts(at.info))
+    assert any(i.startswith("No batch has been refreshed or monitored yet") for i in texts(at.info))
     assert any("kedro run --pipelines monitoring --params batch_path=" in c for c in texts(at.code))
+    assert any(c.startswith("make refresh BATCH=") for c in texts(at.code))
+
+
+def test_monitoring_shows_the_last_refresh_who_moved_where_and_the_audience_changes(open_app, projects_dir):
+    project = projects.variant(projects_dir, "refreshed")
+    at = open_app(project, "monitoring")
+    assert not at.exception
+    assert any(i.startswith("**month_2.csv** (refreshed ") and "compared with the refresh of month_1.csv: 2,600 "
+               "stayed, **250 moved**, 150 new, 150 departed" in i for i in texts(at.info))
+    movement = vega_data(at, 0)
+    assert movement["customers"].sum() == 3000 + 150  # everyone of month 1 (departed included) and the new ones
+    assert set(movement["to_segment_name"]) >= {"Departed"} and set(movement["from_segment_name"]) >= {"New customers"}
+    moves = table_with(at, "Change")
+    assert moves["Change"].iloc[0] == "moved" and moves.loc[moves["Change"] == "moved", "Customers"].sum() == 250
+    changes = table_with(at, "Moved in")
+    assert len(changes) == 4 and changes["After"].sum() == 3000 and changes["Departed"].sum() == 150
+    button = at.download_button(key="refresh_added_0")
+    assert button.label.endswith(" added") and int(button.label.split()[0]) == int(
+        changes["Moved in"].iloc[0] + changes["New"].iloc[0])
+    assert at.download_button(key="refresh_removed_3").label.endswith(" removed")
+    sizes = table_with(at, "Batch")
+    assert sizes["Batch"].str.startswith("month_2.csv").sum() == 1 and len(sizes) == 2
 
 
 def test_monitoring_shows_the_alert_the_history_and_the_latest_report(open_app, projects_dir):

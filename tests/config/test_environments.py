@@ -4,6 +4,7 @@ registered model, and the demo's outputs and model untouched."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -69,3 +70,15 @@ def test_the_app_serves_the_environment_it_is_given(project, monkeypatch):
     bundle = load_bundle(handle, latest_model_version(handle))
     assert (handle.data_set, handle.train_command) == ("mall", "make run ENV=mall")
     assert bundle.features == ["annual_income", "spending_score"] and len(bundle.segments) == 400
+
+
+def test_a_refresh_in_an_environment_writes_its_own_files_and_leaves_the_demos(project):
+    root, before = project
+    run_in_process(root, pipelines=["refresh"], params={"batch_path": "data/01_raw/mall.csv"}, env="mall")
+    report = json.loads((root / "data/mall/08_reporting/refresh_report.json").read_text())
+    assert report["customers"]["scored"] == report["customers"]["stayed"] == 400  # its training customers again
+    assert report["id_column"] == "CustomerID"
+    assert len(list((root / "data/mall/07_model_output/audience_changes/full").glob("segment_*.csv"))) >= 2
+    assert not (root / "data/07_model_output/refresh").exists()
+    for layer, digests in before.items():
+        assert _digest(root / "data" / layer) == digests, f"the demo's {layer} changed"

@@ -228,3 +228,28 @@ def history_chart(history: pd.DataFrame, profiles: pd.DataFrame) -> Chart:
                      "tooltip": [{"field": "segment_name", "title": "Segment"},
                                  {"field": "batch_label", "title": "Batch"},
                                  {"field": "share", "format": ".1%"}, {"field": "size", "title": "Customers"}]}})
+
+
+def movement_chart(movement: pd.DataFrame) -> Chart:
+    """Who went where between two snapshots: one cell per (from, to) with its customers; the moves coloured by
+    how many made them, those who stayed in grey (they would drown the moves' colours)."""
+    order = list(dict.fromkeys([*movement["from_segment_name"], *movement["to_segment_name"]]))
+    data = movement.assign(stayed=movement["from_segment_id"] == movement["to_segment_id"],
+                           share_text=movement["share"].map(lambda s: format_share(s)))
+    axis = {"labelLimit": 220, "labelAngle": 0, "labelOverlap": False}
+    # Names break at their commas ("Young, / high spend, / low savings"), so every column keeps its label.
+    position = {"x": {"field": "to_segment_name", "type": "nominal", "sort": order, "title": "Now in",
+                      "axis": {**axis, "labelExpr": "split(datum.label, ', ')"}},
+                "y": {"field": "from_segment_name", "type": "nominal", "sort": order, "title": "Before in",
+                      "axis": axis}}
+    tooltip = [{"field": "from_segment_name", "title": "From"}, {"field": "to_segment_name", "title": "To"},
+               {"field": "customers", "title": "Customers", "format": ","},
+               {"field": "share_text", "title": "Share of 'from'"}]
+    return Chart(data, {"width": "container", "height": 40 * len(order) + 40, "encoding": position, "layer": [
+        {"mark": {"type": "rect", "stroke": "white"}, "transform": [{"filter": "!datum.stayed"}],
+         "encoding": {"color": {"field": "customers", "type": "quantitative", "title": "Customers moved",
+                                "scale": {"scheme": "oranges"}}, "tooltip": tooltip}},
+        {"mark": {"type": "rect", "stroke": "white", "color": "#d9d9d9"}, "transform": [{"filter": "datum.stayed"}],
+         "encoding": {"tooltip": tooltip}},
+        {"mark": {"type": "text", "fontSize": 12}, "encoding": {"text": {"field": "customers", "format": ","}}},
+    ]})

@@ -89,7 +89,7 @@ def find_run(tracking_uri: str, experiment_name: str, version: str) -> dict | No
 def training_runs(runs: pd.DataFrame, features: list[str] | None) -> pd.DataFrame:
     """The training runs among ``runs``; with ``features``, only those trained on that feature set
     (runs from before runs were tagged with their features are kept)."""
-    training = runs.loc[runs["kind"].fillna("training") != "monitoring"]
+    training = runs.loc[runs["kind"].fillna("training") == "training"]
     if features is None:
         return training
     same = training["features"].isna() | (training["features"] == ",".join(features))

@@ -106,6 +106,11 @@ class Monitoring(_Section):
     silhouette_drop_watch: float = Field(0.1, gt=0)
 
 
+class Refresh(_Section):
+    holdout_share: float = Field(0.1, ge=0, le=0.5)
+    holdout_salt: StrictStr = Field("customer-segmentation-control-group", min_length=1)
+
+
 class Parameters(_Section):
     """The top-level parameters (``conf/<env>/parameters*.yml``)."""
 
@@ -123,6 +128,7 @@ class Parameters(_Section):
     eda: Eda = Eda()
     clustering: Clustering = Clustering()
     monitoring: Monitoring = Monitoring()
+    refresh: Refresh = Refresh()
 
     @field_validator("n_clusters")
     @classmethod

@@ -3,7 +3,8 @@
 A training run is named "demo · segmentation_data.csv · 3,030 rows · 4 features · k=4 · 2026-12-06 09:41:07"
 (the data set, i.e. the Kedro environment, its input, rows, features, k and the start time in UTC: unique and
 readable in the MLflow UI and the app); a monitoring run "demo · monitoring april.parquet · 900 rows · alert
-watch · ...". Tags: the input file and its fingerprint, the
+watch · ...", a refresh "demo · refresh 2026-12.csv · 3,000 rows · ...".
+Tags: the input file and its fingerprint, the
 feature names (runs on the same feature set can be compared), the kind of run, and the project, process
 and host running it, by which the next run finds a run that a killed process left RUNNING
 (``run_guard.py``).
@@ -32,10 +33,13 @@ from customer_segmentation.names import (
 )
 
 
+BATCH_KINDS = ("monitoring", "refresh")  # runs that score a batch (batch_customers) with the served model
+
+
 def run_name(kind: str, source: str | None, facts: dict[str, Any]) -> str:
     """``"<data set> · <file> · <rows> rows · <n> features · k=<k> · <start time>"`` (the parts that are known)."""
     parts = [facts["data_set"]] if facts.get("data_set") else []
-    parts.append(f"monitoring {source}" if kind == "monitoring" else (source or "kedro run"))
+    parts.append(f"{kind} {source}" if kind in BATCH_KINDS else (source or "kedro run"))
     if facts.get("rows") is not None:
         parts.append(f"{facts['rows']:,} rows")
     if facts.get("features"):
@@ -68,8 +72,9 @@ class RunRecordHooks:
         import mlflow
 
         inputs = pipeline.inputs()
-        self._kind = "monitoring" if "batch_customers" in inputs else "training"
-        path = dataset_path(catalog, "batch_customers" if self._kind == "monitoring" else "customers")
+        self._kind = "training" if "batch_customers" not in inputs else (
+            "refresh" if "refresh_report" in pipeline.all_outputs() else "monitoring")
+        path = dataset_path(catalog, "customers" if self._kind == "training" else "batch_customers")
         self._source = PurePath(path).name if path else None
         self._facts = {"data_set": self._data_set,
                        "started": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}

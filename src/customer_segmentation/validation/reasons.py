@@ -61,3 +61,8 @@ def zero_denominator(name: str, numerator: str, denominator: str) -> str:
 def all_values_empty(names: Sequence[str]) -> str:
     """The whole-row reason of a row without a single feature value."""
     return f"all feature values are empty ({', '.join(names)})"
+
+
+# A refresh matches customers by their id (``segmentation/refresh.py``): one row per id.
+MISSING_ID = "missing: a refresh matches customers by their id"
+REPEATED_ID = "also the id of an earlier row (one row per customer: the first is kept)"

@@ -20,7 +20,8 @@ from customer_segmentation.pipelines.monitoring import create_pipeline
 from tests.helpers import KeptDataset, flatten_parameters, project_parameters
 from tests.pipelines.clustering.conftest import NAMING, model_input, train
 
-OUTPUTS = ("drift_report", "segment_history", "drift_report_plot", "monitoring_scores")
+OUTPUTS = ("drift_report", "segment_history", "drift_report_plot", "monitoring_scores", "batch_rejected_customers",
+           "batch_segments")
 
 
 @pytest.fixture(scope="session")

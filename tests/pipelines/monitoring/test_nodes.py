@@ -77,3 +77,23 @@ def test_the_history_is_unchanged_by_a_refused_batch(trained):
     with pytest.raises(Exception):
         run_monitoring(trained, batch(10).assign(age=7.0), history=first)
     pd.testing.assert_frame_equal(first, kept)
+
+
+def test_rejected_rows_are_kept_as_read_with_their_reason_and_the_batch_has_a_fingerprint(trained):
+    customers = batch(200, seed=28)
+    customers.loc[5, "age"] = 7.0
+    first, again = run_monitoring(trained, customers), run_monitoring(trained, customers.copy())
+    rejected = first["batch_rejected_customers"]
+    assert len(rejected) == 1 and rejected["rejection_reason"].iloc[0].startswith("age: 7 is outside the allowed range")
+    assert rejected["customer_id"].iloc[0] == customers.loc[5, "customer_id"]
+    assert first["drift_report"]["batch"]["sha256"] == again["drift_report"]["batch"]["sha256"]
+    other = run_monitoring(trained, batch(200, seed=29))["drift_report"]["batch"]["sha256"]
+    assert other != first["drift_report"]["batch"]["sha256"]
+    assert first["segment_history"]["batch_sha256"].unique().tolist() == [first["drift_report"]["batch"]["sha256"]]
+
+
+def test_the_scored_rows_carry_the_segment_name_runner_up_and_borderline_flag(trained):
+    scored = run_monitoring(trained, batch(200, seed=30))["batch_segments"]
+    assert {"segment_id", "segment_name", "runner_up_id", "runner_up_name", "borderline"} <= set(scored.columns)
+    names = dict(zip(trained[1]["segment_id"], trained[1]["segment_name"]))
+    assert (scored["segment_name"] == scored["segment_id"].map(names)).all()

@@ -25,6 +25,8 @@ from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.categories import most_frequent
 from customer_segmentation.features.units import format_share, format_value
+from customer_segmentation.io import hashing
+from customer_segmentation.names import IMPUTED_COLUMN, PROBLEM_COLUMN, REASON_COLUMN, SEGMENT_COLUMNS, SEGMENT_ID
 from customer_segmentation.segmentation.contract import model_table, segment_names
 from customer_segmentation.segmentation.customers import segment_customers
 from customer_segmentation.segmentation.metrics import silhouette
@@ -35,12 +37,12 @@ from . import drift
 logger = logging.getLogger(__name__)
 
 ALERTS = ("none", "watch", "retrain")
-HISTORY_COLUMNS = ("scored_at", "batch", "rows", "segment_id", "segment_name", "size", "share")
+HISTORY_COLUMNS = ("scored_at", "batch", "rows", "segment_id", "segment_name", "size", "share", "batch_sha256")
 
 
 def score_batch(batch_customers: pd.DataFrame, served_model: Pipeline, training_segments: pd.DataFrame,
-                batch_path: str) -> tuple[pd.DataFrame, dict]:
-    """Validates and scores the batch with the model the app serves; rejected rows are counted with reasons.
+                batch_path: str) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """Validates and scores the batch with the model the app serves; rejected rows are kept with their reasons.
 
     A missing feature is filled with the training median, as training filled it (named in
     ``imputed_features`` and counted in the summary).
@@ -52,8 +54,9 @@ def score_batch(batch_customers: pd.DataFrame, served_model: Pipeline, training_
         batch_path: Where the batch came from (its file name names it in the report and the history).
 
     Returns:
-        The scored rows (features, segment, distance, flags) and ``{batch, rows, scored, rejected,
-        rejections_by_reason}``.
+        The scored rows (their columns, features as numbers, segment, distance, runner-up, borderline, imputed
+        features), ``{batch, sha256, rows, scored, rejected, rejections_by_reason, rows_imputed}`` (``sha256``: the
+        fingerprint of the rows as read) and the rejected rows as read with their ``rejection_reason``.
 
     Raises:
         CustomerDataError: an empty batch, a batch without a feature's column, or one whose rows all fail.
@@ -63,20 +66,30 @@ def score_batch(batch_customers: pd.DataFrame, served_model: Pipeline, training_
         raise CustomerDataError(f"the batch {name} has no customer rows; nothing was scored or written")
     segmented = segment_customers(served_model, batch_customers,
                                   medians=training_fill(training_segments, model_table(served_model)))
-    imputed = segmented.rows["imputed_features"].dropna()
-    summary = {"batch": name, "rows": len(batch_customers), "scored": segmented.scored_rows,
-               "rejected": len(batch_customers) - segmented.scored_rows,
+    imputed = segmented.rows[IMPUTED_COLUMN].dropna()
+    summary = {"batch": name, "sha256": batch_fingerprint(batch_customers), "rows": len(batch_customers),
+               "scored": segmented.scored_rows, "rejected": len(batch_customers) - segmented.scored_rows,
                "rejections_by_reason": counts_by_reason(segmented.problems),
                "rows_imputed": int((imputed != "").sum())}
     if segmented.scored_rows == 0:
         raise CustomerDataError(f"none of the {len(batch_customers):,} rows of the batch {name} can be scored "
                                 f"({summary['rejections_by_reason']}); nothing was written and the history is "
                                 "unchanged")
-    scored = segmented.scores[["segment_id", "distance_to_centre"]]
-    valid = segmented.valid.drop(columns=[c for c in scored.columns if c in segmented.valid.columns]).join(scored)
+    added = [c for c in (*SEGMENT_COLUMNS, IMPUTED_COLUMN) if c in segmented.rows.columns]
+    valid = segmented.valid.drop(columns=[c for c in added if c in segmented.valid.columns])
+    valid = valid.join(segmented.rows.loc[valid.index, added])
+    valid[SEGMENT_ID] = valid[SEGMENT_ID].astype("int64")
+    rejected = batch_customers.reset_index(drop=True).loc[segmented.rows[PROBLEM_COLUMN].notna()]
+    rejected = rejected.assign(**{REASON_COLUMN: segmented.rows.loc[rejected.index, PROBLEM_COLUMN]})
     logger.info("batch %s: %d rows, %d scored, %d rejected", name, summary["rows"], summary["scored"],
                 summary["rejected"])
-    return valid, summary
+    return valid, summary, rejected.reset_index(drop=True)
+
+
+def batch_fingerprint(batch: pd.DataFrame) -> str:
+    """The SHA-256 of the batch's content as read (``io/hashing.py``): the same file gives the same fingerprint."""
+    hashes, hashed = hashing.row_hashes(batch)
+    return hashing.fingerprint(batch, hashes, hashed)
 
 
 def training_fill(training_segments: pd.DataFrame, table: FeatureTable) -> dict[str, float | str]:
@@ -207,11 +220,13 @@ def build_drift_report(batch_summary: dict, segment_mix: dict, features: dict, f
 
 
 def append_segment_history(segment_history_before: pd.DataFrame, drift_report: dict[str, Any]) -> pd.DataFrame:
-    """The history of segment sizes with one row per segment for this batch added at its end."""
-    rows = pd.DataFrame([{"scored_at": drift_report["scored_at"], "batch": drift_report["batch"]["batch"],
-                          "rows": drift_report["batch"]["rows"], "segment_id": s["segment_id"],
-                          "segment_name": s["segment_name"], "size": s["batch_size"], "share": s["batch_share"]}
+    """The history of segment sizes with one row per segment for this batch added at its end (a history written
+    before the batch's fingerprint was recorded gets an empty ``batch_sha256``)."""
+    batch = drift_report["batch"]
+    rows = pd.DataFrame([{"scored_at": drift_report["scored_at"], "batch": batch["batch"], "rows": batch["rows"],
+                          "segment_id": s["segment_id"], "segment_name": s["segment_name"], "size": s["batch_size"],
+                          "share": s["batch_share"], "batch_sha256": batch.get("sha256", "")}
                          for s in drift_report["segment_mix"]], columns=list(HISTORY_COLUMNS))
     if segment_history_before.empty:
         return rows
-    return pd.concat([segment_history_before[list(HISTORY_COLUMNS)], rows], ignore_index=True)
+    return pd.concat([segment_history_before.reindex(columns=list(HISTORY_COLUMNS)), rows], ignore_index=True)

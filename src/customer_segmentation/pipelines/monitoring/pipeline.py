@@ -18,7 +18,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=score_batch,
                 inputs=["batch_customers", "served_model", "training_segments", "params:batch_path"],
-                outputs=["batch_segments", "batch_summary"],
+                outputs=["batch_segments", "batch_summary", "batch_rejected_customers"],
                 name="score_batch_node",
             ),
             Node(

@@ -34,7 +34,7 @@ def duplicate_key(customers: pd.DataFrame, features: pd.DataFrame, source_proble
         rows = source_problems.loc[source_problems["column"] == column, "row"]
         if len(rows):  # most files have none: no pass over millions of rows for nothing
             flagged = customers.index.isin(rows)
-            key[f"{column} (unreadable)"] = customers[column].where(flagged).astype("object")
+            key[f"{column} (unreadable)"] = _comparable(customers[column].where(flagged).astype("object"))
     return pd.DataFrame(key, index=customers.index, copy=False)
 
 

@@ -11,9 +11,10 @@ One reader for the pipeline (through ``CustomerCSVDataset``) and the app's uploa
 
 Each row gets ``source_row``: its line in the file counted from the line under the header, so
 row 5 is the sixth line of the file even after blank lines or cells that span lines. A row that
-does not fit the header (more or fewer fields) is kept with a problem in ``READ_PROBLEM_COLUMN``,
-which validation turns into the row's rejection reason; a delimiter at the end of every line is
-recognised as such. Files are parsed by pandas' C parser when they are regular, which is almost
+does not fit the header (more or fewer fields: a short row is never padded with empty cells) is kept with a
+problem in ``READ_PROBLEM_COLUMN``, which validation turns into the row's rejection reason; a delimiter at the
+end of every line is recognised as such. A double quote that runs away over many lines rejects the line that
+opened it, and the lines below are read as rows (:mod:`.records`); a cell may be as long as the file. Files are parsed by pandas' C parser when they are regular, which is almost
 always; only irregular files go through the slower line-by-line reader.
 """
 
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.errors import CustomerDataError
+from customer_segmentation.io.records import read_records
 from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
 
 logger = logging.getLogger(__name__)
@@ -125,12 +127,23 @@ def _read_regular(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     regular = (isinstance(frame.index, pd.RangeIndex) and len(frame) == lines - 1
                and not frame.isna().to_numpy().any())
-    if not regular:
+    if not regular or _has_short_rows(text, frame, delimiter, width):
         return None
     frame = _drop_empty_trailing_column(frame)
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.insert(0, ROW_COLUMN, np.arange(1, len(frame) + 1))
     return frame
+
+
+def _has_short_rows(text: str, frame: pd.DataFrame, delimiter: str, width: int) -> bool:
+    """Whether a line has fewer fields than the header: pandas fills the missing cells with empty text, which
+    would then be imputed. Only lines whose last cell came out empty can be short, so only they are counted."""
+    candidates = np.flatnonzero(frame.iloc[:, -1].eq("").to_numpy()) if len(frame.columns) else []
+    if not len(candidates):
+        return False
+    lines = text.split("\n")
+    wanted = [lines[position + 1] for position in candidates.tolist()]
+    return any(len(record) < width for record in csv.reader(wanted, delimiter=delimiter))
 
 
 def _drop_empty_trailing_column(frame: pd.DataFrame) -> pd.DataFrame:
@@ -142,16 +155,22 @@ def _drop_empty_trailing_column(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read_irregular(text: str, delimiter: str, header: list[str], name: str) -> pd.DataFrame:
     """Line by line: blank lines skipped but counted, rows that do not fit the header kept with a problem."""
+    # A cell may be as long as the file (pandas' C parser, the regular path, has no limit either).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
     next(reader)
     header_lines = reader.line_num
-    records, starts, previous = [], [], header_lines
-    for record in reader:
-        if record:  # a blank line is an empty record: skipped, its line still counted
-            records.append(record)
-            starts.append(previous + 1 - header_lines)
-        previous = reader.line_num
     width = len(header)
+    records, starts, runaway = [], [], {}
+    for line, record, problem in read_records(text.split("\n"), header_lines, delimiter, width):
+        if problem:
+            runaway[len(records)] = problem
+        records.append(record)
+        starts.append(line + 1 - header_lines)
+    if runaway:
+        logger.warning("%s: %d line(s) open a double quote that runs over many lines (lines %s); each is rejected "
+                       "and the lines after it are read as rows", name, len(runaway),
+                       ", ".join(str(starts[i] + header_lines) for i in list(runaway)[:10]))
     if header and header[-1].strip() == "" and all(len(r) <= width and (len(r) < width or r[-1] == "")
                                                    for r in records):
         header, width = header[:-1], width - 1  # a header ending in the delimiter: an empty last column
@@ -159,15 +178,17 @@ def _read_irregular(text: str, delimiter: str, header: list[str], name: str) -> 
     if records and all(len(r) == width + 1 and r[-1].strip() == "" for r in records):
         logger.info("%s: every line ends with the delimiter; the empty last field is ignored", name)
         records = [r[:width] for r in records]
-    problems = [None if len(r) == width else _width_problem(len(r), width, delimiter) for r in records]
+    problems = [runaway.get(i) or (None if len(r) == width else _width_problem(len(r), width, delimiter))
+                for i, r in enumerate(records)]
     cells = [(r + [""] * width)[:width] for r in records]
     columns = list(zip(*cells)) if cells else [()] * width
     frame = pd.DataFrame({h.strip() or f"Unnamed: {i}": pd.array(list(c), dtype="str")
                           for i, (h, c) in enumerate(zip(header, columns))})
     frame.insert(0, ROW_COLUMN, np.asarray(starts, dtype="int64"))
-    bad = sum(p is not None for p in problems)
-    if bad:
+    bad = sum(p is not None for p in problems) - len(runaway)
+    if bad or runaway:
         frame[READ_PROBLEM_COLUMN] = pd.array(problems, dtype="str")
+    if bad:
         logger.warning("%s: %d row(s) do not have as many fields as the header (%d); they are rejected with "
                        "the line number", name, bad, width)
     return frame

@@ -4,6 +4,7 @@ A plain feature is its column read as a number. ``derive`` builds one from other
 
 * ``sum``: the total of ``columns`` (an empty cell counts as 0; all empty is missing);
 * ``ratio``: ``columns[0] / columns[1]``; a zero denominator rejects the row;
+* an infinite source cell (``inf``) of ``sum``, ``ratio`` or ``count`` rejects the row (``not a finite number``);
 * ``years_since``: whole years from ``column`` (a year such as ``1957`` or a date) to ``reference``;
 * ``days_since``: days from the date in ``column`` to ``reference``;
 * ``count``: how many of ``columns`` are non-zero (empty counts as zero; all empty is missing).
@@ -28,7 +29,7 @@ import pandas as pd
 
 from customer_segmentation.features.table import Feature, FeatureTable
 from customer_segmentation.validation import reasons
-from customer_segmentation.validation.parsing import is_formula, parse_categories, parse_dates, parse_numbers
+from customer_segmentation.validation.parsing import is_formula, parse_categories, parse_numbers, read_dates
 from customer_segmentation.validation.problems import ProblemLog
 
 _YEARS = (1000, 9999)
@@ -73,13 +74,22 @@ class _Cells:
                  names: list[str]) -> None:
         self.frame, self.problems, self.computed, self.names = frame, problems, computed, set(names)
         self._read: dict[str, pd.Series] = {}  # each column parsed (and its problems recorded) once
+        self._finite: set[str] = set()  # the columns a derivation read, whose infinite cells are recorded
 
     def numbers(self, column: str, reader: Feature) -> pd.Series:
         if column in self.names and column != reader.name:
             return self.computed[column]
         if column not in self._read:
             self._read[column] = _numbers(self.frame, column, self.problems)
-        return self._read[column]
+        if reader.derive is None:
+            return self._read[column]
+        # A plain feature's infinite value fails its range check; in a sum, count or ratio it would vanish
+        # (x / inf is 0), so the source cell itself rejects the row, as it would in a plain column.
+        infinite = np.isinf(self._read[column].to_numpy())
+        if column not in self._finite:
+            self._finite.add(column)
+            self.problems.add(infinite, column, self.frame[column], reasons.NOT_FINITE)
+        return self._read[column].where(~infinite) if infinite.any() else self._read[column]
 
     def shown(self, column: str) -> pd.Series:
         """The cells to show in a problem: the file's, or the computed feature's values."""
@@ -128,6 +138,14 @@ def _reference(feature: Feature, today: pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(feature.reference) if feature.reference else today
 
 
+def _dates(cells: pd.Series, feature: Feature, problems: ProblemLog, or_year: bool = False) -> pd.Series:
+    """The cells as dates; a cell that is not one, or one outside the dates that can be read, is a problem."""
+    read = read_dates(cells, feature.date_format)
+    problems.add(read.not_a_date, feature.column, cells, reasons.not_a_date(feature.date_format, or_year=or_year))
+    problems.add(read.outside, feature.column, cells, reasons.DATE_OUTSIDE)
+    return read.dates
+
+
 def _years_since(source: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
     cells, problems = source.frame[feature.column], source.problems
     reference = _reference(feature, today)
@@ -135,8 +153,7 @@ def _years_since(source: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Se
         pd.Series(np.nan, index=cells.index), None)
     is_year = numbers.between(*_YEARS) & (numbers == numbers.round())
     from_years = reference.year - numbers.where(is_year)
-    dates, not_a_date = parse_dates(cells.where(~is_year), feature.date_format)
-    problems.add(not_a_date & ~is_year, feature.column, cells, reasons.not_a_date(feature.date_format, or_year=True))
+    dates = _dates(cells.where(~is_year), feature, problems, or_year=True)
     before_birthday = (dates.dt.month > reference.month) | (
         (dates.dt.month == reference.month) & (dates.dt.day > reference.day))
     from_dates = reference.year - dates.dt.year - before_birthday.astype("float64")
@@ -145,8 +162,7 @@ def _years_since(source: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Se
 
 def _days_since(source: _Cells, feature: Feature, today: pd.Timestamp) -> pd.Series:
     cells, problems = source.frame[feature.column], source.problems
-    dates, not_a_date = parse_dates(cells, feature.date_format)
-    problems.add(not_a_date, feature.column, cells, reasons.not_a_date(feature.date_format))
+    dates = _dates(cells, feature, problems)
     return ((_reference(feature, today) - dates).dt.days).astype("float64")
 
 

@@ -50,11 +50,13 @@ def _number(name: str, types: Mapping[str, DataType]) -> tuple[Column, list[Chec
 
 
 def _numbers(feature: Feature, types: Mapping[str, DataType]) -> tuple[list[Column], list[Check]]:
+    """The source cells of a sum, count or ratio; an infinite one is a problem (``derive.py``: ``_Cells``)."""
     parts, checks = [], []
     for name in feature.sources:
         value, found = _number(name, types)
-        parts.append(value)
-        checks += found
+        infinite = F.coalesce(F.abs(value) == F.lit(float("inf")), F.lit(False))
+        parts.append(F.when(~infinite, value))
+        checks += [*found, Check(infinite, name, cell(name), reasons.NOT_FINITE, is_text(types[name]))]
     return parts, checks
 
 
@@ -94,21 +96,23 @@ def _years_since(feature: Feature, types: Mapping[str, DataType], today: pd.Time
     number = F.lit(None).cast("double") if is_datetime(data_type) else parse_number(source, data_type)[0]
     is_year = F.coalesce(number.between(*_YEARS) & (number == F.floor(number)), F.lit(False))
     parts = date_parts(F.when(~is_year, source), feature.date_format)
-    not_a_date = parts["nanos"].isNull() & ~is_year & ~missing_cell(source, data_type)
+    not_a_date = parts["nanos"].isNull() & ~parts["outside"] & ~is_year & ~missing_cell(source, data_type)
     before_birthday = (parts["month"] > reference.month) | (
         (parts["month"] == reference.month) & (parts["day"] > reference.day))
     from_dates = F.lit(float(reference.year)) - parts["year"] - before_birthday.cast("double")
     value = F.when(is_year, F.lit(float(reference.year)) - number).otherwise(from_dates)
-    return value, [Check(not_a_date, feature.column, source, reasons.NOT_A_YEAR_OR_DATE, is_text(data_type))]
+    return value, [Check(not_a_date, feature.column, source, reasons.NOT_A_YEAR_OR_DATE, is_text(data_type)),
+                   Check(parts["outside"] & ~is_year, feature.column, source, reasons.DATE_OUTSIDE, is_text(data_type))]
 
 
 def _days_since(feature: Feature, types: Mapping[str, DataType], today: pd.Timestamp) -> tuple[Column, list[Check]]:
     source, data_type = cell(feature.column), types[feature.column]
     parts = date_parts(source, feature.date_format)
-    not_a_date = parts["nanos"].isNull() & ~missing_cell(source, data_type)
+    not_a_date = parts["nanos"].isNull() & ~parts["outside"] & ~missing_cell(source, data_type)
     elapsed = F.lit(_reference(feature, today).value) - parts["nanos"]
     days = (elapsed - F.pmod(elapsed, F.lit(_DAY_NANOS))).cast("decimal(38,0)") / _DAY_NANOS  # floor, as pandas
-    return days.cast("double"), [Check(not_a_date, feature.column, source, reasons.NOT_A_DATE, is_text(data_type))]
+    return days.cast("double"), [Check(not_a_date, feature.column, source, reasons.NOT_A_DATE, is_text(data_type)),
+                                 Check(parts["outside"], feature.column, source, reasons.DATE_OUTSIDE, is_text(data_type))]
 
 
 # One function per kind of the table's vocabulary (``features.table.DERIVATIONS``), named after it: a kind
@@ -137,4 +141,18 @@ def feature_values(table: FeatureTable, types: Mapping[str, DataType], today: pd
         value = value * feature.scale if feature.scale != 1.0 else value
         values[feature.name] = F.when(~F.isnan(value), value)  # NaN (e.g. inf / inf) is missing, as in pandas
         checks += found
-    return values, checks
+    return values, _once_per_column(checks, reasons.NOT_FINITE)
+
+
+def _once_per_column(checks: list[Check], reason: str) -> list[Check]:
+    """The checks with ``reason`` kept once per column, however many derivations read it (as in pandas)."""
+    seen: set[str] = set()
+    kept = []
+    for check in checks:
+        if check.reason == reason:
+            if check.column in seen:
+                continue
+            seen.add(check.column)
+        kept.append(check)
+    return kept
+

@@ -2,7 +2,7 @@
 
 Numbers are parsed by the JVM with the same steps and the same patterns as :func:`parse_numbers`
 (surrounding whitespace, the "no value" tokens, currency symbols, thousands separators in groups of
-three, formulas), translated to Java regular expressions. Dates go through :func:`parse_dates` itself, in a
+three, formulas), translated to Java regular expressions. Dates go through :func:`read_dates` itself, in a
 vectorised pandas UDF: its fallback is pandas' per-cell date inference, which Spark has no equivalent
 of. ``tests/spark/test_parsing.py`` checks both against the pandas functions on random cells.
 """
@@ -16,7 +16,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, DateType, NumericType, StringType, TimestampNTZType, TimestampType
 
-from customer_segmentation.validation.parsing import _CURRENCY, _GROUPED, _SPACES, MISSING_TOKENS, parse_dates
+from customer_segmentation.validation.parsing import _CURRENCY, _GROUPED, _SPACES, MISSING_TOKENS, read_dates
 
 # Python's ``\s`` on text is Java's Unicode ``\s`` plus the four ASCII information separators.
 _PY_SPACE = r"\s\x1c-\x1f"
@@ -26,7 +26,7 @@ _TYPE_SUFFIX = "[0-9.][dDfF]$"
 # parse_numbers strips these around a number, and removes them (and commas) inside a grouped one.
 _EDGE_SPACES = f"^{_SPACES}+|{_SPACES}+$"
 _SEPARATORS = f"[,{_SPACES[1:-1]}]"
-DATE_PARTS = "nanos long, year int, month int, day int"
+DATE_PARTS = "nanos long, year int, month int, day int, outside boolean"
 
 
 def java_regex(pattern: re.Pattern) -> str:
@@ -74,17 +74,19 @@ def parse_number(cell: Column, data_type: DataType) -> tuple[Column, Column, Col
 
 
 def date_parts(cell: Column, date_format: str | None) -> Column:
-    """``parse_dates`` of the cell as a struct: nanoseconds since 1970 and the calendar date (null if not a date)."""
+    """``read_dates`` of the cell as a struct: nanoseconds since 1970 and the calendar date (null if not a date),
+    and whether it is a date outside the dates that can be read."""
 
     @F.pandas_udf(DATE_PARTS)
     def parse(cells: pd.Series) -> pd.DataFrame:
-        dates, _ = parse_dates(cells, date_format)
+        dates, _, outside = read_dates(cells, date_format)
         valid = dates.notna()
         return pd.DataFrame({
             "nanos": pd.array(dates.astype("int64").where(valid), dtype="Int64"),
             "year": pd.array(dates.dt.year, dtype="Int32"),
             "month": pd.array(dates.dt.month, dtype="Int32"),
             "day": pd.array(dates.dt.day, dtype="Int32"),
+            "outside": outside.to_numpy(dtype=bool),
         })
 
     return parse(cell)

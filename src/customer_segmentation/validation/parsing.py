@@ -13,6 +13,7 @@ since text such as ``None`` or ``NA`` may be a category of its own.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -71,29 +72,66 @@ def is_formula(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip().str.startswith("=").fillna(False).astype(bool)
 
 
-def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
-    """Parses a column of dates: ISO 8601 (``2014-03-05``) unless ``date_format`` says otherwise.
+#: The dates a cell may hold: those pandas can compute with (nanoseconds since 1970 in 64 bits), whole days.
+DATE_RANGE = (pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))
+# Text that pandas would take for a date but people do not write as one: words (``today``, ``now``), numbers
+# with a sign or a decimal point (``-1957``, ``1957.5``) and digits other than 0-9 (``١٩٥٧``).
+_NO_DIGIT = re.compile(r"^[^0-9]*$")
+_SIGNED_OR_DECIMAL = re.compile(r"^([+-]\d*\.?\d*|\d*\.\d*)$")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+class DateCells(NamedTuple):
+    """A column of cells read as dates."""
+
+    dates: pd.Series  #: datetime64[ns], naive, in UTC; NaT where missing, not a date or outside ``DATE_RANGE``
+    not_a_date: pd.Series  #: cells holding something that is not a date
+    outside: pd.Series  #: cells holding a date outside ``DATE_RANGE``
+
+
+def read_dates(values: pd.Series, date_format: str | None = None) -> DateCells:
+    """Reads a column of dates: ISO 8601 (``2014-03-05``) unless ``date_format`` says otherwise.
+
+    A date with a time zone (``1980-06-01T12:00:00+05:00``, ``Sat, 01 Jun 1980 10:00:00 GMT``) is converted to
+    UTC, so a column may mix zones; a date without one is taken as it is.
 
     Args:
         values: Text cells, or a datetime column (Parquet) used as it is.
         date_format: A ``strftime`` pattern such as ``"%d-%m-%Y"``; without it, ISO 8601 first and
             then pandas' per-cell inference (month first when ambiguous).
-
-    Returns:
-        The dates (NaT where missing or unparseable) and a mask of the cells that are not dates.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
-        dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
-        return dates.astype("datetime64[ns]"), pd.Series(False, index=values.index)
+        dates = values.dt.tz_convert(None) if getattr(values.dt, "tz", None) is not None else values
+        return _within_range(dates, pd.Series(False, index=values.index))
     missing = missing_cells(values)
     text = values.astype("string").str.strip().where(~missing)
+    refused = (text.str.match(_NO_DIGIT) | text.str.match(_SIGNED_OR_DECIMAL) | text.str.contains(_OTHER_DIGIT)
+               ).fillna(False).astype(bool)
+    text = text.where(~refused)
     if date_format:
-        dates = pd.to_datetime(text, format=date_format, errors="coerce")
+        dates = _to_datetime(text, date_format)
     else:
-        dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        retry = dates.isna() & ~missing
+        dates = _to_datetime(text, "ISO8601")
+        retry = (dates.isna() & text.notna()).to_numpy()
         if retry.any():
-            dates = dates.astype("datetime64[ns]")
-            dates[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce")
-    dates = dates.astype("datetime64[ns]")
-    return dates, (dates.isna() & ~missing).astype(bool)
+            dates = dates.where(~retry, _to_datetime(text[retry], "mixed").reindex(text.index))
+    return _within_range(dates, (dates.isna() & ~missing).astype(bool))
+
+
+def _to_datetime(text: pd.Series, date_format: str) -> pd.Series:
+    """The cells as naive UTC dates at microsecond resolution (wide enough for any year 1-9999), NaT if not dates."""
+    dates = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
+    return dates.dt.tz_convert(None).astype("datetime64[us]")
+
+
+def _within_range(dates: pd.Series, not_a_date: pd.Series) -> DateCells:
+    low, high = DATE_RANGE
+    outside = (dates.notna() & ((dates < low) | (dates >= high + pd.Timedelta(days=1)))).astype(bool)
+    kept = dates.where(~outside).astype("datetime64[ns]")
+    return DateCells(kept, not_a_date.astype(bool), outside)
+
+
+def parse_dates(values: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """:func:`read_dates` as (dates, cells that are not dates in ``DATE_RANGE``)."""
+    cells = read_dates(values, date_format)
+    return cells.dates, cells.not_a_date | cells.outside

@@ -13,11 +13,14 @@ from datetime import date
 
 import numpy as np
 
+from customer_segmentation.validation.parsing import DATE_RANGE
 from customer_segmentation.validation.problems import show_value
 
 NOT_A_NUMBER = "not a number"
 NOT_A_YEAR_OR_DATE = "not a year or a date"
 NOT_A_DATE = "not a date"
+#: A date pandas could read but not compute with (``1500-06-01``, ``9999-12-31``): nanoseconds in 64 bits.
+DATE_OUTSIDE = f"outside the dates that can be read ({DATE_RANGE[0]:%Y-%m-%d} to {DATE_RANGE[1]:%Y-%m-%d})"
 _EXAMPLE_DATE = date(2014, 12, 31)
 NOT_FINITE = "not a finite number"
 MISSING = "missing"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from customer_segmentation.features.feature import (
@@ -19,6 +20,16 @@ from customer_segmentation.features.feature import (
     Feature,
 )
 from customer_segmentation.features.words import default_words
+from customer_segmentation.io.filenames import safe_stem
+
+#: A feature's name: a column of every output, an MLflow key, part of file names.
+MAX_NAME = 64
+_NAME = re.compile(rf"[A-Za-z][A-Za-z0-9_]{{0,{MAX_NAME - 1}}}")
+#: Labels, units and words: they name segments, charts and files.
+MAX_TEXT = 100
+# The strptime directives a date_format may use (``%%`` is a percent sign).
+_DIRECTIVES = set("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
+_EXAMPLE = datetime(2014, 12, 31, 23, 59, 58)
 
 
 def quoted(names: list[str]) -> str:
@@ -28,6 +39,8 @@ def quoted(names: list[str]) -> str:
 
 def read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
     """One feature from its configuration entry; problems are appended, None if it cannot be built."""
+    if not _read_name(name, problems):
+        return None
     where = f"features.{name}"
     if entry is None:
         entry = {}
@@ -57,7 +70,8 @@ def read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
     scale = _read_scale(where, entry.get("scale", 1), problems)
     minimum, maximum = _read_range(where, entry.get("range"), problems)
     texts = {key: _read_text(where, key, entry.get(key), problems)
-             for key in ("label", "unit", "date_format", "low", "high", "lower", "higher")}
+             for key in ("label", "unit", "low", "high", "lower", "higher")}
+    texts["date_format"] = _read_date_format(where, entry.get("date_format"), problems)
     actions = entry.get("actions") or {}
     if not isinstance(actions, Mapping) or not set(actions) <= {"low", "high"} or not all(
             isinstance(text, str) for text in actions.values()):
@@ -186,13 +200,60 @@ def _read_range(where: str, bounds: Any, problems: list[str]) -> tuple[float | N
     return low, high
 
 
+def _read_name(name: str, problems: list[str]) -> bool:
+    """Whether ``name`` can name a feature: it becomes a column of every output, an MLflow metric's and
+    parameter's key and part of file names, so plain letters, digits and underscores only."""
+    if not name.strip():
+        problems.append("features: a feature has an empty name; name it with letters, digits and underscores "
+                        "(e.g. annual_income)")
+        return False
+    if not _NAME.fullmatch(name):
+        shown = name if len(name) <= 60 else f"{name[:57]}..."
+        suggestion = safe_stem(name, limit=MAX_NAME)
+        hint = f" (e.g. {suggestion})" if _NAME.fullmatch(suggestion) else ""
+        problems.append(f"features: the name {shown!r} ({len(name)} characters) is not a plain name: use letters, "
+                        f"digits and underscores, starting with a letter, at most {MAX_NAME} characters{hint}; the "
+                        "name becomes a column, an MLflow key and part of file names (the file's header goes "
+                        "in 'column')")
+        return False
+    return True
+
+
 def _read_text(where: str, key: str, value: Any, problems: list[str]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         problems.append(f"{where}: '{key}' should be text; got {value!r}")
         return None
-    return str(value).strip()
+    text = str(value).strip()
+    if len(text) > MAX_TEXT:
+        problems.append(f"{where}: '{key}' is {len(text)} characters long; keep it under {MAX_TEXT} (it names "
+                        "segments, charts and files)")
+        return None
+    return text
+
+
+def _read_date_format(where: str, value: Any, problems: list[str]) -> str | None:
+    """A ``strftime`` pattern of known directives that reads back the date it writes."""
+    if value is None:
+        return None
+    fix = 'write it as a strftime pattern, e.g. "%d-%m-%Y" or "%Y/%m/%d"'
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}: date_format should be text; got {value!r}; {fix}")
+        return None
+    pattern = value.strip()
+    unknown = sorted({match for match in re.findall(r"%.?", pattern) if match[1:] not in _DIRECTIVES})
+    if unknown:
+        problems.append(f"{where}: date_format {pattern!r} has {quoted(unknown)}, which "
+                        f"{'are not directives' if len(unknown) > 1 else 'is not a directive'} of a date ({fix}: "
+                        "%d day, %m month, %Y year, %y two-digit year, %b month name, %H:%M:%S time)")
+        return None
+    try:
+        datetime.strptime(_EXAMPLE.strftime(pattern), pattern)
+    except ValueError as error:
+        problems.append(f"{where}: date_format {pattern!r} cannot read the dates it writes ({error}); {fix}")
+        return None
+    return pattern
 
 
 def _comparative(word: str, direction: str, label: str) -> str:

@@ -30,6 +30,8 @@ MAX_TEXT = 100
 # The strptime directives a date_format may use (``%%`` is a percent sign).
 _DIRECTIVES = set("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
 _EXAMPLE = datetime(2014, 12, 31, 23, 59, 58)
+# A scale converts a unit (thousands, cents, micro-units): anything beyond is a typo, or overflows.
+_SCALES = (1e-12, 1e12)
 
 
 def quoted(names: list[str]) -> str:
@@ -174,6 +176,10 @@ def _read_reference(where: str, entry: Mapping, derive: str | None, problems: li
 def _read_scale(where: str, scale: Any, problems: list[str]) -> float:
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
         problems.append(f"{where}: scale {scale!r} should be a positive number (e.g. 1000 for values in thousands)")
+        return 1.0
+    if not _SCALES[0] <= scale <= _SCALES[1]:  # 5e-324 makes every value 0 or denormal; 1e300 overflows
+        problems.append(f"{where}: scale {scale!r} is not between {_SCALES[0]:.0e} and {_SCALES[1]:.0e}; a scale "
+                        "converts a unit (1000 for thousands, 0.01 for cents)")
         return 1.0
     return float(scale)
 

@@ -52,6 +52,8 @@ def _rule_checks(table: FeatureTable, value: dict[str, Column], sources: list[tu
         checks.append(Check(infinite, feature.name, v, reasons.NOT_FINITE))
         checks.append(Check(F.coalesce(outside & ~infinite, F.lit(False)), feature.name, v,
                             reasons.outside_range(feature.minimum, feature.maximum)))
+        huge = F.abs(v) > F.lit(reasons.MAX_MAGNITUDE)
+        checks.append(Check(F.coalesce(huge & ~infinite & ~outside, F.lit(False)), feature.name, v, reasons.TOO_LARGE))
     unreadable = _any([flag for flag, _ in sources])
     flagged = _any([check.when for check in checks])
     empty = _all([v.isNull() for v in value.values()]) & ~unreadable & ~flagged

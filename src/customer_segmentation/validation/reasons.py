@@ -23,6 +23,10 @@ NOT_A_DATE = "not a date"
 DATE_OUTSIDE = f"outside the dates that can be read ({DATE_RANGE[0]:%Y-%m-%d} to {DATE_RANGE[1]:%Y-%m-%d})"
 _EXAMPLE_DATE = date(2014, 12, 31)
 NOT_FINITE = "not a finite number"
+#: Beyond this magnitude a value's square overflows once summed over many rows: no mean, spread or distance.
+MAX_MAGNITUDE = 1e150
+TOO_LARGE = (f"too large to compute with (beyond ±{MAX_MAGNITUDE:.0e}): check the cell, or the feature's scale and "
+             "range")
 MISSING = "missing"
 FORMULA = ("a formula whose value was never saved: open the file in its spreadsheet program, save it "
            "and export it again")

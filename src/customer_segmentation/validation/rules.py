@@ -49,7 +49,8 @@ def _in_range_or_missing(low: float | None, high: float | None) -> pa.Check:
 
 
 def check_ranges(values: pd.DataFrame, bounds: Mapping[str, Bounds], log: ProblemLog) -> None:
-    """Records in ``log`` each value outside its column's bounds (``outside the allowed range``) or infinite.
+    """Records in ``log`` each value outside its column's bounds (``outside the allowed range``), infinite, or
+    within its bounds but too large to compute with (``reasons.MAX_MAGNITUDE``: a range left open, a huge scale).
 
     Args:
         values: One float column per name of ``bounds``, indexed like ``log``'s rows.
@@ -60,17 +61,24 @@ def check_ranges(values: pd.DataFrame, bounds: Mapping[str, Bounds], log: Proble
 
     # Numbered by position, so pandera's failure cases point straight at rows.
     typed = values.reset_index(drop=True)
+    failed: dict[str, np.ndarray] = {}
     try:
         # inplace: nothing is coerced, so pandera need not copy millions of rows first.
         build_schema(bounds).validate(typed, lazy=True, inplace=True)
     except SchemaErrors as errors:
         cases = errors.failure_cases.dropna(subset=["index"])
         for column, group in cases.groupby("column", sort=False):
-            failed = np.zeros(len(values), dtype=bool)
-            failed[group["index"].to_numpy(dtype="int64")] = True
-            infinite = failed & np.isinf(typed[column].to_numpy())
+            mask = failed[str(column)] = np.zeros(len(values), dtype=bool)
+            mask[group["index"].to_numpy(dtype="int64")] = True
+            infinite = mask & np.isinf(typed[column].to_numpy())
             log.add(infinite, str(column), values[column], reasons.NOT_FINITE)
-            log.add(failed & ~infinite, str(column), values[column], reasons.outside_range(*bounds[str(column)]))
+            log.add(mask & ~infinite, str(column), values[column], reasons.outside_range(*bounds[str(column)]))
+    for column in bounds:
+        numbers = typed[column].to_numpy()
+        huge = np.isfinite(numbers) & (np.abs(numbers) > reasons.MAX_MAGNITUDE)
+        if huge.any():
+            log.add(huge & ~failed.get(column, np.zeros(len(values), dtype=bool)), column, values[column],
+                    reasons.TOO_LARGE)
 
 
 def read_problems_first(frame: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:

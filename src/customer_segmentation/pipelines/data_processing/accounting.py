@@ -12,6 +12,9 @@ from typing import Any
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
 
 logger = logging.getLogger(__name__)
+#: A feature whose values spread over less than this share of their magnitude is reported as constant
+#: (1000 and 1000.0000000000002 are the same value to every fit and plot).
+NEARLY_CONSTANT = 1e-12
 
 MISSING_STRATEGIES = ("median", "drop")
 

@@ -19,6 +19,7 @@ from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features import duplicates
 from customer_segmentation.io import hashing
 from customer_segmentation.pipelines.data_processing.accounting import (  # noqa: F401 - NoValidRowsError: public here
+    NEARLY_CONSTANT,
     NoValidRowsError,
     check_missing_values,
     no_valid_rows_message,
@@ -37,8 +38,9 @@ logger = logging.getLogger(__name__)
 
 def _is_constant(values: pd.Series) -> bool:
     # min == max is nunique() <= 1 without a hash table over every row; both are NaN when every cell is.
+    # Values that differ only in their last digits (1000 and 1000.0000000000002) are constant too.
     low, high = values.min(), values.max()
-    return bool(pd.isna(low) or low == high)
+    return bool(pd.isna(low) or high - low <= NEARLY_CONSTANT * max(abs(low), abs(high)))
 
 
 def _constant_features(frame: pd.DataFrame, features: list[str]) -> list[str]:

@@ -11,13 +11,14 @@ import logging
 from typing import Any
 
 import pandas as pd
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import IntegralType
 
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.pipelines.data_processing.accounting import (
+    NEARLY_CONSTANT,
     check_missing_values,
     features_to_impute,
     quality_report,
@@ -153,6 +154,12 @@ def impute_missing_values(customers: DataFrame, features: dict[str, Any], missin
     return flagged.fillna(medians), counts
 
 
+def _constant(low: Column, high: Column) -> Column:
+    """Whether a feature is (nearly) constant, as the pandas nodes decide (``accounting.NEARLY_CONSTANT``)."""
+    spread = high - low <= F.lit(NEARLY_CONSTANT) * F.greatest(F.abs(low), F.abs(high))
+    return F.coalesce(spread, low.isNull() & high.isNull())
+
+
 def build_data_quality_report(
     deduplication: dict[str, Any],
     rejected_customers: DataFrame,
@@ -176,7 +183,7 @@ def build_data_quality_report(
     """
     names = FeatureTable.from_config(features).names
     kept = model_input_customers.agg(F.count(F.lit(1)).alias("_rows"), *[
-        (F.min(cell(f)).eqNullSafe(F.max(cell(f)))).alias(f) for f in names]).first()
+        _constant(F.min(cell(f)), F.max(cell(f))).alias(f) for f in names]).first()
     # Each kind of problem with where it first occurred (row, then column in the table's order), as pandas counts.
     order = problem_order(FeatureTable.from_config(features))
     kinds = (validation_problems.groupBy("column", "reason")

@@ -6,6 +6,7 @@ no backend needed, and a figure is freed once the catalog has saved it.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,8 @@ from sklearn.decomposition import PCA
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.units import axis_label
+
+logger = logging.getLogger(__name__)
 
 _K_LABEL = "Number of segments k"
 _CHOSEN = {"color": "tab:red", "linestyle": "--", "linewidth": 1.5}
@@ -83,15 +86,13 @@ def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int]
         if table[feature].is_category:
             _category_bars(ax, sample[feature], table[feature].label)
             continue
-        values = sample[feature].to_numpy()
-        counts, edges, _ = ax.hist(values, bins=40, weights=np.full(len(values), 100 / len(values)),
+        values = sample[feature].to_numpy(dtype="float64")
+        counts, edges, _ = ax.hist(values, bins=_bins(values, feature), weights=np.full(len(values), 100 / len(values)),
                                    color="tab:blue", alpha=0.55, edgecolor="white", label="customers")
-        if np.ptp(values) > 0:
-            # The density line, scaled to the bars: density x bin width x 100 = % of customers per bin.
-            grid = np.linspace(edges[0], edges[-1], 200)
-            density = gaussian_kde(values[:: max(1, len(values) // _KDE_POINTS)])(grid)
-            ax.plot(grid, density * (edges[1] - edges[0]) * 100, color="tab:blue", label="density")
-        skew = pd.Series(values).skew()
+        if len(edges) > 2:
+            _density_line(ax, values, edges, feature)
+        with np.errstate(all="ignore"):
+            skew = pd.Series(values).skew()
         ax.set_title(f"{table[feature].label}: skewness {skew:+.2f}")
         ax.set_xlabel(axis_label(table[feature]))
         ax.set_ylabel("Customers per bin (%)")
@@ -101,6 +102,38 @@ def plot_feature_distributions(sample: pd.DataFrame, sample_info: dict[str, int]
         ax.set_visible(False)
     fig.suptitle(f"Feature distributions ({_sample_note(sample_info)})", fontsize=13)
     return fig
+
+
+def _bins(values: np.ndarray, feature: str) -> int:
+    """40 bins, or one when the values are too close together for 40 bins of their own (a nearly constant
+    feature, every value equal but one in the 15th digit)."""
+    try:
+        np.histogram_bin_edges(values, bins=40)
+    except ValueError:
+        logger.warning("%s: the values are (nearly) all the same: its distribution is drawn as one bar", feature)
+        return 1
+    return 40
+
+
+def _density_line(ax: Any, values: np.ndarray, edges: np.ndarray, feature: str) -> None:
+    """The density line, scaled to the bars: density x bin width x 100 = % of customers per bin.
+
+    Computed on the values divided by their largest magnitude, so enormous values do not overflow; left out,
+    with a warning, when the values have no spread a density can be estimated from.
+    """
+    magnitude = float(np.max(np.abs(values)))
+    if not np.isfinite(magnitude) or magnitude == 0:
+        return
+    grid = np.linspace(edges[0], edges[-1], 200)
+    try:
+        with np.errstate(all="ignore"):
+            density = gaussian_kde(values[:: max(1, len(values) // _KDE_POINTS)] / magnitude)(grid / magnitude)
+    except (np.linalg.LinAlgError, ValueError):
+        density = None
+    if density is None or not np.isfinite(density).all():
+        logger.warning("%s: its values are too close together for a density line; only the bars are drawn", feature)
+        return
+    ax.plot(grid, density * (edges[1] - edges[0]) / magnitude * 100, color="tab:blue", label="density")
 
 
 def _category_bars(ax: Any, values: pd.Series, label: str) -> None:

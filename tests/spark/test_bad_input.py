@@ -85,3 +85,11 @@ def test_each_bad_file_gets_the_same_decisions_and_messages_as_on_pandas(spark, 
 
 def test_rows_with_missing_cells_are_rejected_alike_with_missing_values_drop(spark):
     _compare("nan_inf_empty.csv", missing_values="drop")
+
+
+@pytest.mark.parametrize("name", ["birth_dates.csv", "ratio_inf.csv"])
+def test_bad_cells_of_derived_features_get_the_same_decisions_as_on_pandas(spark, name):
+    """Issue 23: dates out of range, with zones or as words, and infinite ratio sources (``bad_input/derived/``)."""
+    import yaml
+
+    _compare(f"derived/{name}", features=yaml.safe_load((CASES / "derived" / "features.yml").read_text()))

@@ -60,13 +60,17 @@ def _alone(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
 
 
+#: How the reason of a line that opened a runaway quote begins.
+RUNAWAY = "a double quote on this line is not closed before the next line"
+
+
 def runaway_problem(first: int, last: int, lines: int) -> str:
     """The reason of the row whose line opened a runaway quote (``first``, ``last``: 0-based line indices)."""
     to_end = last >= lines - 2  # the text ends with a line break: its last "line" is empty
     where = "to the end of the file" if to_end else f"to line {last + 1}"
-    return (f"a double quote on this line is not closed before the next line: it would take {last - first} more "
+    return (f"{RUNAWAY}: it would take {last - first} more "
             f"line(s) ({where}) into one cell. Close the quote or remove it (a quote inside a quoted cell is "
             "written twice: \"\"); the lines after this one are read as rows")
 
 
-__all__ = ["read_records", "runaway_problem"]
+__all__ = ["RUNAWAY", "read_records", "runaway_problem"]

@@ -12,7 +12,9 @@ Known differences from the pandas reader (README, "On Apache Spark"): a UTF-8 fi
 that are not UTF-8 gets U+FFFD for them (pandas reads each such byte as Windows-1252); a file that is
 not UTF-8 is read as Latin-1 (pandas: Windows-1252, which differs in 0x80-0x9F); a line of spaces
 only is skipped (pandas rejects it as a one-field row); with cells spanning lines, rows are numbered
-by position. Only local files are inspected; other paths are read as comma-separated UTF-8 unless
+by position. A file whose first 64 KiB hold a double quote that runs away over many lines
+(``io/records.py``) is read a line at a time, the lines that opened one rejected with the pandas reader's
+reason (one later in the file gets the field-count reason). Only local files are inspected; other paths are read as comma-separated UTF-8 unless
 ``load_args`` say otherwise.
 """
 
@@ -39,6 +41,7 @@ from customer_segmentation.io.csv_files import (
     _width_problem,
     read_customer_csv,
 )
+from customer_segmentation.io.records import RUNAWAY
 from customer_segmentation.spark.frames import NUMBERED_BY, number_rows
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,9 @@ class Layout:
     empty_last_header: bool = False  # the header ends with the delimiter
     every_line_ends_with_delimiter: bool = False
     blank_lines: list[int] = field(default_factory=list)  # 1-based lines under the header that are empty
+    # Rows (line under the header) that open a double quote running over many lines, with the pandas reader's
+    # reason: the file is then read a line at a time, so the rows after them are read as rows.
+    runaway_quotes: dict[int, str] = field(default_factory=dict)
 
 
 def _bom_encoding(head: bytes) -> str | None:
@@ -113,7 +119,9 @@ def inspect(path: Path) -> Layout:
     header = [c for c in first.columns if c not in (ROW_COLUMN, READ_PROBLEM_COLUMN)]
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True))[1:]
     records = [r for r in records if r]
-    spans_lines = len(records) != len([line for line in text.split("\n")[1:] if line.strip()])
+    runaway = {int(row): str(problem) for row, problem in zip(first[ROW_COLUMN], first.get(READ_PROBLEM_COLUMN, ()))
+               if isinstance(problem, str) and problem.startswith(RUNAWAY)}
+    spans_lines = not runaway and len(records) != len([line for line in text.split("\n")[1:] if line.strip()])
     if bom in ("utf-16", "utf-32"):
         encoding, blank = _SPARK_ENCODINGS[bom], []  # read whole (multiLine): rows numbered by position
     else:
@@ -128,7 +136,8 @@ def inspect(path: Path) -> Layout:
     return Layout(header=header, delimiter=delimiter, encoding=encoding,
                   multi_line=spans_lines or bom in ("utf-16", "utf-32"),
                   empty_last_header=len(raw_header) == width + 1 and not raw_header[-1].strip(),
-                  every_line_ends_with_delimiter=ends, blank_lines=blank if len(blank) <= _MOST_BLANK_LINES else [])
+                  every_line_ends_with_delimiter=ends, blank_lines=blank if len(blank) <= _MOST_BLANK_LINES else [],
+                  runaway_quotes=runaway)
 
 
 class _FieldCount:
@@ -187,4 +196,10 @@ def read_csv(spark: SparkSession, path: str, layout: Layout, options: dict[str, 
     rows = rows.withColumn(READ_PROBLEM_COLUMN, F.when(F.col(_CORRUPT).isNotNull(), problem))
     numbered = number_rows(rows.drop(_CORRUPT), "_position")
     lines = _line_numbers(F.col("_position"), layout.blank_lines).alias(ROW_COLUMN, metadata={NUMBERED_BY: "reader"})
-    return numbered.select(lines, *[F.col(f"`{c}`") for c in numbered.columns if c != "_position"])
+    numbered = numbered.select(lines, *[F.col(f"`{c}`") for c in numbered.columns if c != "_position"])
+    if not layout.runaway_quotes:
+        return numbered
+    runaway = F.lit(None).cast("string")
+    for row, problem in layout.runaway_quotes.items():
+        runaway = F.when(F.col(ROW_COLUMN) == row, F.lit(problem)).otherwise(runaway)
+    return numbered.withColumn(READ_PROBLEM_COLUMN, F.coalesce(runaway, F.col(READ_PROBLEM_COLUMN)))

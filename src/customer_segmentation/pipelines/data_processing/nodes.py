@@ -40,7 +40,9 @@ def _is_constant(values: pd.Series) -> bool:
     # min == max is nunique() <= 1 without a hash table over every row; both are NaN when every cell is.
     # Values that differ only in their last digits (1000 and 1000.0000000000002) are constant too.
     low, high = values.min(), values.max()
-    return bool(pd.isna(low) or high - low <= NEARLY_CONSTANT * max(abs(low), abs(high)))
+    if pd.isna(low) or low == high:
+        return True
+    return pd.api.types.is_numeric_dtype(values) and high - low <= NEARLY_CONSTANT * max(abs(low), abs(high))
 
 
 def _constant_features(frame: pd.DataFrame, features: list[str]) -> list[str]:

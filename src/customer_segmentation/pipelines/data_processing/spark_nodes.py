@@ -154,10 +154,13 @@ def impute_missing_values(customers: DataFrame, features: dict[str, Any], missin
     return flagged.fillna(medians), counts
 
 
-def _constant(low: Column, high: Column) -> Column:
-    """Whether a feature is (nearly) constant, as the pandas nodes decide (``accounting.NEARLY_CONSTANT``)."""
-    spread = high - low <= F.lit(NEARLY_CONSTANT) * F.greatest(F.abs(low), F.abs(high))
-    return F.coalesce(spread, low.isNull() & high.isNull())
+def _constant(low: Column, high: Column, numeric: bool) -> Column:
+    """Whether a feature is (nearly, for numbers) constant, as the pandas nodes decide
+    (``accounting.NEARLY_CONSTANT``)."""
+    equal = low.eqNullSafe(high)
+    if not numeric:
+        return equal
+    return equal | F.coalesce(high - low <= F.lit(NEARLY_CONSTANT) * F.greatest(F.abs(low), F.abs(high)), F.lit(False))
 
 
 def build_data_quality_report(
@@ -181,9 +184,10 @@ def build_data_quality_report(
     Returns:
         The report; ``rows_read == rows_out + rows_rejected + duplicates_removed``, else it raises.
     """
-    names = FeatureTable.from_config(features).names
+    table = FeatureTable.from_config(features)
+    names = table.names
     kept = model_input_customers.agg(F.count(F.lit(1)).alias("_rows"), *[
-        _constant(F.min(cell(f)), F.max(cell(f))).alias(f) for f in names]).first()
+        _constant(F.min(cell(f.name)), F.max(cell(f.name)), not f.is_category).alias(f.name) for f in table]).first()
     # Each kind of problem with where it first occurred (row, then column in the table's order), as pandas counts.
     order = problem_order(FeatureTable.from_config(features))
     kinds = (validation_problems.groupBy("column", "reason")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from kedro.io import DatasetError
-from kedro_datasets._utils.spark_utils import get_spark_with_remote_support
 from kedro_datasets.spark import SparkDatasetV2
 
 from customer_segmentation.io.csv_files import read_customer_header
@@ -60,7 +59,11 @@ class SparkCustomerDataset(SparkDatasetV2):
         if local is not None and not local.exists():
             raise DatasetError(f"customer file {self._original_filepath} not found; pass its path as "
                                "--params customers_path=... (CSV or Parquet, a file or a folder)")
-        spark = get_spark_with_remote_support()
+        from pyspark.sql import SparkSession
+
+        # The session the Spark hook started (local, a master, or Spark Connect through SPARK_REMOTE, which the
+        # builder follows): kedro-datasets' own helper for this is private.
+        spark = SparkSession.builder.getOrCreate()
         if self._format() == "parquet":
             return spark.read.options(**self._load_args).parquet(self._spark_path)
         files = self._files()

@@ -103,7 +103,8 @@ def train_segmentation_model(
     check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, len(customers))
     categorical = [feature.name for feature in table.categorical]
-    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm, categorical)
+    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm, categorical,
+                                     logged=table.logged)
     fit_segmentation_model(model, customers, init_sample_size)
     grouped = (data_quality_report or {}).get("categories_grouped") or {}
     attach_contract(model, table, category_groups={f: grouped.get(f, {}).get("categories", []) for f in categorical}

@@ -18,12 +18,15 @@ from kedro.pipeline import Pipeline
 
 from customer_segmentation.catalog_paths import dataset_path
 from customer_segmentation.config.parameters import check_algorithm_fits_features, check_parameters
+from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.profiles import Descriptors
+from customer_segmentation.validation.order_lines import read_order_log_spec
 
 logger = logging.getLogger(__name__)
 
 INPUT_DATASET = "customers"
+ORDER_LOG_DATASET = "transactions"
 
 
 def peek_columns(catalog: Any, name: str) -> list[str] | None:
@@ -37,6 +40,32 @@ def peek_columns(catalog: Any, name: str) -> list[str] | None:
 
         return list(ds.dataset(str(filepath), format="parquet").schema.names)
     return None
+
+
+def check_order_log(catalog: Any, table: FeatureTable, inputs: set[str], sources: dict[str, str]) -> None:
+    """An order log's mapping against its headers, and ``aggregate:`` features only with an order log."""
+    where = sources.get("features", "conf/base/parameters.yml")
+    if ORDER_LOG_DATASET not in inputs:
+        if table.aggregates:
+            raise ConfigurationError(
+                f"features {', '.join(table.aggregates)} ({where}) aggregate an order log's lines, but this run reads "
+                "a customer file: add a `transactions:` mapping of your order log's headers to the parameters (and a "
+                "`transactions` dataset to the catalog), or read these features from columns instead")
+        return
+    if not table.aggregates:
+        raise ConfigurationError(f"the feature table ({where}) has no `aggregate:` feature, and this run reads an order "
+                                 "log: give features such as recency: {aggregate: recency}")
+    spec = read_order_log_spec(catalog.load("params:transactions"))
+    try:
+        headers = peek_columns(catalog, ORDER_LOG_DATASET)
+    except Exception as error:  # noqa: BLE001 - the first node reads the file and reports properly
+        logger.debug("could not peek at the headers of %s: %s", ORDER_LOG_DATASET, error)
+        headers = None
+    missing = spec.missing_columns(headers) if headers is not None else []
+    if missing:
+        raise ConfigurationError(
+            f"transactions ({sources.get('transactions', 'the parameters')}) maps {', '.join(map(repr, missing))}, "
+            f"which the order log does not have: set the mapping to your headers. Headers found: {', '.join(headers)}")
 
 
 class ConfigCheckHooks:
@@ -64,6 +93,7 @@ class ConfigCheckHooks:
             from customer_segmentation.pipelines.clustering.naming import NamingRules
 
             NamingRules.from_config(catalog.load("params:clustering.naming"))
+        check_order_log(catalog, table, inputs, self._sources)
         if INPUT_DATASET in inputs:
             try:
                 headers = peek_columns(catalog, INPUT_DATASET)

@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.demo_data import generate_order_log
 from customer_segmentation.errors import ConfigurationError
-from tests.projects import copy_project, run_in_process
+from tests.projects import copy_project, mlflow_store, run_in_process
 
 OUTPUTS = "data/retail/07_model_output"
 
@@ -79,6 +79,15 @@ def test_descriptions_are_in_days_orders_and_pounds(retail):
     assert profiles["description"].str.contains(r"revenue £[\d.]+k?", case=False).all()
     champions = profiles.set_index("segment_name").loc["Champions"]
     assert champions["monetary_median"] > 1000  # GBP, not log1p(GBP)
+
+
+def test_the_mlflow_run_logs_the_line_and_customer_counts(retail):
+    project, log = retail
+    with mlflow_store(project) as client:
+        experiment = client.get_experiment_by_name("customer_segmentation_retail")
+        metrics = client.search_runs([experiment.experiment_id])[0].data.metrics
+    assert metrics["order_log.lines_read"] == len(log)
+    assert metrics["order_log.customers_out"] == log.loc[log["persona"].notna(), "CustomerID"].nunique()
 
 
 def _env_with(tmp_path: Path, parameters: str) -> Path:

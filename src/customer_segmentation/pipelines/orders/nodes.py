@@ -102,3 +102,12 @@ def order_log_report(line_summary: dict[str, Any], snapshot: pd.Timestamp, custo
     logger.info("order log: %d customers found, %d out (snapshot %s)", customers_found, customers_out,
                 report["snapshot_date"])
     return report
+
+
+TRACKED_COUNTS = ("lines_read", "lines_kept", "lines_rejected", "duplicates_removed", "return_lines",
+                  "customers_found", "customers_out")
+
+
+def track_order_log(order_log_report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """The line and customer counts as MLflow metrics (``order_log.lines_read``, ...): ``{name: {value, step}}``."""
+    return {name: {"value": float(order_log_report[name]), "step": 0} for name in TRACKED_COUNTS}

@@ -1,6 +1,6 @@
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import aggregate_customers, validate_order_lines
+from .nodes import aggregate_customers, track_order_log, validate_order_lines
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -17,6 +17,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["order_lines", "params:features", "params:transactions", "order_line_summary"],
                 outputs=["customers_from_orders", "order_log_report"],
                 name="aggregate_customers_node",
+            ),
+            Node(
+                func=track_order_log,
+                inputs="order_log_report",
+                outputs="order_log_metrics",
+                name="track_order_log_node",
             ),
         ]
     )

@@ -63,3 +63,19 @@ def test_a_mapping_to_a_missing_header_names_it_and_the_headers_found():
 def test_the_mapping_needs_a_price_or_an_amount():
     with pytest.raises(ValueError, match="give quantity and unit_price"):
         OrderLog(customer_id="c", order_id="o", date="d", quantity="q")
+
+
+def test_a_csv_log_is_read_with_the_customer_files_rules_and_its_duplicates_found(tmp_path):
+    from customer_segmentation.datasets.customer_csv import CustomerCSVDataset
+
+    path = tmp_path / "orders.csv"
+    path.write_text("InvoiceNo;StockCode;Quantity;InvoiceDate;UnitPrice;CustomerID\n"
+                    "536365;85123A;6;2011-01-10 08:26:00;£2.55;17850\n"
+                    "536365;85123A;6;2011-01-10 08:26:00;£2.55;17850\n"
+                    "536366;71053;2;2011-01-10 08:28:00;3.39;17850;extra\n", encoding="latin-1")
+    lines, rejected, _, counts = check_order_lines(CustomerCSVDataset(filepath=str(path)).load(), SPEC)
+    assert counts["duplicates_removed"] == 1
+    assert lines["amount"].tolist() == pytest.approx([15.3])
+    assert rejected["source_row"].tolist() == [3]
+    assert rejected["rejection_reason"].iloc[0].startswith("the line has 7 fields but the header has 6")
+    assert len(lines) + len(rejected) + counts["duplicates_removed"] == 3

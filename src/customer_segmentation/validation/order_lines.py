@@ -22,11 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.io import hashing
 from customer_segmentation.io.headers import normalise_header
-from customer_segmentation.names import ROW_COLUMN
+from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
 from customer_segmentation.validation import reasons
 from customer_segmentation.validation.parsing import missing_cells, parse_dates, parse_numbers
 from customer_segmentation.validation.problems import ProblemLog
-from customer_segmentation.validation.rules import split_rows
+from customer_segmentation.validation.rules import read_problems_first, split_rows
 
 #: The columns of a validated line, whatever the log calls them.
 LINE_COLUMNS = ("customer_id", "order_id", "date", "quantity", "amount", "product", "is_return")
@@ -115,14 +115,15 @@ def check_order_lines(log: pd.DataFrame, spec: OrderLog) -> tuple[pd.DataFrame, 
         ``{lines_read, duplicates_removed}``.
     """
     named = _named(log, spec)
-    duplicated = hashing.exact_duplicates(log, hashing.row_hashes(log)[0]) if len(log) else np.zeros(0, bool)
+    cells = log.drop(columns=[c for c in (ROW_COLUMN, READ_PROBLEM_COLUMN) if c in log.columns])
+    duplicated = hashing.exact_duplicates(cells, hashing.row_hashes(cells)[0]) if len(log) else np.zeros(0, bool)
     frame = log.reset_index(drop=True)
     if ROW_COLUMN not in frame.columns:
         frame.insert(0, ROW_COLUMN, pd.RangeIndex(1, len(frame) + 1))
     frame = frame.loc[~duplicated]
     problems = ProblemLog(frame.index)
     lines = _typed(frame, named, spec, problems)
-    records = problems.to_frame()
+    records = read_problems_first(frame, problems.to_frame())
     kept, rejected = split_rows(frame, pd.DataFrame(index=frame.index), records)
     records = records.assign(row=frame[ROW_COLUMN].reindex(records["row"]).to_numpy())
     lines = lines.loc[kept.index].assign(**{ROW_COLUMN: kept[ROW_COLUMN]})

@@ -110,3 +110,30 @@ def test_a_configuration_mistake_stops_the_run_before_any_node(tmp_path, change,
     assert not (project / "data/retail/02_intermediate").exists() or not any(
         (project / "data/retail/02_intermediate").iterdir())
     assert yaml.safe_load((project / "conf/retail/parameters.yml").read_text())["transactions"]
+
+
+def test_the_summary_shows_the_lines_then_the_customers(retail):
+    from customer_segmentation.summary import catalog_paths, summarise
+
+    project, log = retail
+    text = summarise(project, catalog_paths(project, "retail"), "http://127.0.0.1:8501", "retail")
+    lines = text.splitlines()
+    assert lines[1].startswith(f"  lines      {len(log):,} order lines read")
+    assert "placeholder customer id ('0'" in lines[2]
+    assert any(line.strip().endswith("Champions") or " Champions " in line for line in lines)
+
+
+def test_the_app_shows_both_levels_of_the_report_and_the_segments_in_units(retail, open_app, monkeypatch):
+    from customer_segmentation.app_support.project import DATA_SET_ENV
+
+    project, log = retail
+    monkeypatch.setenv(DATA_SET_ENV, "retail")
+    runs = open_app(project, "runs")
+    assert not runs.exception
+    metrics = {metric.label: metric.value for metric in runs.metric}
+    assert metrics["Order lines read"] == f"{len(log):,}"
+    assert metrics["Customers"] == metrics["Rows used"]
+    segments = open_app(project)
+    assert not segments.exception
+    shown = " ".join(str(element.value) for element in [*segments.markdown, *segments.caption])
+    assert "Champions" in shown or any("Champions" in str(d.value) for d in segments.dataframe)

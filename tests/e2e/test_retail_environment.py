@@ -137,3 +137,19 @@ def test_the_app_shows_both_levels_of_the_report_and_the_segments_in_units(retai
     assert not segments.exception
     shown = " ".join(str(element.value) for element in [*segments.markdown, *segments.caption])
     assert "Champions" in shown or any("Champions" in str(d.value) for d in segments.dataframe)
+
+
+@pytest.mark.parametrize("values, expected", [((4, 25, 20_000), "Champions"), ((300, 1, 80), "Hibernating")])
+def test_predict_takes_a_customers_rfm_values(retail, open_app, monkeypatch, values, expected):
+    from customer_segmentation.app_support.project import DATA_SET_ENV
+
+    project, _ = retail
+    monkeypatch.setenv(DATA_SET_ENV, "retail")
+    at = open_app(project, "predict")
+    fields = at.number_input
+    assert [field.label.split(" (")[0] for field in fields][:3] == ["Days since last order", "Orders", "Revenue"]
+    for field, value in zip(fields, values):
+        field.set_value(value)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"This customer belongs to **{expected}**."]

@@ -121,14 +121,22 @@ def check_order_lines(log: pd.DataFrame, spec: OrderLog) -> tuple[pd.DataFrame, 
     if ROW_COLUMN not in frame.columns:
         frame.insert(0, ROW_COLUMN, pd.RangeIndex(1, len(frame) + 1))
     frame = frame.loc[~duplicated]
-    problems = ProblemLog(frame.index)
-    lines = _typed(frame, named, spec, problems)
-    records = read_problems_first(frame, problems.to_frame())
+    lines, records = line_values(frame, spec, named)
     kept, rejected = split_rows(frame, pd.DataFrame(index=frame.index), records)
     records = records.assign(row=frame[ROW_COLUMN].reindex(records["row"]).to_numpy())
     lines = lines.loc[kept.index].assign(**{ROW_COLUMN: kept[ROW_COLUMN]})
     return lines.reset_index(drop=True), rejected, records, {"lines_read": len(log),
                                                              "duplicates_removed": int(duplicated.sum())}
+
+
+def line_values(frame: pd.DataFrame, spec: OrderLog, named: dict[str, str] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The lines of ``frame`` as typed values (:data:`LINE_COLUMNS`) and one record per problem, ``row`` being
+    ``frame``'s index: the rules of one line need no other line, so any engine can apply them to a part of the log
+    (Spark: per partition)."""
+    problems = ProblemLog(frame.index)
+    lines = _typed(frame, named or _named(frame, spec), spec, problems)
+    return lines, read_problems_first(frame, problems.to_frame())
 
 
 def _typed(frame: pd.DataFrame, named: dict[str, str], spec: OrderLog, problems: ProblemLog) -> pd.DataFrame:
@@ -185,4 +193,4 @@ def read_order_log_spec(config: Any) -> OrderLog:
     return config if isinstance(config, OrderLog) else OrderLog.model_validate(dict(config))
 
 
-__all__ = ["LINE_COLUMNS", "OrderLog", "check_order_lines", "outsized_ids", "read_order_log_spec"]
+__all__ = ["LINE_COLUMNS", "OrderLog", "check_order_lines", "line_values", "outsized_ids", "read_order_log_spec"]

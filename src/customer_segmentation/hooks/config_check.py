@@ -94,6 +94,10 @@ class ConfigCheckHooks:
 
             NamingRules.from_config(catalog.load("params:clustering.naming"))
         check_order_log(catalog, table, inputs, self._sources)
+        if table.logged and "params:clustering.spark_kmeans" in inputs:  # the Spark engine's training
+            raise ConfigurationError(
+                f"features {', '.join(table.logged)} ({where}) have transform: log, which the Spark engine does not "
+                "apply yet: run this environment on pandas (without spark.yml), or remove 'transform' there")
         if INPUT_DATASET in inputs:
             try:
                 headers = peek_columns(catalog, INPUT_DATASET)

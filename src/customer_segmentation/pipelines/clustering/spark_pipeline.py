@@ -24,9 +24,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         if node.name == "train_segmentation_model_node":
             node = Node(
                 func=spark_nodes.train_segmentation_model,
-                inputs=["model_input_customers", "k_selection", "params:n_clusters", "params:features",
-                        "params:clustering.pca_components", "params:clustering.random_state",
-                        "params:clustering.spark_kmeans"],
+                inputs=[*node.inputs, "params:clustering.spark_kmeans"],
                 outputs="fitted_segmentation_model",
                 name=node.name,
             )

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, BooleanType, DoubleType, StringType, StructField, StructType
@@ -77,7 +78,10 @@ def check_rows(frame: DataFrame, table: FeatureTable, reject_missing: bool = Fal
         StructField(REASON_COLUMN, StringType()),
         StructField(PROBLEMS, ArrayType(record)),
     ])
-    return map_partitions(frame, lambda batch: _check(batch, table, reject_missing, today), schema)
+    checked = map_partitions(frame, lambda batch: _check(batch, table, reject_missing, today), schema)
+    # Kept once computed: duplicates and the write pass over the rows several times, and the checks (in
+    # Python) cost more to run again than to keep.
+    return checked.persist(StorageLevel.MEMORY_AND_DISK)
 
 
 def as_read(checked: DataFrame) -> list[str]:

@@ -24,7 +24,7 @@ from customer_segmentation.features.derive import compute_features
 from customer_segmentation.features.table import FeatureTable
 from customer_segmentation.features.validate import check_features
 from customer_segmentation.names import READ_PROBLEM_COLUMN, REASON_COLUMN, ROW_COLUMN
-from customer_segmentation.spark.frames import cell
+from customer_segmentation.spark.frames import cell, spread
 from customer_segmentation.spark.partitions import map_partitions
 from customer_segmentation.validation.problems import reasons_by_row, show_value
 
@@ -78,7 +78,7 @@ def check_rows(frame: DataFrame, table: FeatureTable, reject_missing: bool = Fal
         StructField(REASON_COLUMN, StringType()),
         StructField(PROBLEMS, ArrayType(record)),
     ])
-    checked = map_partitions(frame, lambda batch: _check(batch, table, reject_missing, today), schema)
+    checked = map_partitions(spread(frame, ROW_COLUMN), lambda batch: _check(batch, table, reject_missing, today), schema)
     # Kept once computed: duplicates and the write pass over the rows several times, and the checks (in
     # Python) cost more to run again than to keep.
     return checked.persist(StorageLevel.MEMORY_AND_DISK)

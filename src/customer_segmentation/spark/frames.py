@@ -1,6 +1,7 @@
 """Whole-table operations that bring summaries to the driver, never all the rows.
 
 * :func:`number_rows`: 1, 2, 3, ... in the order the rows are read, from per-partition counts.
+* :func:`spread`: rows over as many partitions as there are cores, in order.
 * :func:`seeded_sample`: at most ``size`` rows drawn at random with a seed, as a pandas frame.
 * :func:`exact_medians`: pandas' median of each column (per group), from approximate quantiles and
   the few values around them.
@@ -46,6 +47,18 @@ def number_rows(frame: DataFrame, column: str) -> DataFrame:
     offset = F.element_at(F.array(*[F.lit(o) for o in offsets] or [F.lit(0)]), F.col("_partition") + 1)
     place = F.col("_id") - F.col("_partition").cast("long") * (1 << 33)
     return tagged.select((offset + place + 1).alias(column), *[cell(c) for c in frame.columns])
+
+
+def spread(frame: DataFrame, order: str) -> DataFrame:
+    """``frame`` over at least as many partitions as Spark has cores, each a run of rows in ``order``.
+
+    A file Spark reads as one partition (one Parquet row group, a CSV under 128 MB) would otherwise leave
+    every core but one idle while Python works on its rows, and every step after it too.
+    """
+    cores = frame.sparkSession.sparkContext.defaultParallelism
+    if frame.rdd.getNumPartitions() >= cores:
+        return frame
+    return frame.repartitionByRange(cores, cell(order)).sortWithinPartitions(cell(order))
 
 
 def seeded_sample(frame: DataFrame, size: int, seed: int, columns: Sequence[str], total: int | None = None

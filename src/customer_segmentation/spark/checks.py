@@ -78,7 +78,7 @@ def check_rows(frame: DataFrame, table: FeatureTable, reject_missing: bool = Fal
         StructField(REASON_COLUMN, StringType()),
         StructField(PROBLEMS, ArrayType(record)),
     ])
-    checked = map_partitions(spread(frame, ROW_COLUMN), lambda batch: _check(batch, table, reject_missing, today), schema)
+    checked = map_partitions(spread(frame, ROW_COLUMN), lambda rows: _check(rows, table, reject_missing, today), schema)
     # Kept once computed: duplicates and the write pass over the rows several times, and the checks (in
     # Python) cost more to run again than to keep.
     return checked.persist(StorageLevel.MEMORY_AND_DISK)

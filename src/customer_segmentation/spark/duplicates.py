@@ -79,6 +79,7 @@ def conflicting_ids(unique: DataFrame, column: str | None) -> dict[str, Any] | N
     ids = unique.select(ROW_COLUMN, cell(column).cast("string").alias("_id")).where(
         F.col("_id").isNotNull() & (F.trim(F.col("_id")) != ""))
     repeated = ids.groupBy("_id").agg(F.count(F.lit(1)).alias("n"), F.min(ROW_COLUMN).alias("first")).where("n > 1")
-    first = repeated.withColumn("_ids", F.count(F.lit(1)).over(Window.partitionBy(F.lit(0)))).orderBy("first").limit(duplicates.EXAMPLES)
+    counted = repeated.withColumn("_ids", F.count(F.lit(1)).over(Window.partitionBy(F.lit(0))))
+    first = counted.orderBy("first").limit(duplicates.EXAMPLES)
     found = first.collect()
     return {"column": column, "ids": int(found[0]["_ids"]) if found else 0, "examples": [row["_id"] for row in found]}

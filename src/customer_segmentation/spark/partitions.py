@@ -66,7 +66,8 @@ def with_coordinates(frame: DataFrame, model: Pipeline, prefix: str = "_c") -> t
         The frame and the coordinates' column names.
     """
     features = model_features(model)
-    dimensions = next(coordinates_in_chunks(model, pd.DataFrame(np.zeros((1, len(features))), columns=features)))[1].shape[1]
+    probe = pd.DataFrame(np.zeros((1, len(features))), columns=features)
+    dimensions = model[:-1].transform(probe).shape[1]  # the model space's (PCA may keep fewer)
     names = [f"{prefix}{j}" for j in range(dimensions)]
 
     def add(batch: pd.DataFrame) -> pd.DataFrame:

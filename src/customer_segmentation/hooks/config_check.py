@@ -18,6 +18,7 @@ from kedro.pipeline import Pipeline
 
 from customer_segmentation.catalog_paths import dataset_path
 from customer_segmentation.config.parameters import check_algorithm_fits_features, check_parameters
+from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.profiles import Descriptors
 
@@ -39,6 +40,15 @@ def peek_columns(catalog: Any, name: str) -> list[str] | None:
     return None
 
 
+def spark_refuses_categories(table: FeatureTable, where: str) -> str:
+    """The message for category features on the Spark engine, which segments on numbers only."""
+    names = ", ".join(feature.name for feature in table.categorical)
+    columns = ", ".join(feature.column for feature in table.categorical)
+    return (f"feature(s) {names} ({where}) are type: category, and the Spark engine (--env spark) segments on "
+            f"numbers only. Run this data set on pandas (its own environment, without spark), or move {columns} "
+            "from 'features' to 'profile_columns' to describe the segments by them without segmenting on them")
+
+
 class ConfigCheckHooks:
     """Checks every parameter, the feature table, the naming rules and the input's headers before the first node."""
 
@@ -58,6 +68,8 @@ class ConfigCheckHooks:
             return
         where = self._sources.get("features", "conf/base/parameters.yml")
         table = FeatureTable.from_config(catalog.load("params:features"), where=where)
+        if table.categorical and any(name.endswith("@spark") for name in pipeline.datasets()):
+            raise ConfigurationError(spark_refuses_categories(table, where))
         if "params:clustering.algorithm" in inputs:
             check_algorithm_fits_features(table, catalog.load("params:clustering.algorithm"), self._sources)
         if "params:clustering.naming" in inputs:

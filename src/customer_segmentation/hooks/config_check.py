@@ -68,6 +68,15 @@ def check_order_log(catalog: Any, table: FeatureTable, inputs: set[str], sources
             f"which the order log does not have: set the mapping to your headers. Headers found: {', '.join(headers)}")
 
 
+def spark_refuses_categories(table: FeatureTable, where: str) -> str:
+    """The message for category features on the Spark engine, which segments on numbers only."""
+    names = ", ".join(feature.name for feature in table.categorical)
+    columns = ", ".join(feature.column for feature in table.categorical)
+    return (f"feature(s) {names} ({where}) are type: category, and the Spark engine (--env spark) segments on "
+            f"numbers only. Run this data set on pandas (its own environment, without spark), or move {columns} "
+            "from 'features' to 'profile_columns' to describe the segments by them without segmenting on them")
+
+
 class ConfigCheckHooks:
     """Checks every parameter, the feature table, the naming rules and the input's headers before the first node."""
 
@@ -87,6 +96,8 @@ class ConfigCheckHooks:
             return
         where = self._sources.get("features", "conf/base/parameters.yml")
         table = FeatureTable.from_config(catalog.load("params:features"), where=where)
+        if table.categorical and any(name.endswith("@spark") for name in pipeline.datasets()):
+            raise ConfigurationError(spark_refuses_categories(table, where))
         if "params:clustering.algorithm" in inputs:
             check_algorithm_fits_features(table, catalog.load("params:clustering.algorithm"), self._sources)
         if "params:clustering.naming" in inputs:
@@ -94,7 +105,7 @@ class ConfigCheckHooks:
 
             NamingRules.from_config(catalog.load("params:clustering.naming"))
         check_order_log(catalog, table, inputs, self._sources)
-        if table.logged and "params:clustering.spark_kmeans" in inputs:  # the Spark engine's training
+        if table.logged and any(name.endswith("@spark") for name in pipeline.datasets()):
             raise ConfigurationError(
                 f"features {', '.join(table.logged)} ({where}) have transform: log, which the Spark engine does not "
                 "apply yet: run this environment on pandas (without spark.yml), or remove 'transform' there")

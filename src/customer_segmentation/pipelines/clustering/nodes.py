@@ -78,7 +78,7 @@ def train_segmentation_model(
     random_state: int,
     init_sample_size: int | None = None,
     algorithm: str | None = None,
-    data_quality_report: dict[str, Any] | None = None,
+    categories_grouped: dict[str, Any] | None = None,
 ) -> Pipeline:
     """Fits the segmentation model, segments in the canonical order, carrying its feature table.
 
@@ -93,7 +93,7 @@ def train_segmentation_model(
         init_sample_size: Above this many customers, the segmenter is fitted on a seeded sample of this
             size (K-Means then refines it on all customers); ``None`` never samples.
         algorithm: ``clustering.algorithm``, the segmenter (``segmentation/segmenters/``).
-        data_quality_report: data_processing's report: the rare categories it grouped as Other, which the model
+        categories_grouped: The rare categories data_processing grouped as Other, per category feature: the model
             keeps to read them the same way (category features only).
 
     Returns:
@@ -106,7 +106,7 @@ def train_segmentation_model(
     model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm, categorical,
                                      logged=table.logged)
     fit_segmentation_model(model, customers, init_sample_size)
-    grouped = (data_quality_report or {}).get("categories_grouped") or {}
+    grouped = categories_grouped or {}
     attach_contract(model, table, category_groups={f: grouped.get(f, {}).get("categories", []) for f in categorical}
                     if categorical else None)
     inertia = segmenter_of(model).inertia(model[-1])
@@ -232,7 +232,7 @@ def describe_segments(customer_segments: pd.DataFrame, segment_names: pd.DataFra
     described = Descriptors.from_config(profile_columns, outcomes)
     mix, rates = profiles.describe(described, customer_segments["segment_id"], customer_segments,
                                    segment_name_list(segment_names))
-    _warn_never_positive(rates, described)
+    warn_never_positive(rates, described)
     return mix, rates
 
 
@@ -308,7 +308,8 @@ def profile_table(model: Pipeline, segment_names: pd.DataFrame, size: pd.Series,
     ).reset_index()
 
 
-def _warn_never_positive(rates: pd.DataFrame, described: Descriptors) -> None:
+def warn_never_positive(rates: pd.DataFrame, described: Descriptors) -> None:
+    """Warns of an outcome no customer has: its 'positive' value is most likely misspelt."""
     for outcome in described.outcomes:
         rows = rates[rates["outcome"] == outcome.name]
         if rows["customers"].sum() and not rows["positives"].sum():

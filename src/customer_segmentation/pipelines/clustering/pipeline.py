@@ -28,7 +28,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:clustering.random_state",
                     "params:clustering.init_sample_size",
                     "params:clustering.algorithm",
-                    "data_quality_report",
+                    "categories_grouped",
                 ],
                 outputs="fitted_segmentation_model",
                 name="train_segmentation_model_node",

@@ -16,9 +16,9 @@ from customer_segmentation.pipelines.clustering.nodes import (
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
-    profile_segments,
     train_segmentation_model,
 )
+from customer_segmentation.pipelines.clustering.profiling import profile_segments
 from customer_segmentation.pipelines.eda.nodes import select_k, standardize_features, sweep_k
 from customer_segmentation.segmentation import score
 from customer_segmentation.segmentation.customers import segment_customers

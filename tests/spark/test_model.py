@@ -85,7 +85,8 @@ def test_metrics_from_spark_aggregates_are_scikit_learns(spark_model, frame, cus
 
 
 def test_profiles_from_spark_aggregates_are_the_pandas_profiles(spark_model, frame, customers):
-    from customer_segmentation.pipelines.clustering.nodes import assign_segments, profile_segments
+    from customer_segmentation.pipelines.clustering.nodes import assign_segments
+    from customer_segmentation.pipelines.clustering.profiling import profile_segments
 
     expected = profile_segments(assign_segments(customers, spark_model, NAMES), spark_model, NAMES)
     segments = spark_nodes.assign_segments(frame, spark_model, NAMES)
@@ -119,14 +120,14 @@ def test_a_gaussian_mixture_needs_a_sample_size_on_spark(frame):
 
 
 def test_segment_mixes_and_outcome_rates_on_spark_are_the_pandas_tables(spark):
-    from customer_segmentation.pipelines.clustering import nodes
+    from customer_segmentation.pipelines.clustering import profiling
 
     rng = np.random.default_rng(5)
     customers = pd.DataFrame({"segment_id": rng.integers(0, 4, 2000),
                               "region": rng.choice(["North", "South", None], 2000),
                               "churn": rng.choice(["Yes", "No", ""], 2000, p=[0.3, 0.6, 0.1])})
     settings = (["region"], {"churned": {"column": "churn", "positive": "Yes"}})
-    expected = nodes.describe_segments(customers, NAMES, *settings)
+    expected = profiling.describe_segments(customers, NAMES, *settings)
     found = spark_nodes.describe_segments(spark.createDataFrame(customers).repartition(3), NAMES, *settings)
     for spark_table, pandas_table in zip(found, expected):
         assert not pandas_table.empty

@@ -25,11 +25,9 @@ from customer_segmentation.pipelines.clustering.nodes import (
     audience_name,
     check_feature_columns,
     choose_k,
-    profile_table,
-    segment_name_list,
     tracked_scores,
-    warn_never_positive,
 )
+from customer_segmentation.pipelines.clustering.profiling import profile_table, segment_name_list, warn_never_positive
 from customer_segmentation.pipelines.clustering.plots import segment_map_figure
 from customer_segmentation.segmentation import build_segmentation_model, profiles
 from customer_segmentation.segmentation.contract import attach_contract, n_segments

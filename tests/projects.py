@@ -198,6 +198,7 @@ def variant(base: Path, name: str) -> Path:
     - ``unreadable``: the newest model version is not a model file.
     - ``tampered``: the newest model version names a type outside the trusted list (a pickle-style attack).
     - ``monitored``: two batches of new customers scored by the monitoring pipeline.
+    - ``small_batch``: a batch of two customers scored by the monitoring pipeline (too few to judge drift).
     - ``refreshed``: two generated months refreshed (``data/01_raw/month_1.csv``, then ``month_2.csv``), then month 2
       again; the data folder as the first refresh of month 2 left it is kept beside the project
       (``refreshed_once/``).
@@ -232,6 +233,11 @@ def _make(project: Path, name: str) -> None:
         for file_name, frame in (("march.csv", batch(600, seed=41)), ("april.csv", batch(600, seed=42, shift={"age": 1}))):
             frame.to_csv(project / "data/01_raw" / file_name, index=False)
             run_in_process(project, pipelines=["monitoring"], params={"batch_path": f"data/01_raw/{file_name}"})
+    elif name == "small_batch":  # two customers: scored, drift not judged (monitoring.min_batch_rows)
+        from tests.pipelines.monitoring.conftest import batch
+
+        batch(2, seed=43).to_csv(project / "data/01_raw/two.csv", index=False)
+        run_in_process(project, pipelines=["monitoring"], params={"batch_path": "data/01_raw/two.csv"})
     elif name == "refreshed":
         _refresh_two_months(project)
     elif name == "missing_segments":

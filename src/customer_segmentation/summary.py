@@ -160,7 +160,7 @@ def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env
         f"{customers['new']:,} new; {customers['departed']:,} departed (of {customers['previous']:,} before)",
         f"  holdout    {holdout['customers']:,} customers ({holdout['share'] * 100:.1f} %) in the control group "
         f"(refresh.holdout_share {holdout['setting']})",
-        f"  alert      {report['alert']}: {report['reason']}",
+        f"  alert      {report['alert'].replace('_', ' ')}: {report['reason']}",
     ]
     segments = report["segments"]
     width = max([len(s["segment_name"]) for s in segments] + [7])

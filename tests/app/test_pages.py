@@ -327,6 +327,14 @@ def test_monitoring_shows_the_alert_the_history_and_the_latest_report(open_app, 
     assert len(table_with(at, "In the batch")) == 4
 
 
+def test_monitoring_says_a_batch_too_small_was_not_judged(open_app, projects_dir):
+    at = open_app(projects.variant(projects_dir, "small_batch"), "monitoring")
+    assert not at.exception and not at.error
+    (shown,) = [m for m in texts(at.info) if m.startswith("Latest batch")]
+    assert shown.startswith("Latest batch **two.csv**") and "alert **not judged**. Drift not judged: only 2 " in shown
+    assert metric_values(at)["Scored"] == "2"
+
+
 # ---------- States without a usable model ----------
 
 

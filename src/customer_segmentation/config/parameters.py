@@ -93,6 +93,7 @@ class Clustering(_Section):
 
 
 class Monitoring(_Section):
+    min_batch_rows: int = Field(100, ge=1)
     sample_size: int = Field(100_000, ge=1)
     silhouette_sample_size: int = Field(5_000, ge=2)
     random_state: int = 42

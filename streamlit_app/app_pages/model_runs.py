@@ -96,6 +96,7 @@ if bundle is not None:
     else:
         st.caption(f"Trained by MLflow run **{as_text(run['run_name'])}** `{run['mlflow_run_id']}` (Kedro run "
                    f"`{bundle.version}`)." if run else f"Kedro run `{bundle.version}`: no MLflow run is tagged with it.")
+    app_common.registry_line(handle, bundle.version)
 all_sets = st.toggle("Include runs on other feature sets", key="runs_all_features",
                      help="Metrics of runs on other features cannot be compared with this model's.")
 shown = training_runs(runs, None if all_sets or bundle is None else bundle.features)

@@ -227,9 +227,10 @@ def registry_line(handle: ProjectHandle, version: str) -> None:
         st.caption(f"Registered as `{as_text(name)}` version {registered['version']} (`@{as_text(alias)}`): the model "
                    "monitoring and `mlflow models serve` use too.")
     else:
-        st.warning(f"The registry's `{as_text(name)}@{as_text(alias)}` is version {registered['version']} (Kedro run "
-                   f"`{as_text(registered['kedro_run_id'])}`), not the model shown here (Kedro run `{as_text(version)}`,"
-                   " the last complete run's): `mlflow models serve` answers with the registry's.",
+        st.warning(f"The registry's `{as_text(name)}@{as_text(alias)}` is version {registered['version']} (Kedro "
+                   f"run `{as_text(registered['kedro_run_id'])}`), not the model shown here (Kedro run "
+                   f"`{as_text(version)}`, the last complete run's): `mlflow models serve` answers with the "
+                   "registry's.",
                    icon=":material/call_split:")
 
 

@@ -122,6 +122,7 @@ def test_a_yaml_alias_bomb_stops_with_one_line_naming_the_file(conf, env):
 
 def test_invalid_yaml_in_a_catalog_names_the_file_and_its_line(conf):
     (conf / "base" / "catalog_broken.yml").write_text("a: [1, 2\nb: 3\n")
-    with pytest.raises(ConfigurationError, match=r"^(conf/base/catalog_broken.yml, line \d+: |a configuration file "
-                                                 r"under conf/ cannot be read: Invalid YAML or JSON file .*catalog_broken)"):
+    named = (r"^(conf/base/catalog_broken.yml, line \d+: |a configuration file under conf/ cannot be read: Invalid "
+             r"YAML or JSON file .*catalog_broken)")
+    with pytest.raises(ConfigurationError, match=named):
         _loader(conf, None)["catalog"]

@@ -36,7 +36,8 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
     """Reads ``filepath`` by its extension: ``.csv``/``.txt``/``.tsv``, ``.xlsx``, or Parquet (file or folder);
     at most ``max_bytes`` bytes."""
 
-    def __init__(self, filepath: str, max_bytes: int = DEFAULT_MAX_BYTES, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(self, filepath: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                 metadata: dict[str, Any] | None = None) -> None:
         self._filepath = PurePosixPath(filepath)
         self._max_bytes = int(max_bytes)
         self.metadata = metadata

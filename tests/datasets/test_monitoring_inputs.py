@@ -99,3 +99,12 @@ def test_a_scikit_learn_pipeline_of_another_shape_is_refused_with_retrain(tmp_pa
     assert message == (f"the served model {tmp_path}/segmentation_model.skops/2026-01-01T00.00.00.000Z is not a "
                        "segmentation model of this project (no 'select' step; no 'pca' step); retrain with "
                        "`make run` (kedro run), which saves and serves a new model")
+
+
+def test_a_parquet_file_whose_cells_uncompress_beyond_max_bytes_is_refused_before_they_are_read(tmp_path):
+    path = tmp_path / "zeros.parquet"
+    pd.DataFrame({"age": np.zeros(200_000)}).to_parquet(path)  # a few kB on disk, 1.6 MB of cells
+    assert path.stat().st_size < 100_000
+    message = _message(CustomerFileDataset(str(path), max_bytes=1_000_000))
+    assert message.startswith(f"the batch {path} holds about 1,600,000 bytes, more than the 1,000,000 a batch may "
+                              "have: split it into smaller files, or raise max_bytes")

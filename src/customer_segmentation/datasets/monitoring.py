@@ -58,11 +58,14 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
         return read_customer_csv(path)
 
     def _check_size(self, path: Path, files: list[Path]) -> None:
-        size = sum(file.stat().st_size for file in files)
+        size, what = sum(file.stat().st_size for file in files), "is"
+        if size <= self._max_bytes and (path.is_dir() or path.suffix == ".parquet"):
+            cells = _parquet_cell_bytes(files)  # a few kB of encoded zeros can hold gigabytes of cells
+            size, what = (cells, "holds about") if cells > size else (size, what)
         if size > self._max_bytes:
             raise CustomerDataError(
-                f"the batch {path} is {size:,} bytes, more than the {self._max_bytes:,} a batch may have: split it "
-                "into smaller files, or raise max_bytes of batch_customers in conf/base/catalog_monitoring.yml")
+                f"the batch {path} {what} {size:,} bytes, more than the {self._max_bytes:,} a batch may have: split "
+                "it into smaller files, or raise max_bytes of batch_customers in conf/base/catalog_monitoring.yml")
 
     def save(self, data: None) -> None:
         raise DatasetError("CustomerFileDataset is read-only: customer files are never overwritten")
@@ -94,6 +97,23 @@ def _files_of(path: Path) -> list[Path]:
         raise CustomerDataError(f"the batch {path} is not a regular file (a device, a pipe or a socket, which may "
                                 f"never end): save the customers to a file and {_PASS_A_FILE}")
     return [path]
+
+
+def _parquet_cell_bytes(files: list[Path]) -> int:
+    """At least the bytes the Parquet files' cells take once read (8 per cell, or their uncompressed size if
+    larger), from their footers: no cell is read. 0 when a file is not Parquet (reading it says so)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    total = 0
+    for file in files:
+        try:
+            metadata = pq.ParquetFile(file).metadata
+        except (pa.ArrowException, OSError, ValueError):
+            return 0
+        encoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        total += max(encoded, metadata.num_rows * metadata.num_columns * 8)
+    return total
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -1,13 +1,17 @@
-"""The app under load: concurrent browser-less sessions cycling through the four pages, health probed meanwhile.
+"""The app under load: concurrent browser-less sessions cycling through the pages, health probed meanwhile,
+on a quiet machine and again while `kedro run` shares it.
 
     .venv/bin/python benchmarks/bench_app_load.py                    # trains a throw-away copy first (~30 s)
     .venv/bin/python benchmarks/bench_app_load.py --project . --sessions 20 --seconds 60
+    .venv/bin/python benchmarks/bench_app_load.py --project . --no-concurrent-run   # the quiet machine only
 
 Starts `streamlit run streamlit_app/serve.py` on 127.0.0.1 (its own process group, stopped at the end),
 opens ``--sessions`` WebSocket sessions that speak Streamlit's own protocol (a rerun of each page in turn,
 waiting for the page script to finish, as a browser tab does when it changes page), and probes
-/_stcore/health every 0.2 s from another connection. Prints page-script times (p50/p95 per page and
-overall), health latency (p50/p95/max, timeouts over 10 s) and the server's resident memory before and
+/_stcore/health every 0.2 s from another connection. Then the same load again while `kedro run` trains,
+over and over, on a copy of the project (its own process group, stopped at the end): the machine shared with a
+run, as when a retrain starts while people use the app. Prints, for each, page-script times (p50/p95 per page
+and overall), health latency (p50/p95/max, timeouts over 10 s) and the server's resident memory before and
 after, and writes benchmarks/results/app_load.json. Loopback only; bounded by --seconds.
 """
 
@@ -22,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -104,7 +109,40 @@ async def _load(port: int, sessions: int, seconds: float) -> tuple[dict[str, lis
     return times, latencies
 
 
-def run(project: Path, sessions: int, seconds: float) -> dict:
+class ConcurrentRuns:
+    """`kedro run` on a copy of ``project``, started again each time it ends, until :meth:`stop`."""
+
+    def __init__(self, project: Path, workdir: Path) -> None:
+        from tests.projects import copy_project, kedro_env
+
+        self._project = copy_project(workdir / "concurrent")
+        self._env = kedro_env(self._project)
+        self._process: subprocess.Popen | None = None
+        self._stopped = False
+        self.runs = 0
+        self._thread = threading.Thread(target=self._loop, name="concurrent-kedro-run", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stopped:
+            self._process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "kedro"), "run"], cwd=self._project, env=self._env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            if self._process.wait() == 0:
+                self.runs += 1
+
+    def start(self) -> "ConcurrentRuns":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._process is not None and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._thread.join(timeout=30)
+
+
+def run(project: Path, sessions: int, seconds: float, concurrent: ConcurrentRuns | None = None,
+        server_log: Path | None = None) -> dict:
     import socket
     import urllib.request
 
@@ -113,10 +151,11 @@ def run(project: Path, sessions: int, seconds: float) -> dict:
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(project / "src"))
     env.pop("CUSTOMER_SEGMENTATION_PROJECT", None)
+    log = open(server_log, "ab") if server_log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "streamlit"), "run", "streamlit_app/serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=project, env=env, stdout=log, stderr=log, start_new_session=True,
     )
     try:
         for _ in range(600):
@@ -127,11 +166,20 @@ def run(project: Path, sessions: int, seconds: float) -> dict:
                 time.sleep(0.2)
         warm_times, _ = asyncio.run(_load(port, 1, 0.1))  # one session opens the project and loads the model
         before = _rss_mb(process.pid)
-        times, latencies = asyncio.run(_load(port, sessions, seconds))
+        if concurrent is not None:
+            concurrent.start()
+            time.sleep(5)  # past the run's start-up, into its work
+        try:
+            times, latencies = asyncio.run(_load(port, sessions, seconds))
+        finally:
+            if concurrent is not None:
+                concurrent.stop()
         after = _rss_mb(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        if server_log:
+            log.close()
     every = [t for values in times.values() for t in values]
     return {
         "sessions": sessions, "seconds": seconds, "first_session_s": warm_times["segments"][0],
@@ -142,25 +190,13 @@ def run(project: Path, sessions: int, seconds: float) -> dict:
         "health_p95_s": _percentile(latencies, 0.95), "health_max_s": max(latencies),
         "health_timeouts": sum(latency >= HEALTH_TIMEOUT_S for latency in latencies),
         "rss_before_mb": before, "rss_after_mb": after,
+        "concurrent_kedro_runs": None if concurrent is None else concurrent.runs,
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--project", type=Path, help="a trained project (default: train a temporary copy)")
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench_app_load_") as workdir:
-        if args.project is None:
-            from benchmarks.bench_app import trained_copy
-
-            project = trained_copy(Path(workdir))
-        else:
-            project = args.project.resolve()
-        result = run(project, args.sessions, args.seconds)
-    print(f"\n{result['sessions']} sessions for {result['seconds']:.0f} s: {result['page_runs']:,} page runs, "
-          f"{result['health_probes']} health probes")
+def _print(title: str, result: dict) -> None:
+    print(f"\n{title}: {result['sessions']} sessions for {result['seconds']:.0f} s, {result['page_runs']:,} page "
+          f"runs, {result['health_probes']} health probes")
     print("| measure | p50 s | p95 s |\n| --- | ---: | ---: |")
     for name, figures in result["pages"].items():
         print(f"| page `{name}` ({figures['runs']} runs) | {figures['p50_s']:.2f} | {figures['p95_s']:.2f} |")
@@ -168,9 +204,35 @@ def main() -> None:
     print(f"| /_stcore/health (max {result['health_max_s']:.2f} s, {result['health_timeouts']} over "
           f"{HEALTH_TIMEOUT_S:.0f} s) | {result['health_p50_s']:.3f} | {result['health_p95_s']:.3f} |")
     print(f"server memory: {result['rss_before_mb']:.0f} MB before, {result['rss_after_mb']:.0f} MB after")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--project", type=Path, help="a trained project (default: train a temporary copy)")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--no-concurrent-run", dest="concurrent_run", action="store_false",
+                        help="only the quiet machine, not again with `kedro run` sharing it")
+    parser.add_argument("--server-log", type=Path, help="append the app server's output to this file")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench_app_load_") as workdir:
+        if args.project is None:
+            from benchmarks.bench_app import trained_copy
+
+            project = trained_copy(Path(workdir))
+        else:
+            project = args.project.resolve()
+        results["quiet"] = run(project, args.sessions, args.seconds, server_log=args.server_log)
+        _print("quiet machine", results["quiet"])
+        if args.concurrent_run:
+            results["concurrent_run"] = run(project, args.sessions, args.seconds,
+                                            ConcurrentRuns(project, Path(workdir)), args.server_log)
+            _print(f"while `kedro run` shares the machine ({results['concurrent_run']['concurrent_kedro_runs']} "
+                   "runs completed)", results["concurrent_run"])
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "app_load.json").write_text(json.dumps(result, indent=2))
+    (out / "app_load.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@
     .venv/bin/python benchmarks/bench_spark.py --sizes 1000000
 
 For each size both runs go through all three pipelines (MLflow included) in scratch copies of the
-project, one after the other on the same file. Printed per run: wall time, the peak resident memory
-of the Python driver and of Spark's JVM (the kedro process and its java child, read from /proc while
-they run), the chosen k; and between the two runs, the adjusted Rand index of their segments (joined
-on ``source_row``) and whether their quality reports agree (all but the engine-specific fingerprint).
+project, one after the other on the same file. Printed per run: wall time, the CPU time of all its
+processes (less sensitive than wall time to other work on the machine), the peak resident memory of
+the Python driver, of Spark's JVM and of the largest of Spark's Python workers (the kedro process, its
+java child and the java child's Python processes, read from /proc while they run), the chosen k; and
+between the two runs, the adjusted Rand index of their segments (joined on ``source_row``) and whether
+their quality reports agree (all but the engine-specific fingerprint).
 """
 
 from __future__ import annotations
@@ -39,35 +41,58 @@ def _peak_kb(pid: int) -> int:
     return 0
 
 
-def _java_children(pid: int) -> list[int]:
-    found = []
+def _processes() -> dict[int, tuple[int, str, int]]:
+    """Every process: ``{pid: (parent pid, name, CPU ticks used so far)}``."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid and "java" in (entry / "comm").read_text():
-                    found.append(int(entry.name))
+                name, rest = (entry / "stat").read_text().rsplit(")", 1)
+                fields = rest.split()
+                found[int(entry.name)] = (int(fields[1]), name.split("(", 1)[1], int(fields[11]) + int(fields[12]))
             except (OSError, IndexError, ValueError):
                 continue
     return found
 
 
+def _tree(pid: int, processes: dict[int, tuple[int, str, int]]) -> list[int]:
+    """Every descendant of ``pid`` (Spark's JVM, its Python daemon and workers...)."""
+    children: dict[int, list[int]] = {}
+    for child, (parent, _, _) in processes.items():
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
+    return found
+
+
 def run(command: list[str], project: Path) -> dict:
-    """Wall time, peak RSS of the process and of its java children (MB), and the log of ``command``."""
+    """Wall time; peak RSS (MB) of the process, of its java child and of Spark's Python workers (the largest);
+    the CPU seconds of all of them; and the log of ``command``."""
     log_path = project / "bench.log"
     started = time.perf_counter()
+    ticks: dict[int, int] = {}  # the last CPU ticks seen of each process of the run
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=project, env=base._env(project), stdout=log, stderr=subprocess.STDOUT)
-        driver = jvm = 0
+        driver = jvm = workers = 0
         while process.poll() is None:
+            processes = _processes()
+            tree = [process.pid, *_tree(process.pid, processes)]
+            ticks.update({pid: processes[pid][2] for pid in tree if pid in processes})
             driver = max(driver, _peak_kb(process.pid))
-            jvm = max([jvm, *(_peak_kb(child) for child in _java_children(process.pid))])
+            java = [pid for pid in tree if "java" in processes.get(pid, (0, "", 0))[1]]
+            jvm = max([jvm, *map(_peak_kb, java)])
+            workers = max([workers, *(_peak_kb(pid) for pid in tree if pid != process.pid and pid not in java
+                                      and "python" in processes.get(pid, (0, "", 0))[1])])
             time.sleep(POLL_S)
     wall = time.perf_counter() - started
     text = log_path.read_text()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{text[-4000:]}")
-    return {"wall_s": wall, "driver_mb": driver / 1024, "jvm_mb": jvm / 1024, "log": text}
+    return {"wall_s": wall, "cpu_s": sum(ticks.values()) / os.sysconf("SC_CLK_TCK"), "driver_mb": driver / 1024,
+            "jvm_mb": jvm / 1024, "workers_mb": workers / 1024, "log": text}
 
 
 def _results(project: Path) -> dict:
@@ -107,16 +132,18 @@ def bench_size(rows: int, args: argparse.Namespace) -> list[dict]:
 
 def report(results: list[dict]) -> None:
     print()
-    print("| rows | run | wall s | Python driver peak RSS MB | JVM peak RSS MB | k | ARI vs scale | same names, same report |")
-    print("|---:|---|---:|---:|---:|---:|---:|---|")
+    print("| rows | run | wall s | CPU s | Python driver peak RSS MB | JVM peak RSS MB | Python worker peak RSS MB | k | "
+          "ARI vs scale | same names, same report |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         spark = r["env"] == "spark"
         command = "`--env spark` (local[2])" if spark else "`--env scale` (pandas)"
         jvm = f"{r['jvm_mb']:.0f}" if spark else "-"
+        workers = f"{r['workers_mb']:.0f}" if spark else "-"
         agreement = f"{r['ari']:.4f}" if spark else "-"
         same = f"{'yes' if r['same_names'] else 'NO'}, {'yes' if r['same_report'] else 'NO'}" if spark else "-"
-        print(f"| {r['rows']:,} | {command} | {r['wall_s']:.1f} | {r['driver_mb']:.0f} | {jvm} | {r['k']} | "
-              f"{agreement} | {same} |")
+        print(f"| {r['rows']:,} | {command} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['driver_mb']:.0f} | {jvm} | "
+              f"{workers} | {r['k']} | {agreement} | {same} |")
     for r in results:
         nodes, total = base.node_timings(r["log"])
         slowest = sorted(nodes.items(), key=lambda item: -item[1])[:5]

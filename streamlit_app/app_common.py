@@ -3,6 +3,8 @@
 Heavy objects are cached once per process (``st.cache_resource``); which model version a
 browser session uses is kept in its session state, so a retrain while the app is open never
 changes the model under a user's feet: they keep it until they press "Reload latest model".
+The model served is the last complete run's, the one the registry's ``champion`` points to: a newer model whose
+run did not complete (killed after logging it, before registering it) is named in the sidebar, not served.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from customer_segmentation.app_support.project import (
     latest_model_version,
     legacy_model_files,
     open_project,
+    registered_model,
+    served_model_version,
 )
 from customer_segmentation.app_support.text import as_text
 from customer_segmentation.last_complete_run import MANIFEST
@@ -65,6 +69,15 @@ def training_run(tracking_uri: str, experiment: str, version: str) -> dict | Non
     return find_run(tracking_uri, experiment, version)
 
 
+# The alias moves when a run completes (or by hand): read every 5 minutes at most, not on every page run of every
+# session (20 sessions re-reading the registry each 30 s showed in the Model & runs page's p95 under load).
+@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
+def champion(tracking_uri: str, model_name: str, alias: str) -> dict | None:
+    from customer_segmentation.app_support.runs import aliased_version  # imports MLflow: only when asked
+
+    return aliased_version(tracking_uri, model_name, alias)
+
+
 @st.cache_data(ttl=30, show_spinner="Reading MLflow runs...")
 def recent_runs(tracking_uri: str, experiment: str, max_results: int):
     from customer_segmentation.app_support.runs import recent_runs as read_runs
@@ -80,9 +93,9 @@ def run_profiles(tracking_uri: str, run_id: str):
 
 
 def warm_up() -> None:
-    """Opens the project and loads its newest model into the caches, before any page asks (serve.py)."""
+    """Opens the project and loads the model it serves into the caches, before any page asks (serve.py)."""
     handle = get_project(str(find_project_root(APP_DIR)))
-    version = latest_model_version(handle)
+    version = served_model_version(handle)
     if version is not None:
         get_bundle(str(handle.root), version, handle.opened_at)
 
@@ -112,14 +125,14 @@ def optional_output(handle: ProjectHandle, name: str):
 
 
 def pinned_version(handle: ProjectHandle) -> str | None:
-    """The model version this browser session uses (the newest one when it first asks)."""
+    """The model version this browser session uses (the last complete run's when it first asks)."""
     if st.session_state.get(VERSION_KEY) is None:
-        st.session_state[VERSION_KEY] = latest_model_version(handle)
+        st.session_state[VERSION_KEY] = served_model_version(handle)
     return st.session_state[VERSION_KEY]
 
 
 def reload_latest_model(root: str) -> None:
-    """Button callback: re-read the project (parameters included) and take the newest model."""
+    """Button callback: re-read the project (parameters included) and take the last complete run's model."""
     if st.session_state.get(VERSION_KEY) and st.session_state.get(GENERATION_KEY):
         st.session_state[PREVIOUS_KEY] = (st.session_state[VERSION_KEY], st.session_state[GENERATION_KEY])
     get_project.clear(root)
@@ -199,6 +212,30 @@ def _previous_bundle(handle: ProjectHandle, failed_version: str) -> ModelBundle 
     return bundle
 
 
+def registry_line(handle: ProjectHandle, version: str) -> None:
+    """Which registered version the ``champion`` alias points to, and whether it is the model shown: said plainly
+    when they differ (an alias moved by hand, a run that registered but did not complete)."""
+    name, alias = registered_model(handle)
+    if not (name and alias and handle.tracking_uri):
+        return
+    try:
+        registered = champion(handle.tracking_uri, name, alias)
+    except Exception as error:  # noqa: BLE001 - the line is informative only
+        st.caption(f"Model registry: unavailable ({as_text(error)})")
+        return
+    if registered is None:
+        st.caption(f"Model registry: no `{as_text(name)}@{as_text(alias)}` yet.")
+    elif registered["kedro_run_id"] == version:
+        st.caption(f"Registered as `{as_text(name)}` version {registered['version']} (`@{as_text(alias)}`): the model "
+                   "monitoring and `mlflow models serve` use too.")
+    else:
+        st.warning(f"The registry's `{as_text(name)}@{as_text(alias)}` is version {registered['version']} (Kedro "
+                   f"run `{as_text(registered['kedro_run_id'])}`), not the model shown here (Kedro run "
+                   f"`{as_text(version)}`, the last complete run's): `mlflow models serve` answers with the "
+                   "registry's.",
+                   icon=":material/call_split:")
+
+
 def show_no_model() -> None:
     st.warning("No trained model yet. Train one from the project folder, then press 'Reload latest model':",
                icon=":material/model_training:")
@@ -222,8 +259,13 @@ def sidebar_model_panel(handle: ProjectHandle, version: str | None) -> None:
             trained = version_time(version)
             st.markdown(f"Trained {trained:%Y-%m-%d %H:%M} UTC" if trained else f"Version {version}")
             st.caption(f"Kedro run `{version}`")
-            latest = latest_model_version(handle)
+            latest = served_model_version(handle)
             if latest is not None and latest != version:
                 st.info("A newer model has been trained.", icon=":material/update:")
+            newest = latest_model_version(handle)
+            if newest is not None and newest != version and newest != latest and newest > (latest or ""):
+                st.warning(f"A newer model (Kedro run `{newest}`) was saved by a run that did not complete: it is not "
+                           "registered and not shown. Shown: the last complete run's model, the registry's champion.",
+                           icon=":material/history:")
         st.button("Reload latest model", key="reload_model", on_click=reload_latest_model, args=(str(handle.root),),
-                  help="Serve the newest trained model (and re-read the project's parameters).")
+                  help="Serve the last complete run's model (and re-read the project's parameters).")

@@ -74,9 +74,9 @@ def telecom_bundle(rows: int = 800, seed: int = 3) -> ModelBundle:
         assign_segments,
         name_segments,
         package_segmentation_model,
-        profile_segments,
         train_segmentation_model,
     )
+    from customer_segmentation.pipelines.clustering.profiling import profile_segments
     from tests.features.configs import TELECOM
     from tests.pipelines.clustering.conftest import NAMING
 

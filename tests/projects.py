@@ -197,7 +197,9 @@ def variant(base: Path, name: str) -> Path:
     - ``reconfigured``: the feature table in parameters.yml no longer matches what the model was trained on.
     - ``unreadable``: the newest model version is not a model file.
     - ``tampered``: the newest model version names a type outside the trusted list (a pickle-style attack).
+    - ``tampered_served``: the same in the served (last complete) model's own file.
     - ``monitored``: two batches of new customers scored by the monitoring pipeline.
+    - ``small_batch``: a batch of two customers scored by the monitoring pipeline (too few to judge drift).
     - ``refreshed``: two generated months refreshed (``data/01_raw/month_1.csv``, then ``month_2.csv``), then month 2
       again; the data folder as the first refresh of month 2 left it is kept beside the project
       (``refreshed_once/``).
@@ -226,12 +228,19 @@ def _make(project: Path, name: str) -> None:
         path.write_bytes(b"this is not a model file\n")
     elif name == "tampered":
         write_tampered_model(model_path(project, NEWER_VERSION))
+    elif name == "tampered_served":  # the served (last complete) model's own file replaced
+        write_tampered_model(model_path(project, model_version(project)))
     elif name == "monitored":  # two batches scored: an unchanged one, then one with older customers
         from tests.pipelines.monitoring.conftest import batch
 
         for file_name, frame in (("march.csv", batch(600, seed=41)), ("april.csv", batch(600, seed=42, shift={"age": 1}))):
             frame.to_csv(project / "data/01_raw" / file_name, index=False)
             run_in_process(project, pipelines=["monitoring"], params={"batch_path": f"data/01_raw/{file_name}"})
+    elif name == "small_batch":  # two customers: scored, drift not judged (monitoring.min_batch_rows)
+        from tests.pipelines.monitoring.conftest import batch
+
+        batch(2, seed=43).to_csv(project / "data/01_raw/two.csv", index=False)
+        run_in_process(project, pipelines=["monitoring"], params={"batch_path": "data/01_raw/two.csv"})
     elif name == "refreshed":
         _refresh_two_months(project)
     elif name == "missing_segments":
@@ -314,6 +323,14 @@ def save_model(project: Path, model: object, version: str) -> Path:
 def model_version(project: Path) -> str:
     """The newest model version in ``project``."""
     return sorted(p.name for p in (project / MODEL_FILE).iterdir())[-1]
+
+
+def complete_run(project: Path, version: str) -> None:
+    """Marks model ``version`` as the last complete run's, as a training run that ends well does
+    (``hooks/snapshot.py``'s manifest)."""
+    manifest = project / "data/07_model_output/last_complete_run/manifest.json"
+    content = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**content, "model_version": version}))
 
 
 def add_model_version(project: Path, version: str = NEWER_VERSION) -> str:

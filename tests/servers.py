@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import random
 import socket
 import subprocess
 import time
@@ -14,9 +15,15 @@ from pathlib import Path
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port on 127.0.0.1 below the ephemeral range (kedro-viz accepts ports up to 49151 only)."""
+    for port in random.Random().sample(range(20_000, 49_152), 200):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 49151 on 127.0.0.1")
 
 
 def _answers(url: str) -> bool:
@@ -49,7 +56,10 @@ def background_server(
             time.sleep(0.3)
         yield process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:  # it exited already (a server that refused to start)
+            pass
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

@@ -3,6 +3,10 @@
 The engine follows the configuration environment (``context.py``): ``conf/spark`` runs each pipeline's
 Spark version (``pipelines/<name>/spark_pipeline.py``: the same datasets in and out, the per-row work
 in Spark), every other environment the pandas one.
+
+The input follows the parameters too: an environment with a ``transactions`` mapping reads an order log, so
+``kedro run`` starts with the ``orders`` pipeline (lines checked and aggregated per customer) and data_processing
+reads its customer table (``customers_from_orders``) instead of ``customers``.
 """
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ import importlib
 
 from kedro.framework import project
 from kedro.framework.project import find_pipelines
-from kedro.pipeline import Pipeline
+from kedro.pipeline import Pipeline, pipeline
 
 ENGINES = ("pandas", "spark")
 BATCH_PIPELINES = ("monitoring", "refresh")  # score a new batch with the served model; not part of `kedro run`
-_engine = {"name": "pandas"}
+ORDER_LOG_PIPELINE = "orders"
+_engine = {"name": "pandas", "order_log": False}
 
 
 def use_engine(engine: str) -> None:
@@ -24,6 +29,13 @@ def use_engine(engine: str) -> None:
     if engine != _engine["name"]:
         _engine["name"] = engine
         project.pipelines.configure(__name__)  # forgets pipelines registered for the other engine
+
+
+def use_order_log(order_log: bool) -> None:
+    """Registers the pipelines for an order log (``True``) or a customer file from now on."""
+    if bool(order_log) != _engine["order_log"]:
+        _engine["order_log"] = bool(order_log)
+        project.pipelines.configure(__name__)
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -36,6 +48,11 @@ def register_pipelines() -> dict[str, Pipeline]:
     if _engine["name"] == "spark":
         # The Spark versions of the training pipelines; monitoring and refresh score with pandas either way.
         pipelines = {name: _spark_version(name, pipeline) for name, pipeline in pipelines.items() if name != "__default__"}
+    if _engine["order_log"]:
+        pipelines["data_processing"] = pipeline(pipelines["data_processing"],
+                                                inputs={"customers": "customers_from_orders"})
+    else:
+        pipelines.pop(ORDER_LOG_PIPELINE, None)
     # `kedro run` trains: monitoring and refresh score a new batch and run on their own (--pipelines refresh).
     pipelines["__default__"] = sum(p for name, p in pipelines.items() if name not in (*BATCH_PIPELINES, "__default__"))
     return pipelines

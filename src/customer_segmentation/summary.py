@@ -89,6 +89,19 @@ def _rejected_line(rejections: Mapping[str, int]) -> str | None:
     return f"  rejected   {shown}{more}" if shown else None
 
 
+def _order_lines(project: Path, paths: Mapping[str, str]) -> list[str]:
+    """The order log's level of the report (an environment reading an order log): lines, then customers."""
+    path = project / paths["order_log_report"] if "order_log_report" in paths else None
+    if path is None or not path.exists():
+        return []
+    report = _read_json(path)
+    lines = [f"  lines      {report['lines_read']:,} order lines read, {report['lines_kept']:,} kept "
+             f"({report['return_lines']:,} returns netted), {report['lines_rejected']:,} rejected, "
+             f"{report['duplicates_removed']:,} duplicates removed -> {report['customers_out']:,} customers"]
+    rejected = _rejected_line(report.get("rejections_by_reason", {}))
+    return lines + ([rejected] if rejected else [])
+
+
 def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | None = None) -> str:
     """The summary of the run whose outputs are at ``paths`` (relative to ``project``)."""
     quality = _read_json(project / paths["data_quality_report"])
@@ -96,8 +109,7 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | 
     metrics = _read_json(project / paths["clustering_metrics"])
     profiles = _profiles(project / paths["segment_profiles"])
 
-    lines = [
-        "Result of the last run:",
+    lines = ["Result of the last run:", *_order_lines(project, paths),
         f"  rows       {quality['rows_read']:,} read, {quality['rows_out']:,} kept, {quality['rows_rejected']:,} "
         f"rejected, {quality['duplicates_removed']:,} duplicates removed",
     ]
@@ -148,7 +160,7 @@ def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env
         f"{customers['new']:,} new; {customers['departed']:,} departed (of {customers['previous']:,} before)",
         f"  holdout    {holdout['customers']:,} customers ({holdout['share'] * 100:.1f} %) in the control group "
         f"(refresh.holdout_share {holdout['setting']})",
-        f"  alert      {report['alert']}: {report['reason']}",
+        f"  alert      {report['alert'].replace('_', ' ')}: {report['reason']}",
     ]
     segments = report["segments"]
     width = max([len(s["segment_name"]) for s in segments] + [7])

@@ -46,6 +46,17 @@ if bundle is not None:
         cell.metric(METRIC_NAMES.get(key, "Silhouette sample (customers)"), "n/a" if value is None else f"{value:,.4g}")
 
 st.subheader("Data quality")
+order_log = app_common.optional_output(handle, "order_log_report")
+if order_log:  # an environment reading an order log: its lines first, then its customers
+    cells = st.columns(4)
+    cells[0].metric("Order lines read", f"{order_log['lines_read']:,}")
+    cells[1].metric("Duplicate lines removed", f"{order_log['duplicates_removed']:,}")
+    cells[2].metric("Lines rejected", f"{order_log['lines_rejected']:,}")
+    cells[3].metric("Customers", f"{order_log['customers_out']:,}")
+    st.caption(f"{order_log['lines_kept']:,} lines kept, {order_log['return_lines']:,} of them returns netted against "
+               "revenue; rejected lines are in rejected_order_lines.csv")
+    st.dataframe(pd.DataFrame(list((order_log.get("rejections_by_reason") or {}).items()), columns=["reason", "lines"]),
+                 hide_index=True, key="runs_line_rejections")
 report = bundle.quality_report if bundle is not None else app_common.optional_output(handle, "data_quality_report")
 if report:
     cells = st.columns(4)
@@ -85,6 +96,7 @@ if bundle is not None:
     else:
         st.caption(f"Trained by MLflow run **{as_text(run['run_name'])}** `{run['mlflow_run_id']}` (Kedro run "
                    f"`{bundle.version}`)." if run else f"Kedro run `{bundle.version}`: no MLflow run is tagged with it.")
+    app_common.registry_line(handle, bundle.version)
 all_sets = st.toggle("Include runs on other feature sets", key="runs_all_features",
                      help="Metrics of runs on other features cannot be compared with this model's.")
 shown = training_runs(runs, None if all_sets or bundle is None else bundle.features)

@@ -21,7 +21,7 @@ from customer_segmentation.app_support.monitoring import (  # noqa: E402
 bundle = app_common.bundle_or_message()
 handle = app_common.project()
 ALERT_STYLE = {"none": (st.success, ":material/check_circle:"), "watch": (st.warning, ":material/visibility:"),
-               "retrain": (st.error, ":material/model_training:")}
+               "retrain": (st.error, ":material/model_training:"), "not_judged": (st.info, ":material/help:")}
 
 st.caption("Next month's customers: their segments, who moved, the audience changes to sync and a control group "
            "(docs/next-month.md):")
@@ -69,7 +69,7 @@ if history.empty or report is None:
 batch = report["batch"]
 show, icon = ALERT_STYLE[report["alert"]]
 show(f"Latest batch **{as_text(batch['batch'])}** (scored {report['scored_at'][:16].replace('T', ' ')} UTC): alert "
-     f"**{report['alert']}**. {as_text(report['reason'])}", icon=icon)
+     f"**{report['alert'].replace('_', ' ')}**. {as_text(report['reason'])}", icon=icon)
 cells = st.columns(4)
 cells[0].metric("Rows in the batch", f"{batch['rows']:,}")
 cells[1].metric("Scored", f"{batch['scored']:,}")

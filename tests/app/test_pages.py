@@ -327,6 +327,14 @@ def test_monitoring_shows_the_alert_the_history_and_the_latest_report(open_app, 
     assert len(table_with(at, "In the batch")) == 4
 
 
+def test_monitoring_says_a_batch_too_small_was_not_judged(open_app, projects_dir):
+    at = open_app(projects.variant(projects_dir, "small_batch"), "monitoring")
+    assert not at.exception and not at.error
+    (shown,) = [m for m in texts(at.info) if m.startswith("Latest batch")]
+    assert shown.startswith("Latest batch **two.csv**") and "alert **not judged**. Drift not judged: only 2 " in shown
+    assert metric_values(at)["Scored"] == "2"
+
+
 # ---------- States without a usable model ----------
 
 
@@ -347,20 +355,19 @@ def test_a_changed_feature_table_is_noticed_and_the_form_keeps_the_models_featur
                                                   "Savings (USD)", "Age (years)"]
 
 
-def test_an_unreadable_newest_model_is_reported_and_the_last_complete_run_served(open_app, projects_dir):
+def test_an_unreadable_newest_model_is_named_and_the_last_complete_run_served(open_app, projects_dir):
     at = open_app(projects.variant(projects_dir, "unreadable"))
-    assert not at.exception and not at.error
-    (message,) = texts(at.warning)
-    assert message.startswith(f"The newest run ({projects.NEWER_VERSION}) did not complete: The model file "
-                              "data/06_models/segmentation_model.skops/")
-    assert "could not be read" in message and "Showing the last complete run" in message
+    assert not at.exception and not at.error and not at.main.warning
+    (notice,) = texts(at.sidebar.warning)
+    assert notice.startswith(f"A newer model (Kedro run `{projects.NEWER_VERSION}`) was saved by a run that did not "
+                             "complete: it is not registered and not shown.")
     assert metric_values(at)["Segments"] == "4"
 
 
 def test_a_tampered_model_file_is_refused_and_nothing_in_it_runs(open_app, projects_dir):
-    at = open_app(projects.variant(projects_dir, "tampered"))
+    at = open_app(projects.variant(projects_dir, "tampered_served"))
     assert not at.exception
-    (message,) = texts(at.warning)
+    (message,) = texts(at.error)
     assert "not trusted and was not loaded" in message and "tests.projects.Exploit" in message
 
 
@@ -369,6 +376,7 @@ def test_retrained_model_is_served_only_after_reload(open_app, projects_dir):
     first = projects.model_version(project)
     at = open_app(project)
     newer = projects.add_model_version(project)
+    projects.complete_run(project, newer)
     at.run()
     assert f"Kedro run `{first}`" in texts(at.sidebar.caption)
     assert texts(at.sidebar.info) == ["A newer model has been trained."]
@@ -385,13 +393,48 @@ def test_failed_reload_keeps_serving_the_previous_model(open_app, projects_dir):
     broken = projects.model_path(project, projects.NEWER_VERSION)
     broken.parent.mkdir(parents=True)
     broken.write_bytes(b"half-written")
+    projects.complete_run(project, projects.NEWER_VERSION)  # a complete run whose model file was damaged since
     at.button(key="reload_model").click().run()
     assert not at.exception and not at.error
-    (warning,) = texts(at.warning)
+    (warning,) = texts(at.main.warning)
     assert warning.startswith(f"The newest model ({projects.NEWER_VERSION}) cannot be served yet")
     assert f"Kedro run `{first}`" in texts(at.sidebar.caption)
     at.run()  # and on the next interaction, still the previous model, silently
-    assert not at.warning and metric_values(at)["Segments"] == "4"
+    assert not at.main.warning and metric_values(at)["Segments"] == "4"
+
+
+def test_a_model_whose_run_did_not_complete_is_named_not_served_even_after_reload(open_app, projects_dir):
+    """Issue 23, case 15: a run killed after it saved and logged its model, before registering it, leaves a newer
+    model version; the app keeps the last complete run's (the registry's champion) and says so."""
+    project = projects.variant(projects_dir, "retrain_unregistered")
+    first = projects.model_version(project)
+    at = open_app(project)
+    newer = projects.add_model_version(project)
+    for _ in range(2):  # on the next interaction, and after "Reload latest model"
+        at.run() if _ == 0 else at.button(key="reload_model").click().run()
+        assert not at.exception and not at.error and not at.sidebar.info
+        assert f"Kedro run `{first}`" in texts(at.sidebar.caption)
+        assert texts(at.sidebar.warning) == [
+            f"A newer model (Kedro run `{newer}`) was saved by a run that did not complete: it is not registered and "
+            "not shown. Shown: the last complete run's model, the registry's champion."]
+
+
+def test_model_runs_says_the_model_shown_is_the_registrys_champion(open_app, trained_project):
+    at = open_app(trained_project, "runs")
+    assert not at.exception
+    line = next(c for c in texts(at.caption) if c.startswith("Registered as"))
+    assert line.startswith("Registered as `customer_segmentation` version ") and "(`@champion`)" in line
+
+
+def test_model_runs_says_plainly_when_the_champion_is_another_model(open_app, projects_dir):
+    project = projects.variant(projects_dir, "retrain_champion")
+    newer = projects.add_model_version(project)
+    projects.complete_run(project, newer)  # shown: a run the registry never saw (its alias still on the first)
+    at = open_app(project, "runs")
+    assert not at.exception
+    (warning,) = [w for w in texts(at.warning) if "champion" in w]
+    assert warning.startswith("The registry's `customer_segmentation@champion` is version ")
+    assert f"not the model shown here (Kedro run `{newer}`, the last complete run's)" in warning
 
 
 def test_a_files_own_text_is_shown_as_typed_never_as_a_link_or_image(open_app, trained_project):

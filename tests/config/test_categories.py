@@ -75,3 +75,25 @@ def test_the_issues_table_works_in_base_as_in_an_environment(tmp_path):
     table = FeatureTable.from_config(parameters["features"])
     check_algorithm_fits_features(table, parameters["clustering"]["algorithm"], loader.parameter_sources())
     assert [f.name for f in table.categorical] == ["contract", "internet"]
+
+
+def test_the_spark_engine_refuses_category_features_before_any_node():
+    from types import SimpleNamespace
+
+    from kedro.io import DataCatalog, MemoryDataset
+    from kedro.pipeline import Node, Pipeline
+
+    from customer_segmentation.hooks.config_check import ConfigCheckHooks
+
+    catalog = DataCatalog({"parameters": MemoryDataset({"features": TELECOM}),
+                           "params:features": MemoryDataset(TELECOM)})
+    on_spark = Pipeline([Node(lambda customers, features: customers, ["customers", "params:features"],
+                              "checked_customers@spark", name="check_records_node")])
+    hooks = ConfigCheckHooks()
+    loader = SimpleNamespace(parameter_sources=lambda: {"features": "conf/telecom/parameters.yml"})
+    hooks.after_context_created(SimpleNamespace(config_loader=loader))
+    with pytest.raises(ConfigurationError) as error:
+        hooks.before_pipeline_run({}, on_spark, catalog)
+    assert str(error.value).startswith("feature(s) contract, internet (conf/telecom/parameters.yml) are type: "
+                                       "category, and the Spark engine (--env spark) segments on numbers only")
+    assert "move Contract, InternetService from 'features' to 'profile_columns'" in str(error.value)

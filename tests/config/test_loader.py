@@ -99,3 +99,30 @@ def test_the_projects_own_parameters_pass_in_every_shipped_environment(conf):
     for env in (None, "scale", "spark"):
         loader = _loader(conf, env=env)
         check_parameters(loader["parameters"], loader.parameter_sources())
+
+
+# ---------- a file that cannot be read (issue 23, case 8) ----------
+
+BAD_CONFIG = PROJECT_ROOT / "tests" / "data" / "bad_config"
+
+
+@pytest.mark.parametrize("env", [None, "mall"], ids=["base", "environment"])
+def test_a_yaml_alias_bomb_stops_with_one_line_naming_the_file(conf, env):
+    import shutil
+
+    folder = "base" if env is None else env
+    shutil.copy(BAD_CONFIG / "alias_bomb.yml", conf / folder / "parameters_bomb.yml")
+    with pytest.raises(ConfigurationError) as caught:
+        _loader(conf, env)["parameters"]
+    assert str(caught.value) == (
+        f"conf/{folder}/parameters_bomb.yml, line 2: its YAML aliases expand to more nodes than allowed (YAML node "
+        "expansion exceeds the configured limit of 10000): write the values out instead of repeating aliases of "
+        "aliases")
+
+
+def test_invalid_yaml_in_a_catalog_names_the_file_and_its_line(conf):
+    (conf / "base" / "catalog_broken.yml").write_text("a: [1, 2\nb: 3\n")
+    named = (r"^(conf/base/catalog_broken.yml, line \d+: |a configuration file under conf/ cannot be read: Invalid "
+             r"YAML or JSON file .*catalog_broken)")
+    with pytest.raises(ConfigurationError, match=named):
+        _loader(conf, None)["catalog"]

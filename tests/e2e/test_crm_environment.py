@@ -81,7 +81,8 @@ def test_the_mlflow_run_keeps_the_outcome_and_mix_tables(crm):
     with mlflow_store(project) as client:
         run = client.search_runs([client.get_experiment_by_name("customer_segmentation_crm").experiment_id])[0]
         logged = {item.path for item in client.list_artifacts(run.info.run_id, "segments")}
-    assert logged == {"segments/segment_outcomes.csv", "segments/segment_categories.csv"}
+    assert logged == {"segments/segment_outcomes.csv", "segments/segment_categories.csv",
+                      "segments/segment_profiles.csv"}
 
 
 def test_the_summary_names_the_segment_most_likely_to_respond(crm):

@@ -17,9 +17,9 @@ def _latest_model(project: Path):
     return versions[-1].name, load_model(versions[-1] / "segmentation_model.skops")
 
 
-def _kill_when(project: Path, marker: str, timeout: float = 300) -> str:
-    """Starts `kedro run`, SIGKILLs its whole process group as soon as ``marker`` is logged."""
-    return kill_kedro_when(project, marker, timeout=timeout)
+def _kill_when(project: Path, marker: str, *args: str, timeout: float = 300) -> str:
+    """Starts `kedro run <args>`, SIGKILLs its whole process group as soon as ``marker`` is logged."""
+    return kill_kedro_when(project, marker, *args, timeout=timeout)
 
 
 def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_copy):
@@ -45,3 +45,26 @@ def test_rerun_after_sigkill_mid_clustering_gives_consistent_outputs(project_cop
     assert profiles.set_index("segment_id")["size"].to_dict() == sizes.to_dict()
     names = segments.drop_duplicates("segment_id").set_index("segment_id")["segment_name"].sort_index()
     assert profiles.set_index("segment_id")["segment_name"].to_dict() == names.to_dict()
+
+
+def test_a_run_killed_after_logging_its_model_before_registering_it_is_not_shown_by_the_app(project_copy, open_app):
+    """Issue 23, case 15: the killed run (5 segments) left a newer model version, logged to MLflow but not
+    registered; the app shows the registry's champion (the last complete run, 4 segments) and names the other."""
+    from customer_segmentation.app_support.project import open_project, served_model_version
+    from tests.projects import MODEL_NAME, mlflow_store
+
+    run_kedro(project_copy, "run")
+    _kill_when(project_copy, "logged the segmentation model to MLflow as", "--params", "n_clusters=5")
+    newest, model = _latest_model(project_copy)
+    assert model["kmeans"].n_clusters == 5
+    with mlflow_store(project_copy) as client:
+        champion = client.get_model_version_by_alias(MODEL_NAME, "champion")
+        champion_run = client.get_run(champion.run_id).data.tags["run_id"]
+    assert champion_run < newest and served_model_version(open_project(project_copy)) == champion_run
+
+    at = open_app(project_copy)
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Segments"] == "4"
+    assert any(f"Kedro run `{champion_run}`" in c.value for c in at.sidebar.caption)
+    assert any(w.value.startswith(f"A newer model (Kedro run `{newest}`) was saved by a run that did not complete")
+               for w in at.sidebar.warning)

@@ -37,3 +37,34 @@ def test_monitoring_before_any_training_says_to_train_first(project_copy, tmp_pa
     result = run_kedro(project_copy, "run", "--pipelines", "monitoring", "--params", f"batch_path={path}", check=False)
     output = " ".join((result.stdout + result.stderr).split())
     assert result.returncode == 1 and "no complete training run to compare with" in output and "make run" in output
+
+
+def test_monitoring_on_an_endless_device_stops_with_one_line_and_no_traceback(project):
+    """Issue 23, case 7: /dev/zero is refused before a byte is read (it gave a MemoryError)."""
+    result = run_kedro(project, "run", "--pipelines", "monitoring", "--params", "batch_path=/dev/zero", check=False)
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1 and "Traceback" not in output
+    assert "Error: the batch /dev/zero is not a regular file (a device, a pipe or a socket, which may never end)" \
+        in output
+
+
+def test_monitoring_with_a_tampered_served_model_says_retrain(project, tmp_path):
+    """Issue 23, case 7: the served model's file replaced by one holding an untrusted type."""
+    import json
+
+    from tests.projects import model_path, write_tampered_model
+
+    manifest = json.loads((project / "data/07_model_output/last_complete_run/manifest.json").read_text())
+    served = model_path(project, manifest["model_version"])
+    kept = served.read_bytes()
+    write_tampered_model(served)
+    path = tmp_path / "batch.csv"
+    batch(200).to_csv(path, index=False)
+    try:
+        result = run_kedro(project, "run", "--pipelines", "monitoring", "--params", f"batch_path={path}", check=False)
+    finally:
+        served.write_bytes(kept)
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1 and "Traceback" not in output
+    assert "was not loaded" in output and "not trusted" in output
+    assert "retrain with `make run` (kedro run), which saves and serves a new model" in output

@@ -16,9 +16,9 @@ from customer_segmentation.pipelines.clustering.nodes import (
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
-    profile_segments,
     train_segmentation_model,
 )
+from customer_segmentation.pipelines.clustering.profiling import profile_segments
 from customer_segmentation.pipelines.eda.nodes import select_k, standardize_features, sweep_k
 from customer_segmentation.segmentation import score
 from customer_segmentation.segmentation.customers import segment_customers
@@ -33,13 +33,12 @@ from tests.features.configs import TELECOM
 from tests.pipelines.clustering.conftest import NAMING
 
 SELECTION = {"min_stability": 0.8, "strong_silhouette": 0.5, "weak_silhouette": 0.25}
-REPORT = {"categories_grouped": {"contract": {"rows": 3, "categories": ["Lifetime"]},
-                                 "internet": {"rows": 0, "categories": []}}}
+GROUPED = {"contract": {"rows": 3, "categories": ["Lifetime"]}, "internet": {"rows": 0, "categories": []}}
 
 
-def train(customers: pd.DataFrame, k: int = 4, n_init: int = 3, report: dict | None = None):
+def train(customers: pd.DataFrame, k: int = 4, n_init: int = 3, grouped: dict | None = None):
     return train_segmentation_model(customers, {"k": k}, "auto", TELECOM, None, n_init, 42, None, "kprototypes",
-                                    report)
+                                    grouped)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +48,7 @@ def personas() -> tuple[pd.DataFrame, pd.Series]:
 
 @pytest.fixture(scope="module")
 def model(personas):
-    return train(personas[0], report=REPORT)
+    return train(personas[0], grouped=GROUPED)
 
 
 def test_k_prototypes_finds_the_mixed_telecom_personas(personas, model):
@@ -138,7 +137,7 @@ def personas_with_other():
     """A model trained where a rare contract was grouped as Other."""
     customers, _ = telecom_input(600, seed=5)
     customers.loc[:2, "contract"] = "Other"
-    return train(customers, n_init=1, report=REPORT)
+    return train(customers, n_init=1, grouped=GROUPED)
 
 
 def test_a_changed_category_can_move_a_customer_to_the_runner_up(model, personas):

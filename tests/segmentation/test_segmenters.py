@@ -17,8 +17,8 @@ from customer_segmentation.pipelines.clustering.nodes import (
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
-    profile_segments,
 )
+from customer_segmentation.pipelines.clustering.profiling import profile_segments
 from customer_segmentation.pipelines.eda.nodes import select_k, standardize_features, sweep_k
 from customer_segmentation.segmentation.explain import changes_to_runner_up
 from customer_segmentation.segmentation.scoring import score

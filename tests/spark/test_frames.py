@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.spark.frames import ACCURACY, exact_medians, number_rows, seeded_sample
+from customer_segmentation.spark.frames import ACCURACY, exact_medians, number_rows, seeded_sample, spread
 
 
 @pytest.mark.parametrize("rows", [1, 2, 5, 6, 101, 3 * ACCURACY + 7])
@@ -43,3 +43,12 @@ def test_a_sample_is_bounded_seeded_and_the_whole_frame_when_smaller(spark):
     assert len(first) == 500 and first["v"].is_unique
     pd.testing.assert_frame_equal(first, again)
     assert len(seeded_sample(frame, 50_000, 42, ["v"])) == 20_000
+
+
+def test_rows_read_as_one_partition_are_spread_over_the_cores_in_their_order(spark):
+    frame = spark.range(1, 1001).withColumnRenamed("id", "source_row").coalesce(1)
+    spread_out = spread(frame, "source_row")
+    parts = spread_out.rdd.glom().map(lambda rows: [row.source_row for row in rows]).collect()
+    assert len(parts) == spark.sparkContext.defaultParallelism == 2 and all(parts)
+    assert [n for part in parts for n in part] == list(range(1, 1001))
+    assert spread(spread_out, "source_row") is spread_out, "enough partitions already: left as it is"

@@ -26,8 +26,11 @@ FOLDERS = ("02_intermediate/rejected_customers.parquet", "02_intermediate/valida
            "05_model_input/model_input_customers.parquet", "07_model_output/customer_segments.parquet")
 
 
-def _outputs(project: Path) -> dict:
-    data = project / "data"
+SPARK_DATA = "data/spark"  # each environment writes its own outputs (data/<env>), the demo's stay in data/
+
+
+def _outputs(project: Path, data_root: str = SPARK_DATA) -> dict:
+    data = project / data_root
     return {
         "report": json.loads((data / "08_reporting/data_quality_report.json").read_text()),
         "k_selection": json.loads((data / "08_reporting/k_selection.json").read_text()),
@@ -47,7 +50,7 @@ def _files(folder: Path) -> dict[str, int]:
 
 
 def _latest_model(project: Path):
-    versions = sorted((project / "data/06_models/segmentation_model.skops").iterdir())
+    versions = sorted((project / SPARK_DATA / "06_models/segmentation_model.skops").iterdir())
     return versions[-1].name, load_model(versions[-1] / "segmentation_model.skops")
 
 
@@ -64,12 +67,12 @@ def spark_run(project) -> dict:
 
     log = run_kedro(project, "run", "--env", "spark", "--params", "spark_master=local[2]")
     outputs = _outputs(project)
-    handle = open_project(project)
+    handle = open_project(project, env="spark")
     outputs["bundle"] = load_bundle(handle, latest_model_version(handle))
     with mlflow_store(project):
         import mlflow
 
-        served = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+        served = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}_spark@champion")
         outputs["served"] = served.predict(outputs["segments"].head(200)[FEATURE_NAMES])
     outputs["log"] = log.stdout + log.stderr
     return outputs
@@ -78,13 +81,13 @@ def spark_run(project) -> dict:
 @pytest.fixture(scope="module")
 def pandas_run(project, spark_run) -> dict:
     run_kedro(project, "run")
-    return _outputs(project)
+    return _outputs(project, "data")
 
 
 @pytest.fixture(scope="module")
 def rerun_on_cluster(project, pandas_run, tmp_path_factory) -> dict:
     """A Spark run SIGKILLed while Spark writes its first Parquet folder, then the run on a standalone cluster."""
-    folder = project / "data/04_feature/checked_customers.parquet"
+    folder = project / SPARK_DATA / "04_feature/checked_customers.parquet"
     before = _files(folder)
     assert before, "the first Spark run wrote the folder"
     killed = kill_kedro_when(project, "Saving data to checked_customers@spark", "--env", "spark", "--params",
@@ -94,7 +97,7 @@ def rerun_on_cluster(project, pandas_run, tmp_path_factory) -> dict:
         log = run_kedro(project, "run", "--env", "spark", "--params", f"spark_master={master}")
         state = master_state(web)
     return {**_outputs(project), "killed_log": killed, "log": log.stdout + log.stderr, "master": master,
-            "state": state, "leftovers": sorted(p.name for p in (project / "data").rglob(".*") if p.is_dir())}
+            "state": state, "leftovers": sorted(p.name for p in (project / SPARK_DATA).rglob(".*") if p.is_dir())}
 
 
 def test_a_spark_run_writes_parquet_folders_and_the_usual_reports(spark_run):
@@ -145,9 +148,9 @@ def test_both_engines_write_the_same_quality_report(spark_run, pandas_run):
     assert spark_report == pandas_report
 
 
-def test_a_pandas_run_after_a_spark_run_replaces_its_folders_with_files(pandas_run):
-    shared = ("05_model_input/model_input_customers.parquet", "07_model_output/customer_segments.parquet")
-    assert [pandas_run["folders"][name] for name in shared] == [False, False], "base writes files at these paths"
+def test_the_spark_run_and_the_pandas_run_keep_their_own_outputs(project, spark_run, pandas_run):
+    assert not any(pandas_run["folders"].values()), "the pandas run writes files in data/, not Spark's folders"
+    assert all(_outputs(project)["folders"].values()), "the Spark run's folders in data/spark are left as they were"
 
 
 def test_a_run_killed_mid_write_then_rerun_leaves_consistent_outputs(project, rerun_on_cluster):

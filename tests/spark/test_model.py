@@ -13,7 +13,8 @@ from customer_segmentation.segmentation.scoring import score
 from tests.pipelines.clustering.conftest import FEATURES, TABLE, model_input, train
 
 KMEANS = {"max_iter": 50, "tol": 1e-4, "init_steps": 2}
-NAMES = pd.DataFrame({"segment_id": range(4), "segment_name": [f"Segment {i}" for i in range(4)]})
+NAMES = pd.DataFrame({"segment_id": range(4), "segment_name": [f"Segment {i}" for i in range(4)],
+                      "description": [f"Customers of segment {i}" for i in range(4)]})
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,13 @@ def frame(spark, customers):
 
 @pytest.fixture(scope="module")
 def spark_model(frame):
-    return spark_nodes.train_segmentation_model(frame, {"k": 4}, "auto", TABLE, None, 42, KMEANS)
+    return _train_on_spark(frame, "kmeans")
+
+
+def _train_on_spark(frame, algorithm: str, init_sample_size: int | None = 100_000):
+    return spark_nodes.train_segmentation_model(frame, {"k": 4}, "auto", TABLE, pca_components=None, n_init=10,
+                                                random_state=42, init_sample_size=init_sample_size,
+                                                algorithm=algorithm, spark_kmeans=KMEANS)
 
 
 def test_the_scaler_learns_the_population_standard_deviation(spark_model, customers):
@@ -78,9 +85,50 @@ def test_metrics_from_spark_aggregates_are_scikit_learns(spark_model, frame, cus
 
 
 def test_profiles_from_spark_aggregates_are_the_pandas_profiles(spark_model, frame, customers):
-    from customer_segmentation.pipelines.clustering.nodes import assign_segments, profile_segments
+    from customer_segmentation.pipelines.clustering.nodes import assign_segments
+    from customer_segmentation.pipelines.clustering.profiling import profile_segments
 
     expected = profile_segments(assign_segments(customers, spark_model, NAMES), spark_model, NAMES)
     segments = spark_nodes.assign_segments(frame, spark_model, NAMES)
     pd.testing.assert_frame_equal(spark_nodes.profile_segments(segments, spark_model, NAMES), expected,
                                   check_dtype=False, rtol=1e-9)
+
+
+def test_a_gaussian_mixture_on_spark_gives_the_pandas_paths_segments(frame, customers):
+    from customer_segmentation.pipelines.clustering.nodes import assign_segments
+
+    spark_model = _train_on_spark(frame, "gmm")
+    assert list(spark_model.named_steps) == ["select", "scaler", "pca", "gmm"]
+    expected = assign_segments(customers, train(customers, k=4, algorithm="gmm"), NAMES)
+    assigned = spark_nodes.assign_segments(frame, spark_model, NAMES).toPandas().sort_values("source_row")
+    assert assigned["segment_id"].tolist() == expected["segment_id"].tolist()
+    assert assigned["runner_up_id"].tolist() == expected["runner_up_id"].tolist()
+    np.testing.assert_allclose(assigned["membership_probability"], expected["membership_probability"], atol=1e-6)
+
+
+def test_a_gaussian_mixture_fitted_on_a_sample_finds_the_same_segments(frame, customers):
+    spark_model = _train_on_spark(frame, "gmm", init_sample_size=1500)
+    pandas_model = train(customers, k=4, algorithm="gmm")
+    assert adjusted_rand_score(pandas_model.predict(customers), spark_model.predict(customers)) >= 0.95
+
+
+def test_a_gaussian_mixture_needs_a_sample_size_on_spark(frame):
+    from customer_segmentation.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="'clustering.init_sample_size' is null"):
+        _train_on_spark(frame, "gmm", init_sample_size=None)
+
+
+def test_segment_mixes_and_outcome_rates_on_spark_are_the_pandas_tables(spark):
+    from customer_segmentation.pipelines.clustering import profiling
+
+    rng = np.random.default_rng(5)
+    customers = pd.DataFrame({"segment_id": rng.integers(0, 4, 2000),
+                              "region": rng.choice(["North", "South", None], 2000),
+                              "churn": rng.choice(["Yes", "No", ""], 2000, p=[0.3, 0.6, 0.1])})
+    settings = (["region"], {"churned": {"column": "churn", "positive": "Yes"}})
+    expected = profiling.describe_segments(customers, NAMES, *settings)
+    found = spark_nodes.describe_segments(spark.createDataFrame(customers).repartition(3), NAMES, *settings)
+    for spark_table, pandas_table in zip(found, expected):
+        assert not pandas_table.empty
+        pd.testing.assert_frame_equal(spark_table, pandas_table, check_dtype=False)

@@ -21,13 +21,17 @@ from customer_segmentation.app_support.project import ProjectHandle
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.last_complete_run import MANIFEST_DATASET, read_manifest
 from customer_segmentation.names import MODEL_DATASET, OPTIONAL_APP_OUTPUTS, REQUIRED_APP_OUTPUTS
-from customer_segmentation.segmentation.contract import model_table, n_segments, segment_names
+from customer_segmentation.segmentation.contract import (
+    MODEL_STEPS,
+    model_problems,
+    model_table,
+    n_segments,
+    segment_names,
+)
 from customer_segmentation.segmentation.scoring import predict
-from customer_segmentation.segmentation.segmenters import SEGMENTERS, segmenter_of
 
 logger = logging.getLogger(__name__)
 
-MODEL_STEPS = ("select", "scaler", "pca")  # then the segmenter's estimator
 # Stored assignments that must agree with the model's own predictions (the rest may differ
 # only where K-Means' last fit step and predict disagree on a tie).
 _AGREEMENT_SAMPLE = 1000
@@ -156,17 +160,12 @@ def _load_model(project: ProjectHandle, version: str) -> Any:
             f"The model file {path}/{version} could not be read safely ({_root_cause(error)}). "
             f"Retrain with `{project.train_command}`."
         ) from error
-    steps = getattr(model, "named_steps", None)
-    missing = [s for s in MODEL_STEPS if steps is None or s not in steps]
-    try:
-        segmenter_of(model)
-    except (ValueError, TypeError, IndexError):
-        missing.append(f"a segmenter ({', '.join(SEGMENTERS)})")
     # Not `transform`: a Gaussian mixture's or k-prototypes' pipeline has none (K-Means' alone does).
-    if missing or not hasattr(model, "predict"):
+    problems = model_problems(model)
+    if problems:
         raise UnreadableModelError(
             f"The model file {path}/{version} holds a {type(model).__name__}, not the expected scikit-learn "
-            f"Pipeline with steps {list(MODEL_STEPS)} and a segmenter (missing: {missing}). Retrain with "
+            f"Pipeline with steps {list(MODEL_STEPS)} and a segmenter ({'; '.join(problems)}). Retrain with "
             f"`{project.train_command}`."
         )
     return model

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from customer_segmentation.catalog_paths import entry_path
+from customer_segmentation.last_complete_run import MANIFEST_DATASET, read_manifest
 from customer_segmentation.names import APP_DATASETS, MODEL_DATASET
 
 logger = logging.getLogger(__name__)
@@ -169,6 +170,29 @@ def latest_model_version(project: ProjectHandle) -> str | None:
     if version is None:  # the entry is not versioned (not the contract, but readable)
         return "unversioned" if dataset.exists() else None
     return version
+
+
+def last_complete_version(project: ProjectHandle) -> str | None:
+    """The model version of the last run that completed (``hooks/snapshot.py``'s manifest): the one registered
+    as ``champion``, which monitoring and ``mlflow models serve`` use too. None before any run completed."""
+    manifest = read_manifest((project.root / project.filepath(MANIFEST_DATASET)).parent)
+    if manifest is None:
+        return None
+    version = str(manifest["model_version"])
+    return version if (project.root / project.filepath(MODEL_DATASET) / version).is_dir() else None
+
+
+def served_model_version(project: ProjectHandle) -> str | None:
+    """The model version the app serves: the last complete run's. A newer version whose run was killed or failed
+    (after the model was saved and logged, before it was registered) is not served; a project where no run has
+    completed since runs were kept aside serves its newest version."""
+    return last_complete_version(project) or latest_model_version(project)
+
+
+def registered_model(project: ProjectHandle) -> tuple[str | None, str | None]:
+    """``(registered model name, alias)`` the catalog registers the model under (``segmentation_model``)."""
+    entry = project.catalog_config.get(MODEL_DATASET) or {}
+    return entry.get("registered_model_name"), entry.get("alias")
 
 
 def _anchor_project_root(root: Path) -> None:

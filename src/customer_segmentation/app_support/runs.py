@@ -86,6 +86,34 @@ def find_run(tracking_uri: str, experiment_name: str, version: str) -> dict | No
     }
 
 
+def aliased_version(tracking_uri: str, model_name: str, alias: str) -> dict | None:
+    """What ``models:/<model_name>@<alias>`` points to: ``{version, mlflow_run_id, kedro_run_id}`` (the Kedro run
+    id is the model version the app names), or None when the registry has no such alias yet.
+
+    Raises:
+        TrackingStoreError: the store cannot be reached or read.
+    """
+    try:
+        from mlflow import MlflowClient
+        from mlflow.exceptions import MlflowException
+
+        client = MlflowClient(tracking_uri=tracking_uri)
+        try:
+            aliases = client.get_registered_model(model_name).aliases or {}
+        except MlflowException as error:
+            if error.error_code == "RESOURCE_DOES_NOT_EXIST":  # nothing registered yet
+                return None
+            raise
+        if alias not in aliases:
+            return None
+        version = client.get_model_version(model_name, str(aliases[alias]))
+        run_id = version.run_id or (version.tags or {}).get("run_id")
+        kedro_run = client.get_run(run_id).data.tags.get(KEDRO_RUN_TAG) if run_id else None
+    except Exception as error:  # MLflow raises many types for an unreachable or broken store
+        raise TrackingStoreError(f"could not read the model registry at {tracking_uri}: {error}") from error
+    return {"version": str(version.version), "mlflow_run_id": run_id, "kedro_run_id": kedro_run}
+
+
 def training_runs(runs: pd.DataFrame, features: list[str] | None) -> pd.DataFrame:
     """The training runs among ``runs``; with ``features``, only those trained on that feature set
     (runs from before runs were tagged with their features are kept)."""

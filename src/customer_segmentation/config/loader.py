@@ -14,6 +14,9 @@ demo's in ``conf/base/``:
   An environment's ``globals.yml`` may set either itself.
 * **Where each setting came from.** :meth:`ProjectConfigLoader.parameter_sources` names the file that set each
   top-level parameter, for messages.
+* **A file that cannot be read says which.** Invalid YAML, or YAML whose aliases would expand without end (a
+  "billion laughs", stopped by OmegaConf's node limit), raises one ``ConfigurationError`` naming the file and the
+  line, not a parser traceback.
 
 Only public Kedro API is used: another loader per environment, and ``loader["globals"] = ...``.
 """
@@ -26,8 +29,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from kedro.config import MissingConfigException, OmegaConfigLoader
 from omegaconf import OmegaConf
+
+from customer_segmentation.errors import ConfigurationError
 
 #: Parameters an environment replaces whole instead of merging key by key.
 REPLACED = ("features", "profile_columns", "outcomes", "transactions")
@@ -54,6 +60,12 @@ class ProjectConfigLoader(OmegaConfigLoader):
         return self.run_env in (self.base_env, self.default_run_env)
 
     def __getitem__(self, key: str) -> dict[str, Any]:
+        try:
+            return self._get(key)
+        except yaml.YAMLError as error:
+            raise ConfigurationError(unreadable_yaml(error, Path(self.conf_source))) from error
+
+    def _get(self, key: str) -> dict[str, Any]:
         if key == "globals":
             return self._globals_now()
         self._own_globals()
@@ -141,6 +153,36 @@ class ProjectConfigLoader(OmegaConfigLoader):
                     sources[key] = (Path(self.conf_source).name + "/" +
                                     path.relative_to(Path(self.conf_source)).as_posix())
         return sources
+
+
+def unreadable_yaml(error: yaml.YAMLError, conf_source: Path) -> str:
+    """One line naming the configuration file ``error`` comes from, its line and what to do."""
+    mark = getattr(error, "problem_mark", None)
+    problem = str(getattr(error, "problem", None) or error).strip().splitlines()[0]
+    path = _failing_file(conf_source, type(error), problem) if mark is not None else None
+    if path is None:  # Kedro's own re-raised ParserError names the file itself
+        return f"a configuration file under {conf_source.name}/ cannot be read: {problem}"
+    where = f"{conf_source.name}/{path.relative_to(conf_source).as_posix()}, line {mark.line + 1}"
+    if "expansion exceeds" in problem:
+        return (f"{where}: its YAML aliases expand to more nodes than allowed ({problem.split('. ')[0]}): write the "
+                "values out instead of repeating aliases of aliases")
+    return f"{where}: {problem}; fix the YAML there"
+
+
+def _failing_file(conf_source: Path, kind: type, problem: str) -> Path | None:
+    """The configuration file that raises the same ``kind`` of error with ``problem`` (Kedro reads the files as
+    streams without their names)."""
+    for path in sorted(conf_source.rglob("*")):
+        if path.suffix not in _EXTENSIONS or not path.is_file():
+            continue
+        try:
+            OmegaConf.load(path)
+        except kind as error:
+            if str(getattr(error, "problem", None) or error).strip().splitlines()[0] == problem:
+                return path
+        except Exception:  # noqa: BLE001 - another file's other problem: not the one asked about
+            continue
+    return None
 
 
 def _top_level_keys(path: Path) -> list[str]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, f
 
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features.profiles import OutcomeSetting
+from customer_segmentation.validation.order_lines import OrderLog
 
 
 class _Section(BaseModel):
@@ -92,6 +93,7 @@ class Clustering(_Section):
 
 
 class Monitoring(_Section):
+    min_batch_rows: int = Field(100, ge=1)
     sample_size: int = Field(100_000, ge=1)
     silhouette_sample_size: int = Field(5_000, ge=2)
     random_state: int = 42
@@ -121,6 +123,7 @@ class Parameters(_Section):
     missing_values: Literal["median", "drop"] = "median"
     rare_category_share: float = Field(0.01, ge=0, lt=1)
     id_column: str | None = "auto"
+    transactions: OrderLog | None = None  # an order log's headers (validation/order_lines.py): read by `orders`
     # Given on the command line (`--params NAME=...`) and read by the catalogs through ${runtime_params:NAME}:
     batch_path: str | None = None  # conf/base/catalog_monitoring.yml: the batch monitoring scores
     customers_path: str | None = None  # conf/scale, conf/spark: the customer file to read

@@ -1,9 +1,12 @@
 """Datasets of the monitoring pipeline: a batch file of any supported kind, the served model, the history.
 
 * ``CustomerFileDataset`` reads a customer file by its extension: CSV (``io.read_customer_csv``), Excel
-  (``CustomerExcelDataset``'s reader) or Parquet (a file or a folder).
+  (``CustomerExcelDataset``'s reader) or Parquet (a file or a folder of them). Only regular files are read, and
+  none larger than ``max_bytes`` (a device such as ``/dev/zero`` or a pipe never ends): anything else, or a file
+  whose content is not what its name says, stops with one message saying what to do.
 * ``ServedModelDataset`` loads the model the app serves: the model version of the last complete
-  training run (``hooks/snapshot.py``), registered in MLflow as ``champion``.
+  training run (``hooks/snapshot.py``), registered in MLflow as ``champion``. A file that is refused (untrusted
+  types) or that holds another kind of scikit-learn model stops with one message: retrain.
 * ``SegmentHistoryDataset`` is the growing table of segment sizes per batch: it loads as an empty
   table before the first batch, and is written whole, atomically and spreadsheet-safe.
 """
@@ -21,22 +24,31 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.datasets.atomic import AtomicDataset
 from customer_segmentation.datasets.model_file import SegmentationModelDataset
-from customer_segmentation.errors import ConfigurationError
+from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.segmentation.contract import model_problems
+
+#: The largest batch read by default (bytes on disk): a few million customer rows.
+DEFAULT_MAX_BYTES = 1_000_000_000
+_PASS_A_FILE = "pass a CSV, Excel or Parquet file with --params batch_path=<file>"
 
 
 class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
-    """Reads ``filepath`` by its extension: ``.csv``/``.txt``/``.tsv``, ``.xlsx``, or Parquet (file or folder)."""
+    """Reads ``filepath`` by its extension: ``.csv``/``.txt``/``.tsv``, ``.xlsx``, or Parquet (file or folder);
+    at most ``max_bytes`` bytes."""
 
-    def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(self, filepath: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                 metadata: dict[str, Any] | None = None) -> None:
         self._filepath = PurePosixPath(filepath)
+        self._max_bytes = int(max_bytes)
         self.metadata = metadata
 
     def load(self) -> pd.DataFrame:
         path = Path(str(self._filepath))
         if not path.exists():
             raise ConfigurationError(f"no customer file at {path}; pass it with --params batch_path=<file>")
+        self._check_size(path, _files_of(path))
         if path.is_dir() or path.suffix == ".parquet":
-            return pd.read_parquet(path)
+            return _read_parquet(path)
         if path.suffix in (".xlsx", ".xlsm"):
             from customer_segmentation.io.excel_files import read_customer_excel
 
@@ -44,6 +56,16 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
         from customer_segmentation.io.csv_files import read_customer_csv
 
         return read_customer_csv(path)
+
+    def _check_size(self, path: Path, files: list[Path]) -> None:
+        size, what = sum(file.stat().st_size for file in files), "is"
+        if size <= self._max_bytes and (path.is_dir() or path.suffix == ".parquet"):
+            cells = _parquet_cell_bytes(files)  # a few kB of encoded zeros can hold gigabytes of cells
+            size, what = (cells, "holds about") if cells > size else (size, what)
+        if size > self._max_bytes:
+            raise CustomerDataError(
+                f"the batch {path} {what} {size:,} bytes, more than the {self._max_bytes:,} a batch may have: split "
+                "it into smaller files, or raise max_bytes of batch_customers in conf/base/catalog_monitoring.yml")
 
     def save(self, data: None) -> None:
         raise DatasetError("CustomerFileDataset is read-only: customer files are never overwritten")
@@ -61,6 +83,49 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
 
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(self._filepath)}
+
+
+def _files_of(path: Path) -> list[Path]:
+    """The regular files a batch path stands for: itself, or a folder's Parquet files. Anything else (a device,
+    a pipe, a folder without Parquet files) is refused before a byte is read."""
+    if path.is_dir():
+        files = sorted(file for file in path.rglob("*.parquet") if file.is_file())
+        if not files:
+            raise CustomerDataError(f"the batch {path} is a folder without Parquet files in it: {_PASS_A_FILE}")
+        return files
+    if not path.is_file():
+        raise CustomerDataError(f"the batch {path} is not a regular file (a device, a pipe or a socket, which may "
+                                f"never end): save the customers to a file and {_PASS_A_FILE}")
+    return [path]
+
+
+def _parquet_cell_bytes(files: list[Path]) -> int:
+    """At least the bytes the Parquet files' cells take once read (8 per cell, or their uncompressed size if
+    larger), from their footers: no cell is read. 0 when a file is not Parquet (reading it says so)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    total = 0
+    for file in files:
+        try:
+            metadata = pq.ParquetFile(file).metadata
+        except (pa.ArrowException, OSError, ValueError):
+            return 0
+        encoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        total += max(encoded, metadata.num_rows * metadata.num_columns * 8)
+    return total
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        cause = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise CustomerDataError(
+            f"the batch {path} cannot be read as Parquet ({cause}): export it as Parquet again, or give a CSV or "
+            "Excel file its own extension (.csv, .xlsx)") from error
 
 
 class ServedModelDataset(AbstractDataset[None, Pipeline]):
@@ -82,7 +147,18 @@ class ServedModelDataset(AbstractDataset[None, Pipeline]):
 
     def load(self) -> Pipeline:
         version = self.version()
-        return SegmentationModelDataset(self._model_filepath, version=Version(version, None)).load()
+        where = f"{self._model_filepath}/{version}"
+        retrain = "retrain with `make run` (kedro run), which saves and serves a new model"
+        try:
+            model = SegmentationModelDataset(self._model_filepath, version=Version(version, None)).load()
+        except DatasetError as error:
+            cause = error.__cause__ or error
+            raise ConfigurationError(f"the served model {where} was not loaded: {cause}; {retrain}") from error
+        problems = model_problems(model)
+        if problems:
+            raise ConfigurationError(f"the served model {where} is not a segmentation model of this project "
+                                     f"({'; '.join(problems)}); {retrain}")
+        return model
 
     def save(self, data: None) -> None:
         raise DatasetError("ServedModelDataset is read-only: models are saved by the clustering pipeline")

@@ -9,19 +9,22 @@ Example ``catalog.yml`` entry (``conf/spark/catalog.yml``)::
 A CSV is read as the pandas reader reads it (``spark/csv.py``): every cell as text, the same checks
 and messages, rows numbered by their line. Parquet keeps its types and is numbered by position.
 ``load_args`` go to Spark's reader (e.g. ``{multiLine: true}`` for cells with line breaks in a big file).
+Local paths are inspected on this machine; other paths (``s3://``, ``hdfs://``...) go to Spark as they
+are (``s3://`` as ``s3a://``, Hadoop's name for it). The session is the run's (``hooks/spark_session.py``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kedro.io import DatasetError
-from kedro_datasets.spark import SparkDatasetV2
+from kedro.io import AbstractDataset, DatasetError
+from kedro.io.core import get_protocol_and_path
 
 from customer_segmentation.io.csv_files import read_customer_header
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_HADOOP_SCHEMES = {"s3": "s3a", "s3n": "s3a", "gcs": "gs"}
 
 
 def _data_files(path: Path) -> list[Path]:
@@ -30,44 +33,49 @@ def _data_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
 
 
-class SparkCustomerDataset(SparkDatasetV2):
+def _session() -> Any:
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+
+
+class SparkCustomerDataset(AbstractDataset):
     """Loads the customers as a Spark DataFrame; read-only."""
 
     def __init__(self, *, filepath: str, load_args: dict[str, Any] | None = None,
                  metadata: dict[str, Any] | None = None) -> None:
-        super().__init__(filepath=filepath, file_format="parquet", load_args=load_args, metadata=metadata)
-
-    def _local(self) -> Path | None:
-        return Path(self._path) if self._protocol == "file" else None
+        protocol, path = get_protocol_and_path(filepath)
+        self._filepath = filepath
+        self._local = Path(path).resolve() if protocol == "file" else None
+        scheme = _HADOOP_SCHEMES.get(protocol, protocol)
+        self._spark_path = str(self._local) if self._local else f"{scheme}://{path}"
+        self._load_args = dict(load_args or {})
+        self.metadata = metadata
 
     def _files(self) -> list[Path]:
-        local = self._local()
-        return _data_files(local) if local is not None and local.exists() else [Path(self._path)]
+        if self._local is not None and self._local.exists():
+            return _data_files(self._local)
+        return [Path(PurePosixPath(self._spark_path).name)]
 
     def _format(self) -> str:
         files = self._files()
         formats = {_FORMATS.get(f.suffix.lower()) for f in files} - {None}
         if len(formats) != 1:
-            raise DatasetError(f"customers_path {self._original_filepath} should be a .csv or .parquet file, or a "
+            raise DatasetError(f"customers_path {self._filepath} should be a .csv or .parquet file, or a "
                                f"folder of them (found: {sorted(f.name for f in files)[:10]})")
         return formats.pop()
 
-    def _load(self) -> Any:
+    def load(self) -> Any:
         from customer_segmentation.spark.csv import Layout, inspect, read_csv
 
-        local = self._local()
-        if local is not None and not local.exists():
-            raise DatasetError(f"customer file {self._original_filepath} not found; pass its path as "
+        if self._local is not None and not self._local.exists():
+            raise DatasetError(f"customer file {self._filepath} not found; pass its path as "
                                "--params customers_path=... (CSV or Parquet, a file or a folder)")
-        from pyspark.sql import SparkSession
-
-        # The session the Spark hook started (local, a master, or Spark Connect through SPARK_REMOTE, which the
-        # builder follows): kedro-datasets' own helper for this is private.
-        spark = SparkSession.builder.getOrCreate()
+        spark = _session()
         if self._format() == "parquet":
             return spark.read.options(**self._load_args).parquet(self._spark_path)
         files = self._files()
-        if local is None:
+        if self._local is None:
             layout = Layout(header=[])  # not inspected: Spark reads the header
         else:
             layout = inspect(files[0])
@@ -78,8 +86,7 @@ class SparkCustomerDataset(SparkDatasetV2):
 
     def columns(self) -> list[str] | None:
         """The header names, read without Spark (for the configuration check before the run), or None."""
-        local = self._local()
-        if local is None or not local.exists():
+        if self._local is None or not self._local.exists():
             return None
         first = self._files()[0]
         if self._format() == "csv":
@@ -88,9 +95,17 @@ class SparkCustomerDataset(SparkDatasetV2):
 
         return list(pq.read_schema(first).names)
 
-    def _save(self, data: Any) -> None:
+    def save(self, data: Any) -> None:
         raise DatasetError("SparkCustomerDataset is read-only: raw customer files are never overwritten")
 
     def _exists(self) -> bool:
-        local = self._local()
-        return local.exists() if local is not None else super()._exists()
+        if self._local is not None:
+            return self._local.exists()
+        try:  # a remote path: Spark says whether it can list it
+            _session().read.format(self._format()).options(**self._load_args).load(self._spark_path).schema
+        except Exception:  # noqa: BLE001 - not found, or not readable: either way there is nothing to load
+            return False
+        return True
+
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": self._filepath, "load_args": self._load_args}

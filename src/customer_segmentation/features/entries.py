@@ -17,8 +17,10 @@ from customer_segmentation.features.feature import (
     KINDS,
     MULTI_COLUMN,
     SETTINGS,
+    TRANSFORMS,
     Feature,
 )
+from customer_segmentation.features.aggregates import read_aggregate
 from customer_segmentation.features.words import default_words
 from customer_segmentation.io.filenames import safe_stem
 
@@ -60,7 +62,15 @@ def read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
     if kind == "category":
         return _read_category(where, name, entry, problems, before)
     derive = entry.get("derive")
-    if derive is not None and derive not in DERIVATIONS:
+    aggregate, days = None, None
+    if "aggregate" in entry:
+        aggregate, days = read_aggregate(where, entry["aggregate"], problems)
+        clash = [key for key in ("derive", "column", "columns") if key in entry]
+        if clash:
+            problems.append(f"{where}: aggregate computes the feature from the order log's lines, so it takes no "
+                            f"{quoted(clash)}: remove {'them' if len(clash) > 1 else 'it'}")
+        derive, sources = None, [name]
+    elif derive is not None and derive not in DERIVATIONS:
         close = difflib.get_close_matches(str(derive), DERIVATIONS, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(f"{where}: derive '{derive}' is not one of {', '.join(DERIVATIONS)}{hint}")
@@ -71,6 +81,16 @@ def read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
     reference = _read_reference(where, entry, derive, problems)
     scale = _read_scale(where, entry.get("scale", 1), problems)
     minimum, maximum = _read_range(where, entry.get("range"), problems)
+    transform = entry.get("transform")
+    if transform is not None and transform not in TRANSFORMS:
+        problems.append(f"{where}: transform {transform!r} is not one of {', '.join(TRANSFORMS)} (log: log1p before "
+                        "scaling, for skewed money and counts)")
+        transform = None
+    if transform == "log":
+        if minimum is not None and minimum < 0:
+            problems.append(f"{where}: transform: log needs values of at least 0, but its range starts at "
+                            f"{_number(minimum)}; raise the range's min to 0 or remove 'transform'")
+        minimum = 0.0 if minimum is None else minimum
     texts = {key: _read_text(where, key, entry.get(key), problems)
              for key in ("label", "unit", "low", "high", "lower", "higher")}
     texts["date_format"] = _read_date_format(where, entry.get("date_format"), problems)
@@ -96,7 +116,7 @@ def read_feature(name: str, entry: Any, problems: list[str]) -> Feature | None:
         maximum=maximum, low=low, high=high,
         lower=texts["lower"] or (_comparative(low, "low", label) if texts["low"] else default_lower),
         higher=texts["higher"] or (_comparative(high, "high", label) if texts["high"] else default_higher),
-        actions=dict(actions), better=better,
+        actions=dict(actions), better=better, aggregate=aggregate, aggregate_days=days, transform=transform,
     )
 
 

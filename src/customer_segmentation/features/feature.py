@@ -16,8 +16,11 @@ KINDS = ("number", "category")
 # Derivations that read several columns (``columns``) and how many they need.
 MULTI_COLUMN = {"sum": (1, None), "ratio": (2, 2), "count": (1, None)}
 SETTINGS = ("column", "columns", "derive", "reference", "date_format", "label", "unit", "scale", "range",
-            "low", "high", "lower", "higher", "actions", "better", "type")
+            "low", "high", "lower", "higher", "actions", "better", "type", "aggregate", "transform")
 BETTER = ("low", "high")
+#: ``transform``: how a feature's values are reshaped for clustering only (log: ``log1p``, for skewed money and
+#: counts); every value a person sees stays in the feature's unit.
+TRANSFORMS = ("log",)
 # The settings a category feature takes; the others are about numbers.
 CATEGORY_SETTINGS = ("column", "label", "type")
 
@@ -43,6 +46,9 @@ class Feature:
     actions: Mapping[str, str] = field(default_factory=dict)
     better: str | None = None  # "low" (recency), "high" (spend), or None (children: neither is better)
     kind: str = "number"
+    aggregate: str | None = None  # an order log's per-customer aggregate (features/aggregates.py)
+    aggregate_days: int | None = None  # the window of orders_in_last
+    transform: str | None = None  # "log": log1p before scaling, for clustering only
 
     @property
     def is_category(self) -> bool:
@@ -59,7 +65,9 @@ class Feature:
         if self.is_category:
             return {"type": self.kind, "label": self.label, "column": self.column}
         entry: dict[str, Any] = {"label": self.label, "unit": self.unit}
-        if self.derive in MULTI_COLUMN:
+        if self.aggregate:
+            entry["aggregate"] = {self.aggregate: self.aggregate_days} if self.aggregate_days else self.aggregate
+        elif self.derive in MULTI_COLUMN:
             entry["columns"] = list(self.sources)
         else:
             entry["column"] = self.column
@@ -73,7 +81,9 @@ class Feature:
             entry["actions"] = dict(self.actions)
         if self.better:
             entry["better"] = self.better
+        if self.transform:
+            entry["transform"] = self.transform
         return entry
 
 
-__all__ = ["BETTER", "CATEGORY_SETTINGS", "DERIVATIONS", "KINDS", "MULTI_COLUMN", "SETTINGS", "Feature"]
+__all__ = ["BETTER", "CATEGORY_SETTINGS", "DERIVATIONS", "KINDS", "MULTI_COLUMN", "SETTINGS", "TRANSFORMS", "Feature"]

@@ -100,6 +100,16 @@ class FeatureTable:
         return tuple(feature for feature in self.features if feature.is_category)
 
     @property
+    def aggregates(self) -> dict[str, tuple[str, int | None]]:
+        """``{name: (kind, days)}`` of the features computed from an order log's lines (``aggregate:``)."""
+        return {f.name: (f.aggregate, f.aggregate_days) for f in self.features if f.aggregate}
+
+    @property
+    def logged(self) -> list[str]:
+        """The features clustered on their ``log1p`` (``transform: log``), in order."""
+        return [f.name for f in self.features if f.transform == "log"]
+
+    @property
     def source_columns(self) -> list[str]:
         """Every header of the file the table reads, in order, once each (a source naming another feature of
         the table is that feature's value, not a header)."""
@@ -142,7 +152,7 @@ class FeatureTable:
         For values already in the features' units, such as a form with one field per feature.
         """
         return FeatureTable(tuple(replace(f, sources=(f.name,), derive=None, reference=None, date_format=None,
-                                          scale=1.0) for f in self.features))
+                                          scale=1.0, aggregate=None, aggregate_days=None) for f in self.features))
 
     def column_problems(self, headers: Iterable[object], trained: bool = False) -> list[str]:
         """What stops this table from reading a file with ``headers``: missing sources and name clashes.

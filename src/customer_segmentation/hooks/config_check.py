@@ -18,12 +18,15 @@ from kedro.pipeline import Pipeline
 
 from customer_segmentation.catalog_paths import dataset_path
 from customer_segmentation.config.parameters import check_algorithm_fits_features, check_parameters
+from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.profiles import Descriptors
+from customer_segmentation.validation.order_lines import read_order_log_spec
 
 logger = logging.getLogger(__name__)
 
 INPUT_DATASET = "customers"
+ORDER_LOG_DATASET = "transactions"
 
 
 def peek_columns(catalog: Any, name: str) -> list[str] | None:
@@ -37,6 +40,41 @@ def peek_columns(catalog: Any, name: str) -> list[str] | None:
 
         return list(ds.dataset(str(filepath), format="parquet").schema.names)
     return None
+
+
+def check_order_log(catalog: Any, table: FeatureTable, inputs: set[str], sources: dict[str, str]) -> None:
+    """An order log's mapping against its headers, and ``aggregate:`` features only with an order log."""
+    where = sources.get("features", "conf/base/parameters.yml")
+    if ORDER_LOG_DATASET not in inputs:
+        if table.aggregates:
+            raise ConfigurationError(
+                f"features {', '.join(table.aggregates)} ({where}) aggregate an order log's lines, but this run reads "
+                "a customer file: add a `transactions:` mapping of your order log's headers to the parameters (and a "
+                "`transactions` dataset to the catalog), or read these features from columns instead")
+        return
+    if not table.aggregates:
+        raise ConfigurationError(f"the feature table ({where}) has no `aggregate:` feature, and this run reads an order "
+                                 "log: give features such as recency: {aggregate: recency}")
+    spec = read_order_log_spec(catalog.load("params:transactions"))
+    try:
+        headers = peek_columns(catalog, ORDER_LOG_DATASET)
+    except Exception as error:  # noqa: BLE001 - the first node reads the file and reports properly
+        logger.debug("could not peek at the headers of %s: %s", ORDER_LOG_DATASET, error)
+        headers = None
+    missing = spec.missing_columns(headers) if headers is not None else []
+    if missing:
+        raise ConfigurationError(
+            f"transactions ({sources.get('transactions', 'the parameters')}) maps {', '.join(map(repr, missing))}, "
+            f"which the order log does not have: set the mapping to your headers. Headers found: {', '.join(headers)}")
+
+
+def spark_refuses_categories(table: FeatureTable, where: str) -> str:
+    """The message for category features on the Spark engine, which segments on numbers only."""
+    names = ", ".join(feature.name for feature in table.categorical)
+    columns = ", ".join(feature.column for feature in table.categorical)
+    return (f"feature(s) {names} ({where}) are type: category, and the Spark engine (--env spark) segments on "
+            f"numbers only. Run this data set on pandas (its own environment, without spark), or move {columns} "
+            "from 'features' to 'profile_columns' to describe the segments by them without segmenting on them")
 
 
 class ConfigCheckHooks:
@@ -58,12 +96,19 @@ class ConfigCheckHooks:
             return
         where = self._sources.get("features", "conf/base/parameters.yml")
         table = FeatureTable.from_config(catalog.load("params:features"), where=where)
+        if table.categorical and any(name.endswith("@spark") for name in pipeline.datasets()):
+            raise ConfigurationError(spark_refuses_categories(table, where))
         if "params:clustering.algorithm" in inputs:
             check_algorithm_fits_features(table, catalog.load("params:clustering.algorithm"), self._sources)
         if "params:clustering.naming" in inputs:
             from customer_segmentation.pipelines.clustering.naming import NamingRules
 
             NamingRules.from_config(catalog.load("params:clustering.naming"))
+        check_order_log(catalog, table, inputs, self._sources)
+        if table.logged and any(name.endswith("@spark") for name in pipeline.datasets()):
+            raise ConfigurationError(
+                f"features {', '.join(table.logged)} ({where}) have transform: log, which the Spark engine does not "
+                "apply yet: run this environment on pandas (without spark.yml), or remove 'transform' there")
         if INPUT_DATASET in inputs:
             try:
                 headers = peek_columns(catalog, INPUT_DATASET)

@@ -3,7 +3,8 @@ sees the rows a failing node carried).
 
 ``validate_records`` raises :class:`NoValidRowsError` before any output is written, so every output of the
 previous run stays as it was and agrees with its data quality report; the failing run's rejected rows, each with
-its reason, go to the catalog's ``failed_run_rejected_customers`` (``data/02_intermediate/failed_run/``).
+its reason, go to the catalog's ``failed_run_rejected_customers`` (``data/02_intermediate/failed_run/``). When they
+cannot be written (a read-only ``data/``), a warning says so and the node's own error is still the one reported.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class FailedRunHooks:
         rejected = getattr(error, "rejected", None)
         if rejected is None or FAILED_RUN_DATASET not in catalog:
             return
-        catalog.save(FAILED_RUN_DATASET, rejected)
+        try:
+            catalog.save(FAILED_RUN_DATASET, rejected)
+        except Exception as failure:  # noqa: BLE001 - the node's own error is the one to report (a read-only data/)
+            logger.warning("this run's %d rejected rows could not be kept aside: %s", len(rejected), failure)
+            return
         logger.error("this run's %d rejected rows, each with its reason, are in %s", len(rejected),
                      dataset_path(catalog, FAILED_RUN_DATASET))

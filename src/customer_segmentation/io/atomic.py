@@ -36,7 +36,7 @@ def written_in_place(target: Path) -> Iterator[Path]:
     except BaseException as error:
         try:
             remove_path(temporary)
-        except OSError:  # a read-only folder: the write's own error is the one to report
+        except Exception:  # noqa: BLE001 - a read-only folder: the write's own error is the one to report
             pass
         failure = write_error(error, target)
         if failure is not None:

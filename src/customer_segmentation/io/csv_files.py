@@ -38,11 +38,12 @@ from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MAX_COLUMNS", "READ_PROBLEM_COLUMN", "ROW_COLUMN", "read_customer_csv", "read_customer_header"]
+__all__ = ["BOMS", "MAX_COLUMNS", "READ_PROBLEM_COLUMN", "ROW_COLUMN", "read_customer_csv", "read_customer_header",
+           "sniff_delimiter", "width_problem"]
 MAX_COLUMNS = 1_000
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
-_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
@@ -73,7 +74,7 @@ def read_customer_csv(source: str | Path | bytes | BinaryIO, name: str | None = 
     text = _normalise_newlines(_decode(data, name))
     if not text.strip():
         raise CustomerDataError(f"{name} is empty: it needs a header line and at least one customer row")
-    delimiter = _sniff_delimiter(text[:_SNIFF_BYTES])
+    delimiter = sniff_delimiter(text[:_SNIFF_BYTES])
     first_line = text[: text.find("\n") + 1] if "\n" in text else text
     header = _check_header(next(csv.reader(io.StringIO(first_line), delimiter=delimiter)), name, max_columns)
     if ROW_COLUMN in (h.strip() for h in header):
@@ -92,7 +93,7 @@ def read_customer_header(path: str | Path) -> list[str]:
     text = _normalise_newlines(_decode(sample, str(path), partial=True))
     if not text.strip():
         return []
-    return [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))]
+    return [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))]
 
 
 def _check_header(header: list[str], name: str, max_columns: int) -> list[str]:
@@ -178,7 +179,7 @@ def _read_irregular(text: str, delimiter: str, header: list[str], name: str) -> 
     if records and all(len(r) == width + 1 and r[-1].strip() == "" for r in records):
         logger.info("%s: every line ends with the delimiter; the empty last field is ignored", name)
         records = [r[:width] for r in records]
-    problems = [runaway.get(i) or (None if len(r) == width else _width_problem(len(r), width, delimiter))
+    problems = [runaway.get(i) or (None if len(r) == width else width_problem(len(r), width, delimiter))
                 for i, r in enumerate(records)]
     cells = [(r + [""] * width)[:width] for r in records]
     columns = list(zip(*cells)) if cells else [()] * width
@@ -194,7 +195,8 @@ def _read_irregular(text: str, delimiter: str, header: list[str], name: str) -> 
     return frame
 
 
-def _width_problem(fields: int, width: int, delimiter: str) -> str:
+def width_problem(fields: int, width: int, delimiter: str) -> str:
+    """The message of a line with ``fields`` fields under a header of ``width`` (the Spark reader words it too)."""
     shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
     if fields > width:
         return (f"the line has {fields} fields but the header has {width}: a {shown} inside a cell that is not "
@@ -209,7 +211,7 @@ def _normalise_newlines(text: str) -> str:
 
 
 def _decode(data: bytes, name: str, partial: bool = False) -> str:
-    for mark, encoding in _BOMS:
+    for mark, encoding in BOMS:
         if data.startswith(mark):
             try:
                 return data.decode(encoding, errors="ignore" if partial else "strict")
@@ -254,7 +256,8 @@ def _decode_line_by_line(data: bytes, name: str) -> str:
     return text
 
 
-def _sniff_delimiter(sample: str) -> str:
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter (``,`` ``;`` tab or ``|``) of the text ``sample``, from its first lines."""
     lines = sample.splitlines()[:20]
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=_DELIMITERS).delimiter

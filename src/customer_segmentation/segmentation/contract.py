@@ -16,9 +16,11 @@ from sklearn.pipeline import Pipeline
 
 from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.categories import OTHER
-from customer_segmentation.segmentation.segmenters import segmenter_of
+from customer_segmentation.segmentation.segmenters import SEGMENTERS, segmenter_of
 from customer_segmentation.segmentation.space import known_categories, model_features
 
+#: The steps every segmentation model has before its segmenter (``segmentation/model.py``).
+MODEL_STEPS = ("select", "scaler", "pca")
 # A customer is borderline when own / runner-up distance reaches this (``clustering.borderline_ratio``).
 DEFAULT_BORDERLINE_RATIO = 0.9
 TABLE_ATTRIBUTE = "feature_table_"
@@ -46,6 +48,29 @@ def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[st
         setattr(model, GROUPS_ATTRIBUTE, {str(feature): [str(category) for category in categories]
                                            for feature, categories in category_groups.items()})
     return model
+
+
+def model_problems(model: object) -> list[str]:
+    """Why ``model`` is not a segmentation model the project can serve (its steps, its segmenter, its feature
+    table), in words; empty when it is one. A valid scikit-learn pipeline of another shape is refused here, not
+    with an ``AttributeError`` half-way through scoring."""
+    steps = getattr(model, "named_steps", None)
+    if steps is None:
+        return [f"a {type(model).__name__}, not a scikit-learn Pipeline"]
+    problems = [f"no '{step}' step" for step in MODEL_STEPS if step not in steps]
+    try:
+        segmenter_of(model)
+    except (ValueError, TypeError, IndexError):
+        problems.append(f"its last step is not a segmenter ({', '.join(SEGMENTERS)})")
+    if not hasattr(model, "predict"):
+        problems.append("it cannot predict")
+    if not problems:
+        try:
+            model_table(model)
+            n_segments(model)
+        except Exception as error:  # noqa: BLE001 - any failure means the same: not one of ours
+            problems.append(f"its features and segments cannot be read: {type(error).__name__}: {error}")
+    return problems
 
 
 def model_table(model: Pipeline) -> FeatureTable:

@@ -16,6 +16,10 @@ At scale: above ``init_sample_size`` customers the scaler learns from every row,
 rotation and the segmenter from a seeded sample, and the segmenter may then refine its segments on every
 customer (K-Means does).
 
+A feature with ``transform: log`` is taken as its ``log1p`` by ``select`` (a ``FunctionTransformer`` with
+``expm1`` as its inverse): the segments are found on the log scale, and the centres are given back in the
+feature's unit.
+
 Numbers and categories (``type: category`` features, a segmenter of mixed data such as k-prototypes): the same
 three steps, each in two parts (``space.py``): the numbers standardised and rotated as above, each category coded.
 ``pca_components`` then applies to the numbers, and the segment map is the numbers' first two principal
@@ -49,8 +53,12 @@ from customer_segmentation.segmentation.space import (
     categories_of,
     chunks,
     feature_arrays,
+    in_feature_units,
+    logged_features,
     numeric_dimensions,
     numeric_steps,
+    select_features,
+    selected_features,
     stack_rows,
 )
 
@@ -59,7 +67,7 @@ logger = logging.getLogger(__name__)
 
 def build_segmentation_model(
     features: Sequence[str], k: int, pca_components: int | None, n_init: int, random_state: int,
-    algorithm: str | None = None, categorical: Sequence[str] = (),
+    algorithm: str | None = None, categorical: Sequence[str] = (), logged: Sequence[str] = (),
 ) -> Pipeline:
     """The unfitted model: select -> scaler -> pca -> the segmenter's estimator.
 
@@ -71,6 +79,7 @@ def build_segmentation_model(
         random_state: Seed of the initialisations.
         algorithm: ``clustering.algorithm``: the segmenter's name (``segmenters/``; None: the default).
         categorical: The features of ``features`` that are categories (a segmenter of mixed data only).
+        logged: The number features clustered on their ``log1p`` (``transform: log``): ``select`` applies it.
     """
     segmenter = get_segmenter(algorithm)
     categorical = [feature for feature in features if feature in set(categorical)]
@@ -86,9 +95,7 @@ def build_segmentation_model(
             f"between 2 (the segment map needs two) and the number of {'number ' if categorical else ''}features "
             f"({len(numbers)})"
         )
-    select = ColumnTransformer(
-        [("features", "passthrough", list(features))], remainder="drop", verbose_feature_names_out=False
-    )
+    select = select_features(features, logged)
     if categorical:
         return _mixed_model(select, [list(features).index(f) for f in numbers],
                             [list(features).index(f) for f in categorical], pca_components, random_state,
@@ -132,7 +139,7 @@ def fit_segmentation_model(model: Pipeline, customers: pd.DataFrame, init_sample
         raise ConfigurationError(
             f"parameter 'init_sample_size' is {init_sample_size}; use at least the number of segments ({k})"
         )
-    features = list(model["select"].transformers[0][2])
+    features = selected_features(model)
     if categorical_features(model):
         _fit_mixed(model, customers[features], init_sample_size)
     elif init_sample_size is None or len(customers) <= init_sample_size:
@@ -153,10 +160,10 @@ def centres(model: Pipeline) -> tuple[np.ndarray, np.ndarray]:
     numbers = numeric_dimensions(model)
     if numbers is None:
         z = model["pca"].inverse_transform(prototypes)
-        return z, model["scaler"].inverse_transform(z)
+        return z, in_feature_units(model, model["scaler"].inverse_transform(z))
     scaler, pca = numeric_steps(model)
     z = pca.inverse_transform(prototypes[:, :numbers])
-    return z, scaler.inverse_transform(z)
+    return z, in_feature_units(model, scaler.inverse_transform(z))
 
 
 def prototype_categories(model: Pipeline) -> pd.DataFrame:
@@ -190,8 +197,11 @@ def _fit_from_sample(model: Pipeline, customers: pd.DataFrame, sample_size: int,
     start converge in a few passes). The segmenter's step keeps its parameters, so refitting it is a plain fit.
     """
     select, scaler = model["select"], model["scaler"]
-    select.fit(customers.head(1))  # passthrough of the feature columns: nothing to learn but their names
+    select.fit(customers.head(1))  # passthrough (or log1p) of the feature columns: nothing to learn but names
     columns = feature_arrays(customers, list(select.feature_names_in_))
+    logged = set(logged_features(model))
+    columns = [np.log1p(column) if name in logged else column
+               for name, column in zip(select.feature_names_in_, columns, strict=True)]
     _fit_scaler(scaler, columns)
     sample = np.sort(np.random.default_rng(random_state).choice(len(customers), size=sample_size, replace=False))
     coordinates = model["pca"].fit_transform(scaler.transform(stack_rows(columns, sample)))
@@ -269,7 +279,7 @@ def fit_from_statistics(model: Pipeline, n_rows: int, mean: np.ndarray, sd: np.n
     """
     if n_rows < 2:
         raise ValueError(f"n_rows={n_rows}: statistics of at least 2 customers are needed")
-    features = list(model["select"].transformers[0][2])
+    features = selected_features(model)
     model["select"].fit(pd.DataFrame([mean], columns=features))
     _fit_scaler_to_moments(model["scaler"], np.asarray(mean, dtype="float64"), np.asarray(sd, dtype="float64"),
                            n_rows)

@@ -150,9 +150,16 @@ def most_likely(rates: pd.DataFrame) -> dict[str, Mapping[str, object]]:
 def describe(descriptors: Descriptors, segment_ids: pd.Series, frame: pd.DataFrame, names: Sequence[str]
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``category_mix`` and ``outcome_rates`` of the customers of ``frame`` (pandas)."""
-    mix = category_mix(count_categories(segment_ids, frame, descriptors.profile_columns), names)
-    rates = outcome_rates(count_outcomes(segment_ids, frame, descriptors.outcomes), descriptors.outcomes, names)
-    return mix, rates
+    return describe_counts(descriptors, count_categories(segment_ids, frame, descriptors.profile_columns),
+                           count_outcomes(segment_ids, frame, descriptors.outcomes), names)
+
+
+def describe_counts(descriptors: Descriptors, category_counts: pd.DataFrame, outcome_counts: pd.DataFrame,
+                    names: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``category_mix`` and ``outcome_rates`` from counts (``count_categories``' and ``count_outcomes``' columns,
+    summed over any number of parts: Spark counts each partition with them and adds the counts up)."""
+    return (category_mix(category_counts, names),
+            outcome_rates(outcome_counts, descriptors.outcomes, names))
 
 
 def _every_segment(counts: pd.DataFrame, keys: list[str], k: int, values: Sequence[str] = ("customers",)

@@ -78,9 +78,39 @@ def model_features(model: Pipeline) -> list[str]:
     return [str(name) for name in model.feature_names_in_]
 
 
-def _selected(model: Pipeline) -> list[str]:
+def select_features(features: Sequence[str], logged: Sequence[str] = ()) -> ColumnTransformer:
+    """The ``select`` step: the feature columns in order, ignoring the others; those in ``logged`` as their
+    ``log1p`` (one part per feature then, so the order is kept)."""
+    if not logged:
+        return ColumnTransformer([("features", "passthrough", list(features))], remainder="drop",
+                                 verbose_feature_names_out=False)
+    log = FunctionTransformer(np.log1p, inverse_func=np.expm1, feature_names_out="one-to-one")
+    return ColumnTransformer([(f"log_{feature}" if feature in logged else feature,
+                               log if feature in logged else "passthrough", [feature]) for feature in features],
+                             remainder="drop", verbose_feature_names_out=False)
+
+
+def selected_features(model: Pipeline) -> list[str]:
     """The feature columns ``select`` takes, in order (fitted or not)."""
-    return [str(name) for name in model["select"].transformers[0][2]]
+    return [str(name) for _, _, columns in model["select"].transformers for name in columns]
+
+
+def logged_features(model: Pipeline) -> list[str]:
+    """The features the model clusters on their ``log1p`` (``transform: log``)."""
+    return [str(columns[0]) for name, _, columns in model["select"].transformers if name.startswith("log_")]
+
+
+def in_feature_units(model: Pipeline, values: np.ndarray) -> np.ndarray:
+    """Values of the model's number features (one column each, after ``select``) back in the features' units."""
+    logged = set(logged_features(model))
+    if not logged:
+        return values
+    values = np.array(values, dtype="float64")
+    for position, feature in enumerate(numeric_features(model)):
+        if feature in logged:
+            values[:, position] = np.expm1(values[:, position])
+    return values
+
 
 
 def _parts(model: Pipeline) -> dict[str, list[int]] | None:
@@ -93,13 +123,13 @@ def _parts(model: Pipeline) -> dict[str, list[int]] | None:
 
 def categorical_features(model: Pipeline) -> list[str]:
     """The category features the model reads, in the table's order; none for a model of numbers."""
-    parts, features = _parts(model), _selected(model)
+    parts, features = _parts(model), selected_features(model)
     return [] if parts is None else [features[position] for position in parts[CATEGORIES]]
 
 
 def numeric_features(model: Pipeline) -> list[str]:
     """The number features the model reads, in the table's order: every feature of a model of numbers."""
-    parts, features = _parts(model), _selected(model)
+    parts, features = _parts(model), selected_features(model)
     return features if parts is None else [features[position] for position in parts[NUMBERS]]
 
 

@@ -1,16 +1,17 @@
 """The Spark engine: the same pipelines on Apache Spark (``kedro run --env spark``).
 
-Nothing here is a second set of rules: the feature table, the reasons, the model and its scoring are
-the pandas path's, turned into Spark column expressions.
+Nothing here is a second set of rules: what each row needs (reading cells as numbers and dates, the
+derivations, validation and its problem texts, scoring) is the pandas path's functions, run on each
+partition (:mod:`.partitions`). Spark's own code is for what needs every row:
 
 * :mod:`.session`: the SparkSession from ``spark.yml`` (where it runs is configuration only).
+* :mod:`.csv`: a customer CSV read by Spark as the pandas reader reads it, rows numbered by their line.
 * :mod:`.frames`: row numbers, seeded samples and exact medians without collecting rows.
-* :mod:`.parsing`: numbers and dates in cells, as ``validation/parsing.py`` reads them.
-* :mod:`.features`: the feature table's derivations as column expressions, with their source problems.
-* :mod:`.rules`: validation problems as data per row, and the texts the pandas path writes.
-* :mod:`.duplicates`: exact duplicate rows and the input's fingerprint.
-* :mod:`.model`: ``pyspark.ml`` fits turned into the project's scikit-learn model.
-* :mod:`.scoring`: that model applied as column expressions; :mod:`.metrics`: its validity indices.
+* :mod:`.partitions`: pandas functions per partition (``mapInPandas``); the model-space coordinates.
+* :mod:`.checks`: ``features/validate.py`` per partition, its problems as data, split as on pandas.
+* :mod:`.duplicates`: exact duplicate rows across partitions and the input's fingerprint.
+* :mod:`.model`: the fit from all-row statistics (k-means|| on every row, other segmenters on a sample).
+* :mod:`.metrics`: the validity indices from per-segment sums.
 
 pyspark is an optional dependency (``pip install -e ".[spark]"``): importing this package does not
 import it; its modules do.

@@ -8,14 +8,14 @@ never rows) and whether cells span lines. Every cell is text; empty cells are em
 has more or fewer fields than the header keeps ``io.READ_PROBLEM_COLUMN`` with the pandas reader's
 message, and validation rejects it with that message alone.
 
-Known differences from the pandas reader (README, "On Apache Spark"): a UTF-8 file with a few bytes
-that are not UTF-8 gets U+FFFD for them (pandas reads each such byte as Windows-1252); a file that is
-not UTF-8 is read as Latin-1 (pandas: Windows-1252, which differs in 0x80-0x9F); a line of spaces
-only is skipped (pandas rejects it as a one-field row); with cells spanning lines, rows are numbered
-by position. A file whose first 64 KiB hold a double quote that runs away over many lines
-(``io/records.py``) is read a line at a time, the lines that opened one rejected with the pandas reader's
-reason (one later in the file gets the field-count reason). Only local files are inspected; other paths are read as comma-separated UTF-8 unless
-``load_args`` say otherwise.
+Known differences from the pandas reader (docs/scale.md, "Where Spark reads a CSV differently"): a UTF-8
+file with a few bytes that are not UTF-8 gets U+FFFD for them (pandas reads each such byte as
+Windows-1252); a file that is not UTF-8 is read as Latin-1 (pandas: Windows-1252, which differs in
+0x80-0x9F); a line of spaces only is skipped (pandas rejects it as a one-field row); with cells spanning
+lines, rows are numbered by position. A file whose first 64 KiB hold a double quote that runs away over many
+lines (``io/records.py``) is read a line at a time, the lines that opened one rejected with the pandas reader's
+reason (one later in the file gets the field-count reason). Only local files are inspected; other paths are
+read as comma-separated UTF-8 unless ``load_args`` say otherwise.
 """
 
 from __future__ import annotations
@@ -34,15 +34,15 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from customer_segmentation.io.csv_files import (
-    _BOMS,
+    BOMS,
     READ_PROBLEM_COLUMN,
     ROW_COLUMN,
-    _sniff_delimiter,
-    _width_problem,
     read_customer_csv,
+    sniff_delimiter,
+    width_problem,
 )
 from customer_segmentation.io.records import RUNAWAY
-from customer_segmentation.spark.frames import NUMBERED_BY, number_rows
+from customer_segmentation.spark.frames import NUMBERED_BY, cell, number_rows
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ _CHUNK = 16 * 2**20
 _CORRUPT = "__corrupt__"
 _EXTRA = "__extra__"
 _MOST_BLANK_LINES = 100_000
+_MORE, _FEWER = 10**12, -(10**12)  # field counts above and below any header's width
 _SPARK_ENCODINGS = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
@@ -72,7 +73,7 @@ class Layout:
 
 
 def _bom_encoding(head: bytes) -> str | None:
-    return next((encoding for mark, encoding in _BOMS if head.startswith(mark)), None)
+    return next((encoding for mark, encoding in BOMS if head.startswith(mark)), None)
 
 
 def _scan(path: Path) -> tuple[bool, bool, list[int]]:
@@ -114,7 +115,7 @@ def inspect(path: Path) -> Layout:
     first = read_customer_csv(sample, name=str(path))  # the pandas reader's checks and its reading of the sample
     bom = _bom_encoding(sample)
     text = sample.decode(bom or "utf-8", errors="ignore").replace("\r\n", "\n").replace("\r", "\n")
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     raw_header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = [c for c in first.columns if c not in (ROW_COLUMN, READ_PROBLEM_COLUMN)]
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True))[1:]
@@ -140,27 +141,15 @@ def inspect(path: Path) -> Layout:
                   runaway_quotes=runaway)
 
 
-class _FieldCount:
-    """Stands for a line's number of fields while ``io._width_problem`` words its message, so that Spark can
-    write the pandas reader's message with the number in it (more fields than the header, or fewer)."""
-
-    def __init__(self, more: bool) -> None:
-        self.more = more
-
-    def __gt__(self, width: object) -> bool:
-        return self.more
-
-    def __format__(self, spec: str) -> str:
-        return "\0"
-
-
 def _width_problem_text(line: Column, delimiter: str, width: int) -> Column:
-    """The pandas reader's message for a line that does not have ``width`` fields (null for a line that does)."""
+    """The pandas reader's message (``width_problem``) for a line that does not have ``width`` fields, its
+    count of fields filled in by Spark (null for a line that does)."""
     separator = re.escape(delimiter)
     # Quoted cells (which may hold the delimiter) count as one field each.
     unquoted = F.regexp_replace(line, f'(^|{separator})[ ]*"(?:[^"]|"")*"(?={separator}|$)', "$1x")
     fields = F.size(F.split(unquoted, separator, -1))
-    more, fewer = (_width_problem(_FieldCount(m), width, delimiter).split("\0") for m in (True, False))  # type: ignore[arg-type]
+    # The message for "more fields" and for "fewer", cut where the count goes.
+    more, fewer = (width_problem(count, width, delimiter).split(str(count), 1) for count in (_MORE, _FEWER))
     return F.when(fields > width, F.concat(F.lit(more[0]), fields.cast("string"), F.lit(more[1]))).otherwise(
         F.concat(F.lit(fewer[0]), fields.cast("string"), F.lit(fewer[1])))
 
@@ -196,7 +185,7 @@ def read_csv(spark: SparkSession, path: str, layout: Layout, options: dict[str, 
     rows = rows.withColumn(READ_PROBLEM_COLUMN, F.when(F.col(_CORRUPT).isNotNull(), problem))
     numbered = number_rows(rows.drop(_CORRUPT), "_position")
     lines = _line_numbers(F.col("_position"), layout.blank_lines).alias(ROW_COLUMN, metadata={NUMBERED_BY: "reader"})
-    numbered = numbered.select(lines, *[F.col(f"`{c}`") for c in numbered.columns if c != "_position"])
+    numbered = numbered.select(lines, *[cell(c) for c in numbered.columns if c != "_position"])
     if not layout.runaway_quotes:
         return numbered
     runaway = F.lit(None).cast("string")

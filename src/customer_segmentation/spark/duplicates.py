@@ -1,8 +1,8 @@
 """Duplicate customer records in Spark, the first of each kept; the input's fingerprint; ids on two records.
 
-What counts as the same customer is ``data_processing/duplicates.py``'s rule: the same features once read
+What counts as the same customer is ``features/duplicates.py``'s rule: the same features once read
 as numbers, the same text in every other column, and a source cell that could not be read compared as
-text. As in ``data_processing/hashing.py``, only rows whose hash repeats can be duplicates: one shuffle
+text. As in ``io/hashing.py``, only rows whose hash repeats can be duplicates: one shuffle
 of 8-byte hashes finds them, and only those rows are compared exactly, so a hash collision never drops
 a row. The first row of each group (the lowest ``source_row``) is kept.
 
@@ -16,30 +16,34 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import pandas as pd
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import MapType
 
+from customer_segmentation.features import duplicates
 from customer_segmentation.features.table import FeatureTable
-from customer_segmentation.features.duplicates import EXAMPLES
-from customer_segmentation.spark.features import cell
-from customer_segmentation.spark.rules import FEATURES, PROBLEMS, UNREADABLE
-from customer_segmentation.names import ROW_COLUMN
+from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
+from customer_segmentation.spark.checks import UNREADABLE, as_read, feature
+from customer_segmentation.spark.frames import cell
+from customer_segmentation.validation.problems import empty_problems
 
 
 def duplicate_key(checked: DataFrame, table: FeatureTable) -> list[Column]:
-    """The columns that decide whether two checked rows (``spark/rules.check_rows``) are the same customer."""
-    sources = set(table.source_columns)
-    key = []
-    for field in checked.schema.fields:
-        name = field.name
-        if name in (ROW_COLUMN, FEATURES, PROBLEMS, UNREADABLE) or name in sources or name in table.names:
-            continue
-        key.append(F.to_json(cell(name)) if isinstance(field.dataType, MapType) else cell(name))
-    key += [F.col(f"{FEATURES}.`{name}`") for name in table.names]
-    key += [F.when(F.array_contains(UNREADABLE, column), cell(column)) for column in table.source_columns]
-    return key
+    """The columns that decide whether two checked rows (``spark/checks.check_rows``) are the same customer.
+
+    They are ``features/duplicates.duplicate_key``'s, found by running it on no rows: each feature's value
+    and the other cells as read; a source cell that could not be read is compared as text. Maps (from
+    Parquet) are compared as JSON: Spark cannot group by them.
+    """
+    columns = [*as_read(checked), *([READ_PROBLEM_COLUMN] if READ_PROBLEM_COLUMN in checked.columns else [])]
+    names = duplicates.duplicate_key(pd.DataFrame(columns=columns), pd.DataFrame(columns=table.names),
+                                     empty_problems(), table).columns
+    maps = {field.name for field in checked.schema.fields if isinstance(field.dataType, MapType)}
+    key = [feature(name) if name in table.names else F.to_json(cell(name)) if name in maps else cell(name)
+           for name in names]
+    return key + [F.when(cell(f"{UNREADABLE}{column}"), cell(column)) for column in table.source_columns]
 
 
 def find_duplicates(checked: DataFrame, key: list[Column]) -> tuple[int, str, DataFrame | None]:
@@ -75,6 +79,7 @@ def conflicting_ids(unique: DataFrame, column: str | None) -> dict[str, Any] | N
     ids = unique.select(ROW_COLUMN, cell(column).cast("string").alias("_id")).where(
         F.col("_id").isNotNull() & (F.trim(F.col("_id")) != ""))
     repeated = ids.groupBy("_id").agg(F.count(F.lit(1)).alias("n"), F.min(ROW_COLUMN).alias("first")).where("n > 1")
-    first = repeated.withColumn("_ids", F.count(F.lit(1)).over(Window.partitionBy(F.lit(0)))).orderBy("first").limit(EXAMPLES)
+    counted = repeated.withColumn("_ids", F.count(F.lit(1)).over(Window.partitionBy(F.lit(0))))
+    first = counted.orderBy("first").limit(duplicates.EXAMPLES)
     found = first.collect()
     return {"column": column, "ids": int(found[0]["_ids"]) if found else 0, "examples": [row["_id"] for row in found]}

@@ -1,6 +1,7 @@
 """Whole-table operations that bring summaries to the driver, never all the rows.
 
 * :func:`number_rows`: 1, 2, 3, ... in the order the rows are read, from per-partition counts.
+* :func:`spread`: rows over as many partitions as there are cores, in order.
 * :func:`seeded_sample`: at most ``size`` rows drawn at random with a seed, as a pandas frame.
 * :func:`exact_medians`: pandas' median of each column (per group), from approximate quantiles and
   the few values around them.
@@ -22,6 +23,11 @@ ACCURACY = 10_000
 _BAND = 3 / ACCURACY  # the band around the median whose values are counted exactly
 
 
+def cell(name: str) -> Column:
+    """The column ``name``, whatever characters it holds (a file's headers: spaces, dots, brackets)."""
+    return F.col(f"`{name}`")
+
+
 def number_rows(frame: DataFrame, column: str) -> DataFrame:
     """``frame`` with ``column`` first: each row's 1-based position in the order Spark reads the rows.
 
@@ -32,7 +38,7 @@ def number_rows(frame: DataFrame, column: str) -> DataFrame:
     tagged = frame.select(F.spark_partition_id().alias("_partition"), F.monotonically_increasing_id().alias("_id"),
                           "*")
     if frame.rdd.getNumPartitions() == 1:  # a small input: its numbers need no job
-        return tagged.select((F.col("_id") + 1).alias(column), *[F.col(f"`{c}`") for c in frame.columns])
+        return tagged.select((F.col("_id") + 1).alias(column), *[cell(c) for c in frame.columns])
     counts = dict(tagged.groupBy("_partition").count().collect())
     offsets, total = [], 0
     for partition in range(max(counts, default=-1) + 1):
@@ -40,7 +46,19 @@ def number_rows(frame: DataFrame, column: str) -> DataFrame:
         total += counts.get(partition, 0)
     offset = F.element_at(F.array(*[F.lit(o) for o in offsets] or [F.lit(0)]), F.col("_partition") + 1)
     place = F.col("_id") - F.col("_partition").cast("long") * (1 << 33)
-    return tagged.select((offset + place + 1).alias(column), *[F.col(f"`{c}`") for c in frame.columns])
+    return tagged.select((offset + place + 1).alias(column), *[cell(c) for c in frame.columns])
+
+
+def spread(frame: DataFrame, order: str) -> DataFrame:
+    """``frame`` over at least as many partitions as Spark has cores, each a run of rows in ``order``.
+
+    A file Spark reads as one partition (one Parquet row group, a CSV under 128 MB) would otherwise leave
+    every core but one idle while Python works on its rows, and every step after it too.
+    """
+    cores = frame.sparkSession.sparkContext.defaultParallelism
+    if frame.rdd.getNumPartitions() >= cores:
+        return frame
+    return frame.repartitionByRange(cores, cell(order)).sortWithinPartitions(cell(order))
 
 
 def seeded_sample(frame: DataFrame, size: int, seed: int, columns: Sequence[str], total: int | None = None
@@ -55,7 +73,7 @@ def seeded_sample(frame: DataFrame, size: int, seed: int, columns: Sequence[str]
         total: ``frame.count()`` when already known.
     """
     total = frame.count() if total is None else total
-    chosen = frame.select(*[F.col(f"`{c}`") for c in columns])
+    chosen = frame.select(*[cell(c) for c in columns])
     if total > size:
         # Keep a few more rows than needed at random, then the ``size`` with the smallest draws.
         fraction = min(1.0, size / total * 1.1 + 20 / total)
@@ -95,20 +113,20 @@ def exact_medians(frame: DataFrame, columns: Sequence[str], by: str | None = Non
     source = frame if by else frame.withColumn("_group", F.lit(0))
     aggregates = []
     for i, column in enumerate(columns):
-        value = F.col(f"`{column}`")
+        value = cell(column)
         aggregates += [F.count(value).alias(f"n{i}"),
                        F.percentile_approx(value, [0.5 - _BAND, 0.5 + _BAND], ACCURACY).alias(f"q{i}")]
     bands = source.groupBy(group).agg(*aggregates)
     with_band = source.join(F.broadcast(bands), group)
 
     def inside(i: int) -> Column:
-        value = F.col(f"`{columns[i]}`")
+        value = cell(columns[i])
         return value.between(F.col(f"q{i}")[0], F.col(f"q{i}")[1])
 
     below = with_band.groupBy(group).agg(*[
-        F.sum((F.col(f"`{c}`") < F.col(f"q{i}")[0]).cast("long")).alias(f"b{i}") for i, c in enumerate(columns)])
+        F.sum((cell(c) < F.col(f"q{i}")[0]).cast("long")).alias(f"b{i}") for i, c in enumerate(columns)])
     band_values = with_band.select(group, F.explode(F.array(*[
-        F.when(inside(i), F.struct(F.lit(i).alias("i"), F.col(f"`{c}`").cast("double").alias("v")))
+        F.when(inside(i), F.struct(F.lit(i).alias("i"), cell(c).cast("double").alias("v")))
         for i, c in enumerate(columns)])).alias("x")).where(F.col("x").isNotNull())
     counted = band_values.groupBy(group, "x.i", "x.v").count().collect()
     sizes = {row[group]: row for row in bands.collect()}

@@ -1,91 +1,70 @@
-"""The segmentation model fitted on every row with ``pyspark.ml``, as the project's scikit-learn model.
+"""The segmentation model fitted on Spark, as the project's scikit-learn model.
 
-``pyspark.ml``'s ``StandardScaler`` (centred: ``withMean=True``) learns each feature's mean and standard
-deviation in one pass; its deviation is the sample one (divided by ``n - 1``), scikit-learn's the
-population one (by ``n``), so it is corrected by ``sqrt((n - 1) / n)``. The PCA rotation comes from
-the covariance of the standardized features (one more pass), ``pyspark.ml``'s ``KMeans`` (k-means||,
-seeded) finds the centres in that space on all rows. The result is the same ``Pipeline`` the pandas
-path trains (``segmentation.model.fit_from_statistics``, then the K-Means segmenter's ``set_centres``): the
-app, the registry and ``mlflow models serve`` use it unchanged.
+The scaler and the PCA rotation come from statistics of every row, in one pass (count, means, population
+standard deviations, covariances), through ``segmentation.model.fit_from_statistics``. Then the segmenter:
+
+* K-Means: ``pyspark.ml``'s ``KMeans`` (k-means||, seeded) finds the centres on every row, in the model
+  space, and the K-Means segmenter's ``set_centres`` gives them to the scikit-learn step;
+* any other segmenter (a Gaussian mixture...): fitted by scikit-learn on a seeded sample of
+  ``init_sample_size`` rows brought to the driver, as the pandas path fits it above that many customers.
+
+Segments are then numbered in the canonical order. The result is the same ``Pipeline`` the pandas path
+trains: the app, the registry and ``mlflow models serve`` use it unchanged.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import numpy as np
 from pyspark import StorageLevel
 from pyspark.ml.clustering import KMeans
-from pyspark.ml.feature import StandardScaler, VectorAssembler
+from pyspark.ml.feature import VectorAssembler
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.names import ROW_COLUMN
 from customer_segmentation.segmentation.model import canonical_order, fit_from_statistics
 from customer_segmentation.segmentation.segmenters import segmenter_of
 from customer_segmentation.segmentation.segmenters.kmeans import KMeansSegmenter
-from customer_segmentation.segmentation.space import model_features
-from customer_segmentation.spark.features import cell
-from customer_segmentation.spark.scoring import with_coordinates
+from customer_segmentation.spark.frames import cell, seeded_sample
+from customer_segmentation.spark.partitions import with_coordinates
 
 logger = logging.getLogger(__name__)
 
 
-def _moments(customers: DataFrame, features: list[str]) -> tuple[int, np.ndarray, np.ndarray]:
-    """Rows, means and population standard deviations, from ``pyspark.ml``'s StandardScaler."""
-    vectors = VectorAssembler(inputCols=features, outputCol="_x").transform(customers.select(*map(cell, features)))
-    scaler = StandardScaler(withMean=True, withStd=True, inputCol="_x", outputCol="_z").fit(vectors)
-    n_rows = customers.count()
-    sample_sd = scaler.std.toArray()
-    return n_rows, scaler.mean.toArray(), sample_sd * math.sqrt((n_rows - 1) / n_rows)
-
-
-def _covariance(customers: DataFrame, features: list[str], mean: np.ndarray, scale: np.ndarray, n_rows: int
-                ) -> np.ndarray:
-    """The population covariance of the standardized features, from the sums of their pairwise products."""
-    z = [(cell(f) - float(m)) / float(s) for f, m, s in zip(features, mean, scale)]
-    pairs = [(i, j) for i in range(len(z)) for j in range(i, len(z))]
-    sums = customers.agg(*[F.sum(z[i] * z[j]).alias(f"s{i}_{j}") for i, j in pairs]).first()
-    covariance = np.zeros((len(z), len(z)))
-    for i, j in pairs:
-        covariance[i, j] = covariance[j, i] = sums[f"s{i}_{j}"] / n_rows
-    return covariance
-
-
-def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, max_iter: int, tol: float, init_steps: int
-                 ) -> Pipeline:
-    """Fits ``model`` (from ``build_segmentation_model``) on every row of ``customers``, in Spark.
-
-    Args:
-        model: The unfitted select -> scaler -> pca -> kmeans pipeline.
-        customers: Rows with the feature columns (doubles, complete).
-        seed: Seed of k-means||.
-        max_iter, tol, init_steps: ``pyspark.ml`` KMeans' ``maxIter``, ``tol`` and ``initSteps``.
-
-    Returns:
-        ``model``, fitted, its segments in the canonical order.
-    """
-    segmenter = segmenter_of(model)
-    if not isinstance(segmenter, KMeansSegmenter):
-        raise ConfigurationError(f"clustering.algorithm {segmenter.name!r} cannot be fitted on Spark yet; use kmeans "
-                                 "with --env spark")
-    features = list(model["select"].transformers[0][2])
-    k = segmenter.n_segments(model[-1])
-    n_rows, mean, sd = _moments(customers, features)
-    if n_rows <= k:
-        raise CustomerDataError(f"{n_rows} customers cannot make {k} segments; segment more customers or lower "
-                                "n_clusters")
+def _statistics(customers: DataFrame, features: list[str]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, means, population standard deviations and the standardized features' covariance, in one pass."""
+    pairs = [(i, j) for i in range(len(features)) for j in range(i, len(features))]
+    found = customers.agg(F.count(F.lit(1)).alias("n"), *[F.avg(cell(f)).alias(f"m{i}") for i, f in enumerate(features)],
+                          *[F.stddev_pop(cell(f)).alias(f"s{i}") for i, f in enumerate(features)],
+                          *[F.covar_pop(cell(features[i]), cell(features[j])).alias(f"c{i}_{j}") for i, j in pairs]
+                          ).first()
+    n_rows = int(found["n"])
+    if n_rows < 2:
+        raise CustomerDataError(f"{n_rows} customer(s) cannot be segmented; segment more customers")
+    mean = np.array([found[f"m{i}"] for i in range(len(features))], dtype="float64")
+    sd = np.array([found[f"s{i}"] for i in range(len(features))], dtype="float64")
     scale = np.where(sd > 10 * np.finfo(float).eps, sd, 1.0)  # scikit-learn's rule for a constant feature
-    fit_from_statistics(model, n_rows, mean, sd, _covariance(customers, features, mean, scale, n_rows))
-    staged, names = with_coordinates(customers.select(*map(cell, model_features(model))), model)
+    covariance = np.zeros((len(features), len(features)))
+    for i, j in pairs:
+        covariance[i, j] = covariance[j, i] = found[f"c{i}_{j}"] / (scale[i] * scale[j])
+    return n_rows, mean, sd, covariance
+
+
+def _fit_kmeans(model: Pipeline, customers: DataFrame, n_rows: int, seed: int, spark_kmeans: dict[str, Any]) -> None:
+    """k-means|| on every row in the model space, its centres given to the scikit-learn step."""
+    segmenter: Any = segmenter_of(model)
+    k = segmenter.n_segments(model[-1])
+    staged, names = with_coordinates(customers.select(*map(cell, model.feature_names_in_)), model)
     points = VectorAssembler(inputCols=names, outputCol="_point").transform(staged).select("_point")
     points = points.persist(StorageLevel.MEMORY_AND_DISK)  # K-Means passes over them once per iteration
     try:
-        fitted = KMeans(k=k, initMode="k-means||", initSteps=init_steps, maxIter=max_iter, tol=tol, seed=seed,
-                        featuresCol="_point").fit(points)
+        fitted = KMeans(k=k, initMode="k-means||", initSteps=spark_kmeans["init_steps"], maxIter=spark_kmeans["max_iter"],
+                        tol=spark_kmeans["tol"], seed=seed, featuresCol="_point").fit(points)
     finally:
         points.unpersist()
     centres = np.array(fitted.clusterCenters())
@@ -96,4 +75,46 @@ def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, max_iter: int
     logger.info("K-Means on Spark: %d segments on %d customers in %d iterations (cost %.1f)", k, n_rows,
                 summary.numIter, summary.trainingCost)
     segmenter.set_centres(model[-1], centres, summary.trainingCost, summary.numIter)
+
+
+def _fit_on_sample(model: Pipeline, customers: DataFrame, n_rows: int, seed: int, sample_size: int | None) -> None:
+    """The segmenter fitted by scikit-learn on a seeded sample of rows (in ``source_row`` order), on the driver."""
+    segmenter = segmenter_of(model)
+    if sample_size is None:
+        raise ConfigurationError(f"parameter 'clustering.init_sample_size' is null: on Spark, {segmenter.name} is "
+                                 "fitted on a sample of that many customers brought to the driver; set a number, "
+                                 "e.g. 100000 (conf/base/parameters_clustering.yml)")
+    features = list(model.feature_names_in_)
+    sample = seeded_sample(customers, sample_size, seed, [ROW_COLUMN, *features], total=n_rows)
+    sample = sample.sort_values(ROW_COLUMN, kind="stable")[features]
+    segmenter.fit(model[-1], model[:-1].transform(sample))
+    logger.info("%s on Spark: fitted on %d sampled customers (of %d)", segmenter.name, len(sample), n_rows)
+
+
+def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, init_sample_size: int | None,
+                 spark_kmeans: dict[str, Any]) -> Pipeline:
+    """Fits ``model`` (from ``build_segmentation_model``) on ``customers``, in Spark.
+
+    Args:
+        model: The unfitted select -> scaler -> pca -> segmenter pipeline.
+        customers: Rows with ``source_row`` and the feature columns (doubles, complete).
+        seed: Seed of k-means|| and of the sample.
+        init_sample_size: Rows a segmenter other than K-Means is fitted on.
+        spark_kmeans: ``max_iter``, ``tol`` and ``init_steps`` of ``pyspark.ml.clustering.KMeans``.
+
+    Returns:
+        ``model``, fitted, its segments in the canonical order.
+    """
+    segmenter = segmenter_of(model)
+    k = segmenter.n_segments(model[-1])
+    features = list(model["select"].transformers[0][2])
+    n_rows, mean, sd, covariance = _statistics(customers, features)
+    if n_rows <= k:
+        raise CustomerDataError(f"{n_rows} customers cannot make {k} segments; segment more customers or lower "
+                                "n_clusters")
+    fit_from_statistics(model, n_rows, mean, sd, covariance)
+    if isinstance(segmenter, KMeansSegmenter):
+        _fit_kmeans(model, customers, n_rows, seed, spark_kmeans)
+    else:
+        _fit_on_sample(model, customers, n_rows, seed, init_sample_size)
     return canonical_order(model)

@@ -16,9 +16,9 @@ from customer_segmentation.pipelines.clustering.nodes import (
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
-    profile_segments,
     train_segmentation_model,
 )
+from customer_segmentation.pipelines.clustering.profiling import profile_segments
 from customer_segmentation.pipelines.clustering.plots import plot_profile_heatmap, plot_segment_map, plot_segment_sizes
 from customer_segmentation.segmentation import space
 from customer_segmentation.segmentation.contract import model_segment_names, model_table

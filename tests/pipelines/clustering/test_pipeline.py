@@ -37,7 +37,7 @@ def _run(pipeline, inputs: dict, kept: tuple[str, ...]) -> dict:
 
 def _segment(customers: pd.DataFrame, k: int = 4, n_clusters="auto") -> dict:
     params = _parameters("parameters.yml", "parameters_data_processing.yml", "parameters_clustering.yml", n_clusters=n_clusters)
-    inputs = {"model_input_customers": customers, "k_selection": {"k": k}, "data_quality_report": {}, **params}
+    inputs = {"model_input_customers": customers, "k_selection": {"k": k}, "categories_grouped": {}, **params}
     return _run(create_pipeline(), inputs, KEPT)
 
 

@@ -97,3 +97,35 @@ def test_the_scored_rows_carry_the_segment_name_runner_up_and_borderline_flag(tr
     assert {"segment_id", "segment_name", "runner_up_id", "runner_up_name", "borderline"} <= set(scored.columns)
     names = dict(zip(trained[1]["segment_id"], trained[1]["segment_name"]))
     assert (scored["segment_name"] == scored["segment_id"].map(names)).all()
+
+
+# ---------- a batch too small to judge (issue 23, case 20) ----------
+
+
+@pytest.mark.parametrize("rows", [1, 2, 99])
+def test_a_batch_below_min_batch_rows_is_scored_but_its_drift_is_not_judged(trained, rows):
+    # Two customers of one persona: a PSI of several units by chance alone (7.66 in the attack run).
+    outputs = run_monitoring(trained, batch(1000, seed=22, weights=[0, 0, 0, 1.0]).head(rows))
+    report = outputs["drift_report"]
+    assert report["alert"] == "not_judged" and not report["judged"] and report["batch"]["scored"] == rows
+    assert report["reason"] == (f"Drift not judged: only {rows:,} customer(s) of the batch were scored, fewer than "
+                                "the 100 (monitoring.min_batch_rows) the drift statistics need; their segments are "
+                                "assigned as usual. Score a larger batch (several weeks together) to judge drift.")
+    assert len(outputs["batch_segments"]) == rows and outputs["monitoring_scores"]["alert_level"]["value"] == -1.0
+    assert outputs["drift_report_plot"].get_suptitle().endswith("alert NOT JUDGED")
+    assert outputs["segment_history"]["size"].sum() == rows
+
+
+def test_min_batch_rows_is_a_setting(trained):
+    report = run_monitoring(trained, batch(50, seed=21), min_batch_rows=10)["drift_report"]
+    assert report["judged"] and report["alert"] in ("none", "watch", "retrain")
+
+
+def test_min_batch_rows_is_declared_with_its_default_and_bounds():
+    from customer_segmentation.config.parameters import Monitoring
+    from tests.helpers import project_parameters
+
+    assert Monitoring().min_batch_rows == 100
+    assert project_parameters("parameters_monitoring.yml")["monitoring"]["min_batch_rows"] == 100
+    with pytest.raises(ValueError, match="min_batch_rows"):
+        Monitoring(min_batch_rows=0)

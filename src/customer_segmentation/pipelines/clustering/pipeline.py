@@ -3,13 +3,12 @@ from kedro.pipeline import Node, Pipeline
 from .nodes import (
     assign_segments,
     build_segment_audiences,
-    describe_segments,
     evaluate_segmentation,
     name_segments,
     package_segmentation_model,
-    profile_segments,
     train_segmentation_model,
 )
+from .profiling import describe_segments, profile_segments
 from .plots import plot_profile_heatmap, plot_segment_map, plot_segment_sizes
 
 
@@ -28,7 +27,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:clustering.random_state",
                     "params:clustering.init_sample_size",
                     "params:clustering.algorithm",
-                    "data_quality_report",
+                    "categories_grouped",
                 ],
                 outputs="fitted_segmentation_model",
                 name="train_segmentation_model_node",

@@ -1,8 +1,9 @@
-"""clustering on Spark: K-Means fitted on every customer by ``pyspark.ml``, the same model artefact as on pandas.
+"""clustering on Spark: the model fitted on every customer, the same artefact as on pandas, applied by ``score``.
 
-Training gives the project's scikit-learn ``Pipeline`` (``spark/model.py``), so naming, packaging,
-the registry and the app are the pandas nodes'. Assigning, profiling and scoring the customers run in
-Spark; only per-segment aggregates and seeded samples reach the driver.
+Training gives the project's scikit-learn ``Pipeline`` (``spark/model.py``), so naming, packaging, the
+registry and the app are the pandas nodes'. Assigning the customers is the pandas node itself, run on each
+partition; profiles and metrics are Spark aggregates. Only per-segment aggregates and seeded samples
+reach the driver.
 """
 
 from __future__ import annotations
@@ -14,32 +15,30 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.types import LongType, StringType, StructField, StructType
 from sklearn.pipeline import Pipeline
 
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.profiles import Descriptors
+from customer_segmentation.pipelines.clustering import nodes
 from customer_segmentation.pipelines.clustering.nodes import (
     audience_name,
     check_feature_columns,
     choose_k,
-    profile_table,
     tracked_scores,
 )
+from customer_segmentation.pipelines.clustering.profiling import profile_table, segment_name_list, warn_never_positive
 from customer_segmentation.pipelines.clustering.plots import segment_map_figure
-from customer_segmentation.segmentation import build_segmentation_model
-from customer_segmentation.segmentation.contract import attach_contract, model_borderline_ratio
-from customer_segmentation.segmentation.contract import n_segments
+from customer_segmentation.segmentation import build_segmentation_model, profiles
+from customer_segmentation.segmentation.contract import attach_contract, n_segments
 from customer_segmentation.segmentation.segmenters import segmenter_of
 from customer_segmentation.segmentation.space import model_features
-from customer_segmentation.spark import metrics, scoring
-from customer_segmentation.spark.features import cell
-from customer_segmentation.spark.frames import exact_medians, seeded_sample
+from customer_segmentation.spark.frames import cell, exact_medians, seeded_sample
+from customer_segmentation.spark.metrics import segment_metrics
 from customer_segmentation.spark.model import fit_on_spark
+from customer_segmentation.spark.partitions import map_partitions
 
 logger = logging.getLogger(__name__)
-
-
-def _names(segment_names: pd.DataFrame) -> list[str]:
-    return segment_names.sort_values("segment_id")["segment_name"].astype(str).tolist()
 
 
 def train_segmentation_model(
@@ -48,10 +47,13 @@ def train_segmentation_model(
     n_clusters: int | str | None,
     features: dict[str, Any],
     pca_components: int | None,
+    n_init: int,
     random_state: int,
+    init_sample_size: int | None,
+    algorithm: str | None,
     spark_kmeans: dict[str, Any],
 ) -> Pipeline:
-    """Fits the segmentation model on every customer with ``pyspark.ml``, carrying its feature table.
+    """Fits the segmentation model on the customers in Spark, carrying its feature table.
 
     Args:
         customers: Model input on Spark: feature columns in their units, plus carried columns.
@@ -59,7 +61,10 @@ def train_segmentation_model(
         n_clusters: ``auto`` or a number of segments that overrides ``k_selection``.
         features: The feature table.
         pca_components: Principal components kept; ``None`` keeps all.
-        random_state: Seed of k-means||.
+        n_init: Initialisations of a segmenter fitted on a sample (k-means|| makes one).
+        random_state: Seed of k-means|| and of the sample.
+        init_sample_size: Customers a segmenter other than K-Means is fitted on (a seeded sample).
+        algorithm: ``clustering.algorithm``, the segmenter (``segmentation/segmenters/``).
         spark_kmeans: ``max_iter``, ``tol`` and ``init_steps`` of ``pyspark.ml.clustering.KMeans``.
 
     Returns:
@@ -68,19 +73,21 @@ def train_segmentation_model(
     table = FeatureTable.from_config(features)
     check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, customers.count())
-    model = build_segmentation_model(table.names, k, pca_components, 1, random_state)
-    fit_on_spark(model, customers, random_state, **spark_kmeans)
+    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm)
+    fit_on_spark(model, customers, random_state, init_sample_size, spark_kmeans)
     return attach_contract(model, table)
 
 
 def assign_segments(customers: DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> DataFrame:
-    """Places every customer in a segment and on the 2-D segment map, in Spark.
+    """Places every customer in a segment and on the 2-D segment map: the pandas ``assign_segments`` on each
+    partition (``score`` and ``explain``), lazily.
 
     Returns:
-        The customers plus the columns of the pandas ``assign_segments``: ``segment_id``, ``segment_name``,
-        ``distance_to_centre``, ``runner_up_id``, ``runner_up_name``, ``borderline``, ``map_x``/``map_y``.
+        The customers plus the pandas node's columns: ``segment_id``, ``segment_name``, ``distance_to_centre``,
+        ``membership_probability`` (a probabilistic segmenter only), ``runner_up_id``, ``runner_up_name``,
+        ``borderline``, ``map_x``/``map_y``.
     """
-    return scoring.assign(customers, model, _names(segment_names), model_borderline_ratio(model))
+    return map_partitions(customers, lambda batch: nodes.assign_segments(batch, model, segment_names))
 
 
 def build_segment_audiences(customer_segments: DataFrame, segment_names: pd.DataFrame) -> DataFrame:
@@ -88,13 +95,56 @@ def build_segment_audiences(customer_segments: DataFrame, segment_names: pd.Data
     (``segment_<id>_<name>``, as the pandas path names its files): written partitioned by it, one folder
     of Parquet files per segment (conf/spark/catalog.yml).
     """
-    labels = F.create_map(*[item for row in segment_names.itertuples()
-                            for item in (F.lit(int(row.segment_id)), F.lit(audience_name(row.segment_id, row.segment_name)))])
+    labels = F.create_map(*[item for row in segment_names.itertuples() for item in (
+        F.lit(int(row.segment_id)), F.lit(audience_name(row.segment_id, row.segment_name)))])
     return customer_segments.drop("map_x", "map_y").withColumn("audience", labels[F.col("segment_id")])
 
 
-def profile_segments(customer_segments: DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:
-    """Describes each segment from Spark aggregates: size, share, feature means and (exact) medians, z-scores.
+def describe_segments(customer_segments: DataFrame, segment_names: pd.DataFrame,
+                      profile_columns: list[str] | None = None, outcomes: dict[str, Any] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each segment's mix of every profile column and its rate of every outcome: each partition counted by the
+    pandas rules (``segmentation/profiles.py``), the counts added up in Spark; only counts reach the driver.
+
+    Returns:
+        ``segment_categories`` and ``segment_outcomes``, as the pandas node writes them.
+    """
+    described = Descriptors.from_config(profile_columns, outcomes)
+    columns = [*described.profile_columns, *dict.fromkeys(outcome.column for outcome in described.outcomes)]
+    rows = customer_segments.select("segment_id", *[cell(c) for c in columns])
+    category_counts = _summed(rows, lambda batch: profiles.count_categories(
+        batch["segment_id"], batch, described.profile_columns), CATEGORY_COUNTS) if described.profile_columns else None
+    outcome_counts = _summed(rows, lambda batch: profiles.count_outcomes(
+        batch["segment_id"], batch, described.outcomes), OUTCOME_COUNTS) if described.outcomes else None
+    mix, rates = profiles.describe_counts(described, _or_empty(category_counts, CATEGORY_COUNTS),
+                                          _or_empty(outcome_counts, OUTCOME_COUNTS), segment_name_list(segment_names))
+    warn_never_positive(rates, described)
+    return mix, rates
+
+
+CATEGORY_COUNTS = StructType([StructField("column", StringType()), StructField("category", StringType()),
+                              StructField("segment_id", LongType()), StructField("customers", LongType())])
+OUTCOME_COUNTS = StructType([StructField("outcome", StringType()), StructField("segment_id", LongType()),
+                             StructField("customers", LongType()), StructField("positives", LongType())])
+
+
+def _summed(rows: DataFrame, count: Any, schema: StructType) -> pd.DataFrame:
+    """``count`` of each partition's rows, its counts (customers, positives) added up per key in Spark."""
+    values = [name for name in ("customers", "positives") if name in schema.names]
+    keys = [name for name in schema.names if name not in values]
+    counted = map_partitions(rows, count, schema).groupBy(*keys).agg(*[F.sum(v).alias(v) for v in values])
+    return counted.toPandas().astype({v: "int64" for v in values})
+
+
+def _or_empty(counts: pd.DataFrame | None, schema: StructType) -> pd.DataFrame:
+    return counts if counts is not None else pd.DataFrame(columns=schema.names)
+
+
+def profile_segments(customer_segments: DataFrame, model: Pipeline, segment_names: pd.DataFrame,
+                     segment_categories: pd.DataFrame | None = None, segment_outcomes: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
+    """Describes each segment from Spark aggregates: size, share, feature means and (exact) medians, z-scores,
+    with ``describe_segments``' mixes and outcome rates.
 
     Returns:
         One row per segment, ordered by ``segment_id``.
@@ -104,12 +154,13 @@ def profile_segments(customer_segments: DataFrame, model: Pipeline, segment_name
         F.count(F.lit(1)).alias("_size"), *[F.avg(cell(f)).alias(f) for f in features]).toPandas()
     sums = sums.set_index("segment_id")
     medians = exact_medians(customer_segments, features, by="segment_id")
-    return profile_table(model, segment_names, sums["_size"], sums[features], medians)
+    return profile_table(model, segment_names, sums["_size"], sums[features], medians, None, segment_categories,
+                         segment_outcomes)
 
 
 def evaluate_segmentation(
     customer_segments: DataFrame, model: Pipeline, silhouette_sample_size: int, random_state: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
     """Scores the segmentation in the model's (standardized) space, in Spark.
 
     Returns:
@@ -117,18 +168,16 @@ def evaluate_segmentation(
         Spark's ``ClusteringEvaluator`` on every customer) and its ``TRACKED_METRICS`` for MLflow.
     """
     n_customers = customer_segments.count()
-    calinski_harabasz, davies_bouldin = metrics.validity_indices(customer_segments, model)
-    silhouette, sample, spark_silhouette = metrics.silhouettes(customer_segments, model, silhouette_sample_size,
-                                                               random_state, n_customers)
+    found = segment_metrics(customer_segments, model, silhouette_sample_size, random_state, n_customers)
     scores = {
         "k": n_segments(model),
         "n_customers": n_customers,
-        "silhouette": silhouette,
-        "silhouette_sample_size": sample,
+        "silhouette": found["silhouette"],
+        "silhouette_sample_size": found["silhouette_sample_size"],
         "inertia": segmenter_of(model).inertia(model[-1]),
-        "calinski_harabasz": calinski_harabasz,
-        "davies_bouldin": davies_bouldin,
-        "spark_squared_euclidean_silhouette": spark_silhouette,
+        "calinski_harabasz": found["calinski_harabasz"],
+        "davies_bouldin": found["davies_bouldin"],
+        "spark_squared_euclidean_silhouette": found["spark_squared_euclidean_silhouette"],
     }
     logger.info("clustering metrics: %s", scores)
     return scores, tracked_scores(scores)

@@ -12,6 +12,7 @@ from .pipeline import create_pipeline as create_pandas_pipeline
 
 SPARK_FUNCTIONS = {
     "assign_segments_node": spark_nodes.assign_segments,
+    "describe_segments_node": spark_nodes.describe_segments,
     "profile_segments_node": spark_nodes.profile_segments,
     "evaluate_segmentation_node": spark_nodes.evaluate_segmentation,
     "plot_segment_map_node": spark_nodes.plot_segment_map,
@@ -24,8 +25,8 @@ def create_pipeline(**kwargs) -> Pipeline:
         if node.name == "train_segmentation_model_node":
             node = Node(
                 func=spark_nodes.train_segmentation_model,
-                inputs=["model_input_customers", "k_selection", "params:n_clusters", "params:features",
-                        "params:clustering.pca_components", "params:clustering.random_state",
+                # Spark segments numbers only (config_check refuses category features): no categories grouped.
+                inputs=[*(name for name in node.inputs if name != "categories_grouped"),
                         "params:clustering.spark_kmeans"],
                 outputs="fitted_segmentation_model",
                 name=node.name,

@@ -1,8 +1,8 @@
 """data_processing on Spark: the same rows kept, rejected with the same reasons, or counted as duplicates.
 
-Every step is Spark work on all rows; only counts and small summaries reach the driver. The rules
-come from the same places as the pandas nodes' (the feature table, ``validation/``, ``accounting.py``),
-turned into column expressions by ``customer_segmentation.spark``.
+The rules of each row are the pandas path's own functions, run on each partition (``spark/checks.py``);
+Spark does what needs every row (numbering, duplicates, medians, counts). Only counts and small
+summaries reach the driver.
 """
 
 from __future__ import annotations
@@ -17,45 +17,42 @@ from pyspark.sql.types import IntegralType
 
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.features import FeatureTable
+from customer_segmentation.features.columns import resolve_columns
+from customer_segmentation.features.duplicates import find_id_column
+from customer_segmentation.features.profiles import Descriptors
+from customer_segmentation.names import IMPUTED_COLUMN, ROW_COLUMN
 from customer_segmentation.pipelines.data_processing.accounting import (
     NEARLY_CONSTANT,
     check_missing_values,
     features_to_impute,
     quality_report,
 )
-from customer_segmentation.features.duplicates import find_id_column
-from customer_segmentation.names import IMPUTED_COLUMN
-from customer_segmentation.spark import duplicates
-from customer_segmentation.spark.features import cell
-from customer_segmentation.spark.frames import NUMBERED_BY, exact_medians, number_rows
-from customer_segmentation.spark.rules import (
-    check_rows,
-    problem_order,
-    problem_records,
-    rejected_rows,
-    rejection_reasons,
-    valid_rows,
-)
-from customer_segmentation.features.columns import resolve_columns
+from customer_segmentation.spark import checks, duplicates
+from customer_segmentation.spark.frames import NUMBERED_BY, cell, exact_medians, number_rows
 from customer_segmentation.validation.problems import counts_by_reason
-from customer_segmentation.names import ROW_COLUMN
 
 logger = logging.getLogger(__name__)
 
 
-def standardize_columns(customers: DataFrame, features: dict[str, Any]) -> DataFrame:
-    """Finds the feature table's columns among the file's headers and numbers the rows.
+def standardize_columns(customers: DataFrame, features: dict[str, Any], profile_columns: list[str] | None = None,
+                        outcomes: dict[str, Any] | None = None) -> DataFrame:
+    """Finds the feature table's columns (and the profile and outcome columns) among the file's headers and
+    numbers the rows.
 
     Args:
         customers: The raw customer rows on Spark.
         features: The feature table (``params:features``).
+        profile_columns: Columns described per segment (``params:profile_columns``).
+        outcomes: Outcome columns (``params:outcomes``).
 
     Returns:
         The same rows, the table's source headers in its spelling, and a 1-based ``source_row`` first:
         the reader's line numbers for a CSV, else the rows' positions.
     """
     # The pandas path's header rules, applied to the headers alone.
-    headers = resolve_columns(pd.DataFrame(columns=customers.columns), FeatureTable.from_config(features)).columns
+    described = Descriptors.from_config(profile_columns, outcomes)
+    headers = resolve_columns(pd.DataFrame(columns=customers.columns), FeatureTable.from_config(features),
+                              described=described).columns
     mapped = customers.toDF(*map(str, headers))
     if ROW_COLUMN not in mapped.columns:
         return number_rows(mapped, ROW_COLUMN)
@@ -80,10 +77,10 @@ def check_records(customers: DataFrame, features: dict[str, Any], missing_values
         missing_values: ``median`` keeps rows with missing cells for imputation; ``drop`` rejects them.
 
     Returns:
-        The rows as read, with their features and their problems (``spark/rules.py``).
+        The rows as read, with their features and their problems (``spark/checks.py``).
     """
     check_missing_values(missing_values)
-    return check_rows(customers, FeatureTable.from_config(features), reject_missing=missing_values == "drop")
+    return checks.check_rows(customers, FeatureTable.from_config(features), reject_missing=missing_values == "drop")
 
 
 def remove_duplicate_rows(checked: DataFrame, features: dict[str, Any], id_column: str | None
@@ -116,14 +113,13 @@ def split_records(checked: DataFrame) -> tuple[DataFrame, DataFrame, DataFrame]:
     """Sets the rows with problems aside, with every reason.
 
     Args:
-        checked: Output of ``check_records``.
+        checked: Output of ``check_records``, without duplicates.
 
     Returns:
         Valid rows (every column; features as doubles), rejected rows (cells as read, plus
         ``rejection_reason``) and one record per problem (``row`` = ``source_row``, column, value, reason).
     """
-    rejected = rejected_rows(checked)
-    return valid_rows(checked), rejection_reasons(rejected), problem_records(rejected)
+    return checks.valid_rows(checked), checks.rejected_rows(checked), checks.problem_records(checked)
 
 
 def impute_missing_values(customers: DataFrame, features: dict[str, Any], missing_values: str
@@ -165,8 +161,8 @@ def _constant(low: Column, high: Column, numeric: bool) -> Column:
 
 def build_data_quality_report(
     deduplication: dict[str, Any],
+    checked_customers: DataFrame,
     rejected_customers: DataFrame,
-    validation_problems: DataFrame,
     model_input_customers: DataFrame,
     cells_imputed: dict[str, int],
     features: dict[str, Any],
@@ -175,8 +171,9 @@ def build_data_quality_report(
 
     Args:
         deduplication: ``remove_duplicate_rows``' summary (rows read, duplicates, fingerprint).
+        checked_customers: The Parquet folder of unique rows with their problems (counted per column and
+            reason, each kind where it first occurred: by row, then by its place among the row's problems).
         rejected_customers: The Parquet folder of rejected rows (counted).
-        validation_problems: The Parquet folder of problems (counted per column and reason).
         model_input_customers: The Parquet folder of rows kept (counted; min and max of each feature).
         cells_imputed: Cells filled per feature.
         features: The feature table.
@@ -188,10 +185,8 @@ def build_data_quality_report(
     names = table.names
     kept = model_input_customers.agg(F.count(F.lit(1)).alias("_rows"), *[
         _constant(F.min(cell(f.name)), F.max(cell(f.name)), not f.is_category).alias(f.name) for f in table]).first()
-    # Each kind of problem with where it first occurred (row, then column in the table's order), as pandas counts.
-    order = problem_order(FeatureTable.from_config(features))
-    kinds = (validation_problems.groupBy("column", "reason")
-             .agg(F.count(F.lit(1)).alias("count"), F.min(F.struct("row", order)).alias("first"))
+    kinds = (checks.numbered_problems(checked_customers).groupBy("column", "reason")
+             .agg(F.count(F.lit(1)).alias("count"), F.min(F.struct("row", "position")).alias("first"))
              .orderBy("first").toPandas())
     constant = [f for f in names if kept["_rows"] and kept[f]]
     return quality_report(deduplication, rejected_customers.count(), int(kept["_rows"]),

@@ -1,8 +1,9 @@
 """data_processing on Spark (``kedro run --env spark``): the same input and outputs as ``pipeline.py``.
 
-Every row is checked (its features and its problems, as columns), duplicates are removed, and the unique
-rows are written once with their features and problems (``checked_customers@spark``, a Parquet folder),
-which the split, the imputation and the report then read instead of recomputing them.
+Every row is checked by the pandas path's functions on each partition (its features and its problems, as
+columns), duplicates are removed, and the unique rows are written once with their features and problems
+(``checked_customers@spark``, a Parquet folder), which the split and the report then read instead of
+recomputing them.
 """
 
 from kedro.pipeline import Node, Pipeline
@@ -20,7 +21,9 @@ from .spark_nodes import (
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            Node(func=standardize_columns, inputs=["customers", "params:features"], outputs="mapped_customers",
+            Node(func=standardize_columns,
+                 inputs=["customers", "params:features", "params:profile_columns", "params:outcomes"],
+                 outputs="mapped_customers",
                  name="standardize_columns_node"),
             Node(func=check_records, inputs=["mapped_customers", "params:features", "params:missing_values"],
                  outputs="customer_features", name="check_records_node"),
@@ -32,7 +35,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(func=impute_missing_values, inputs=["validated_customers", "params:features", "params:missing_values"],
                  outputs=["model_input_customers@spark", "cells_imputed"], name="impute_missing_values_node"),
             Node(func=build_data_quality_report,
-                 inputs=["deduplication_summary", "rejected_customers@spark", "validation_problems@spark",
+                 inputs=["deduplication_summary", "checked_customers@spark", "rejected_customers@spark",
                          "model_input_customers@spark", "cells_imputed", "params:features"],
                  outputs="data_quality_report", name="build_data_quality_report_node"),
         ]

@@ -154,11 +154,13 @@ def sample_customers(
     return sample, {"rows_total": rows_total, "rows_used": len(sample)}
 
 
-def standardize_features(sample: pd.DataFrame) -> pd.DataFrame:
-    """Scales every feature to mean 0 and standard deviation 1, so each weighs the same in K-Means.
+def standardize_features(sample: pd.DataFrame, features: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Scales every feature to mean 0 and standard deviation 1, so each weighs the same in K-Means; a feature with
+    ``transform: log`` is taken as its ``log1p`` first, as the model takes it.
 
     Args:
         sample: Features in original units (category features as text: left as they are).
+        features: The feature table (for its ``transform: log`` features); None: none is transformed.
 
     Returns:
         The standardized features, same columns.
@@ -168,6 +170,9 @@ def standardize_features(sample: pd.DataFrame) -> pd.DataFrame:
             f"missing values in {sample.columns[sample.isna().any()].tolist()}: the eda pipeline needs "
             "model_input_customers as data_processing writes it (missing cells imputed or dropped)"
         )
+    logged = FeatureTable.from_config(features).logged if features is not None else []
+    if logged:
+        sample = sample.assign(**{feature: np.log1p(sample[feature]) for feature in logged})
     numbers = [column for column in sample.columns if pd.api.types.is_numeric_dtype(sample[column])]
     if len(numbers) < sample.shape[1]:
         return sample.assign(**dict(zip(numbers, StandardScaler().fit_transform(sample[numbers]).T)))

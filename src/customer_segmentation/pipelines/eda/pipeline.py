@@ -22,7 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=standardize_features,
-                inputs="eda_sample",
+                inputs=["eda_sample", "params:features"],
                 outputs="eda_scaled_sample",
                 name="standardize_features_node",
             ),

@@ -7,7 +7,9 @@ The statistics are in ``drift.py``; the alert rule is :func:`decide_alert`:
   (mean distance ratio >= ``distance_retrain``);
 * ``watch`` when the mix moved some (PSI >= ``psi_watch``), any feature drifted, the distance ratio
   reached ``distance_watch`` or the silhouette fell by ``silhouette_drop_watch`` or more;
-* ``none`` otherwise. The ``reason`` says which segments and features moved, in plain words.
+* ``none`` otherwise. The ``reason`` says which segments and features moved, in plain words;
+* ``not_judged`` when fewer than ``min_batch_rows`` customers were scored: a handful of customers would give a PSI
+  of several units by chance alone, so their segments are assigned and reported but their drift is not judged.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from . import drift
 logger = logging.getLogger(__name__)
 
 ALERTS = ("none", "watch", "retrain")
+NOT_JUDGED = "not_judged"
+NOT_JUDGED_LEVEL = -1  # the alert_level logged to MLflow for a batch too small to judge
 HISTORY_COLUMNS = ("scored_at", "batch", "rows", "segment_id", "segment_name", "size", "share", "batch_sha256")
 
 
@@ -154,7 +158,11 @@ def compare_fit(batch_segments: pd.DataFrame, training_segments: pd.DataFrame, s
 
 def decide_alert(segment_mix: dict[str, Any], features: dict[str, dict[str, Any]], fit: dict[str, float],
                  monitoring: dict[str, Any], served_model: Pipeline) -> dict[str, Any]:
-    """``none``, ``watch`` or ``retrain`` (rule in the module docstring) and the reason in plain words."""
+    """``none``, ``watch`` or ``retrain`` (rule in the module docstring), or ``not_judged`` for a batch too small,
+    and the reason in plain words."""
+    scored = sum(segment["batch_size"] for segment in segment_mix["segments"])
+    if scored < monitoring["min_batch_rows"]:
+        return _not_judged(scored, monitoring["min_batch_rows"])
     level, causes = 0, []
 
     def raise_to(new_level: int, cause: str) -> None:
@@ -197,6 +205,14 @@ def decide_alert(segment_mix: dict[str, Any], features: dict[str, dict[str, Any]
     return {"alert": alert, "level": level, "reason": reason}
 
 
+def _not_judged(scored: int, minimum: int) -> dict[str, Any]:
+    reason = (f"Drift not judged: only {scored:,} customer(s) of the batch were scored, fewer than the {minimum:,} "
+              "(monitoring.min_batch_rows) the drift statistics need; their segments are assigned as usual. Score a "
+              "larger batch (several weeks together) to judge drift.")
+    logger.info("monitoring alert: %s: %s", NOT_JUDGED, reason)
+    return {"alert": NOT_JUDGED, "level": NOT_JUDGED_LEVEL, "reason": reason}
+
+
 def _moved(feature: Any, result: dict[str, Any]) -> str:
     if abs(result["mean_shift_sd"]) < 0.1:  # same mean, another shape
         return (f"same mean, {format_value(feature, result['batch_mean'])}, but spread differently: "
@@ -209,8 +225,9 @@ def _moved(feature: Any, result: dict[str, Any]) -> str:
 def build_drift_report(batch_summary: dict, segment_mix: dict, features: dict, fit: dict, alert: dict,
                        monitoring: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
     """The JSON drift report and its headline numbers for MLflow (``psi``, ``drifted_features``, ``alert_level``
-    0/1/2), as kedro-mlflow's metric histories of one step."""
-    report = {"alert": alert["alert"], "reason": alert["reason"], "batch": batch_summary,
+    0/1/2, -1 when not judged), as kedro-mlflow's metric histories of one step."""
+    report = {"alert": alert["alert"], "judged": alert["alert"] != NOT_JUDGED, "reason": alert["reason"],
+              "batch": batch_summary,
               "segment_mix": segment_mix["segments"], "psi": segment_mix["psi"],
               "chi_square_p_value": segment_mix["chi_square_p_value"], "features": features, "fit": fit,
               "thresholds": monitoring, "scored_at": datetime.now(UTC).isoformat(timespec="milliseconds")}

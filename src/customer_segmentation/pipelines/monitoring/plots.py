@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-_COLOURS = {"none": "tab:green", "watch": "tab:orange", "retrain": "tab:red"}
+_COLOURS = {"none": "tab:green", "watch": "tab:orange", "retrain": "tab:red", "not_judged": "tab:grey"}
 
 
 def plot_drift_report(drift_report: dict[str, Any]) -> Figure:
@@ -39,5 +39,6 @@ def plot_drift_report(drift_report: dict[str, Any]) -> Figure:
     shifts.legend(loc="lower right")
     batch = drift_report["batch"]
     figure.suptitle(f"Batch {batch['batch']} ({batch['scored']:,} of {batch['rows']:,} rows scored): alert "
-                    f"{drift_report['alert'].upper()}", color=_COLOURS[drift_report["alert"]], fontsize=13)
+                    f"{drift_report['alert'].replace('_', ' ').upper()}", color=_COLOURS[drift_report["alert"]],
+                    fontsize=13)
     return figure

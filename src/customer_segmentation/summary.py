@@ -82,6 +82,14 @@ def _most_likely(project: Path, paths: Mapping[str, str]) -> list[str]:
             for row in most_likely(rates).values()]
 
 
+def _row_lines(report: dict[str, Any], kept: str) -> list[str]:
+    """What happened to the rows of a data quality report (``kept`` or ``scored``), and the rejections by reason."""
+    lines = [f"  rows       {report['rows_read']:,} read, {report['rows_out']:,} {kept}, {report['rows_rejected']:,} "
+             f"rejected, {report['duplicates_removed']:,} duplicates removed"]
+    rejected = _rejected_line(report.get("rejections_by_reason", {}))
+    return lines + ([rejected] if rejected else [])
+
+
 def _rejected_line(rejections: Mapping[str, int]) -> str | None:
     reasons = sorted(rejections.items(), key=lambda item: -item[1])
     shown = "; ".join(f"{reason} ({count:,})" for reason, count in reasons[:REASONS_SHOWN])
@@ -109,12 +117,7 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | 
     metrics = _read_json(project / paths["clustering_metrics"])
     profiles = _profiles(project / paths["segment_profiles"])
 
-    lines = ["Result of the last run:", *_order_lines(project, paths),
-        f"  rows       {quality['rows_read']:,} read, {quality['rows_out']:,} kept, {quality['rows_rejected']:,} "
-        f"rejected, {quality['duplicates_removed']:,} duplicates removed",
-    ]
-    rejected = _rejected_line(quality.get("rejections_by_reason", {}))
-    lines += [rejected] if rejected else []
+    lines = ["Result of the last run:", *_order_lines(project, paths), *_row_lines(quality, "kept")]
     lines += [
         f"  segments   k = {metrics['k']} ({selection['method']}, {selection['structure']} structure): "
         f"{selection['reason']}",
@@ -151,10 +154,7 @@ def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env
     if report["repeat"]:
         lines.append("  (the same batch as the last refresh: compared again with the snapshot before it, so the "
                      "results are those of its first refresh, and the size history keeps one point for it)")
-    lines.append(f"  rows       {rows['rows_read']:,} read, {rows['rows_out']:,} scored, {rows['rows_rejected']:,} "
-                 f"rejected, {rows['duplicates_removed']:,} duplicates removed")
-    rejected = _rejected_line(rows.get("rejections_by_reason", {}))
-    lines += [rejected] if rejected else []
+    lines += _row_lines(rows, "scored")
     lines += [
         f"  customers  {customers['scored']:,} scored: {customers['stayed']:,} stayed, {customers['moved']:,} moved, "
         f"{customers['new']:,} new; {customers['departed']:,} departed (of {customers['previous']:,} before)",

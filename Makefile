@@ -121,7 +121,7 @@ bench-small: install
 	$(BIN)/python benchmarks/bench_small_run.py $(ARGS)
 
 # An order log of 10M lines (500k customers) through `kedro run`, against the same RFM aggregation in plain
-# pandas plus one K-Means fit (~5 min, log generated once); e.g. ARGS="--lines 1000000 3000000"
+# pandas plus one K-Means fit (~2 min, +1 min to generate the log once); e.g. ARGS="--lines 1000000 3000000"
 bench-orders: install
 	$(BIN)/python benchmarks/bench_orders.py $(ARGS)
 

@@ -98,6 +98,6 @@ class MlflowSegmentationModelDataset(SegmentationModelDataset):
                                                 run.info.run_id))
         logger.info("logged the segmentation model to MLflow as %s", info.model_uri)
 
-    def _describe(self) -> dict[str, Any]:
-        return {**super()._describe(), "name": self._name, "registered_model_name": self._registered_model_name,
+    def description(self) -> dict[str, Any]:
+        return {**super().description(), "name": self._name, "registered_model_name": self._registered_model_name,
                 "alias": self._alias}

@@ -55,4 +55,8 @@ class SegmentationModelDataset(AbstractVersionedDataset[Pipeline, Pipeline]):
             return False
 
     def _describe(self) -> dict[str, Any]:
+        return self.description()
+
+    def description(self) -> dict[str, Any]:
+        """What Kedro shows of this dataset (its ``_describe``), extended by subclasses without calling it."""
         return {"filepath": str(self._filepath), "version": self._version}

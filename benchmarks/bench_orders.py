@@ -19,7 +19,6 @@ aggregation in plain pandas plus one K-Means fit, in its own process. Both: wall
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import shutil
 import subprocess
@@ -29,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run_benchmarks import (  # noqa: E402  (the customer-table benchmark's machinery)
-    BENCH, KEDRO, LOG_LINE, PYTHON, ROOT, _clock, _env, fresh_project, log_since, log_size, machine, measure, timings,
+    BENCH, KEDRO, LOG_LINE, PYTHON, ROOT, _clock, _env, fresh_project, log_since, log_size, machine, measure,
+    per_pipeline, timings,
 )
 
 ENV = "orders_scale"
@@ -77,15 +77,6 @@ def make_environment(project: Path) -> None:
     shutil.copy(conf / "scale" / "parameters_eda.yml", target / "parameters_eda.yml")
     shutil.copy(conf / "scale" / "catalog.yml", target / "catalog.yml")
     (target / "catalog_orders.yml").write_text(ORDERS_CATALOG)
-
-
-def per_pipeline(nodes: dict[str, float]) -> dict[str, float]:
-    totals = {}
-    for name in PIPELINES:
-        pipeline = importlib.import_module(f"customer_segmentation.pipelines.{name}").create_pipeline()
-        names = {node.name for node in pipeline.nodes}
-        totals[name] = sum(seconds for node, seconds in nodes.items() if node in names)
-    return totals
 
 
 def bench_size(lines: int, args: argparse.Namespace) -> dict:
@@ -136,7 +127,7 @@ def show(results: list[dict]) -> None:
               f"{r['pipeline_s'] / r['floor_s']:.2f}x | {r['pipeline_rss_mb']:.0f} | {r['floor_rss_mb']:.0f} |")
     for r in results:
         print(f"\n{r['floor_says']}")
-        totals = per_pipeline(r["timings"])
+        totals = per_pipeline(r["timings"], PIPELINES)
         rest = r["pipeline_s"] - r["startup_s"] - r["nodes_s"] - r["loads_s"]
         slow_io = sorted(r["io"].items(), key=lambda item: -item[1])[:4]
         print(f"where the time goes at {r['lines']:,} lines ({r['pipeline_s']:.1f} s): "

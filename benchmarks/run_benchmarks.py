@@ -141,12 +141,12 @@ def timings(log: str, started_at: float | None) -> dict:
     return {"timings": nodes, "nodes_s": sum(nodes.values()), "io": io, "loads_s": loads, "startup_s": startup}
 
 
-def per_pipeline(timings: dict[str, float]) -> dict[str, float]:
-    """Node seconds summed per pipeline."""
+def per_pipeline(timings: dict[str, float], pipelines: tuple[str, ...] = PIPELINES) -> dict[str, float]:
+    """Node seconds summed per pipeline (``pipelines``: their package names)."""
     import importlib
 
     totals = {}
-    for name in PIPELINES:
+    for name in pipelines:
         pipeline = importlib.import_module(f"customer_segmentation.pipelines.{name}").create_pipeline()
         nodes = {node.name for node in pipeline.nodes}
         totals[name] = sum(seconds for node, seconds in timings.items() if node in nodes)

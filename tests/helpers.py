@@ -114,3 +114,18 @@ def kill_kedro_when(project: Path, marker: str, *args: str, timeout: float = 300
             process.wait()
     assert process.returncode == -signal.SIGKILL
     return project_log(project, since)
+
+
+def tiny_benchmark(script: str, work: Path) -> str:
+    """What ``benchmarks/<script> --tiny`` prints, its data and scratch project under ``work``; it must exit 0."""
+    import sys
+
+    from tests.projects import PROJECT_ROOT
+
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "benchmarks" / script), "--tiny",
+         "--data-dir", str(work / "data"), "--work-dir", str(work / "work")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout

@@ -7,12 +7,10 @@ are printed, never how fast anything is.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.helpers import tiny_benchmark
 
 pytestmark = pytest.mark.e2e
 
@@ -23,14 +21,7 @@ ROW = re.compile(
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> str:
-    work = tmp_path_factory.mktemp("bench_orders")
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "benchmarks/bench_orders.py"), "--tiny",
-         "--data-dir", str(work / "data"), "--work-dir", str(work / "work")],
-        capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
+    return tiny_benchmark("bench_orders.py", tmp_path_factory.mktemp("bench_orders"))
 
 
 def test_table_prints_both_figures(report):

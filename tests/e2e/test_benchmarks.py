@@ -6,12 +6,10 @@ It checks the report's shape and that its numbers are sane, never how fast anyth
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.helpers import tiny_benchmark
 
 
 ROW = re.compile(
@@ -22,14 +20,7 @@ ROW = re.compile(
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> str:
-    work = tmp_path_factory.mktemp("benchmark")
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "benchmarks/run_benchmarks.py"), "--tiny",
-         "--data-dir", str(work / "data"), "--work-dir", str(work / "work")],
-        capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
+    return tiny_benchmark("run_benchmarks.py", tmp_path_factory.mktemp("benchmark"))
 
 
 def test_table_has_a_row_with_sane_numbers(report):

@@ -30,17 +30,13 @@ from customer_segmentation.validation.order_lines import OrderLog
 class OrderLogLines:
     """The line accounting of an uploaded order log: the orders pipeline's report (``lines_read``,
     ``lines_kept``, ``lines_rejected``, ``duplicates_removed``, ``rejections_by_reason``, ``customers_found``,
-    ``snapshot_date``, ...), the rejected lines with their reasons, and whether the snapshot date is the
-    model's configured one (else the day after the upload's last order)."""
+    ``snapshot_date``, ...), the rejected lines as read with their reasons (and as a CSV), and whether the snapshot
+    date is the model's configured one (else the day after the upload's last order)."""
 
     report: dict[str, Any]
     rejected: pd.DataFrame
+    rejected_csv: bytes  # the rejected lines as a spreadsheet-safe CSV: made once, offered on every page run
     snapshot_configured: bool
-
-    @property
-    def rejected_csv(self) -> bytes:
-        """The rejected lines as read, with ``rejection_reason``, as a spreadsheet-safe CSV."""
-        return spreadsheet_safe_csv(self.rejected)
 
     @property
     def snapshot_words(self) -> str:
@@ -90,5 +86,5 @@ def aggregate_upload(lines: pd.DataFrame, model: Pipeline, spec: OrderLog, name:
         raise CustomerDataError(f"none of the {len(lines):,} lines of {name} can be used. Most common problems: "
                                 f"{common or 'no lines'}") from None
     customers, report = aggregate_customers(kept, model_table(model).to_config(), mapping, summary)
-    return customers, OrderLogLines(report=report, rejected=rejected, snapshot_configured=spec.snapshot_date
-                                    is not None)
+    return customers, OrderLogLines(report=report, rejected=rejected, rejected_csv=spreadsheet_safe_csv(rejected),
+                                    snapshot_configured=spec.snapshot_date is not None)

@@ -12,6 +12,7 @@ from customer_segmentation.features import FeatureTable
 from customer_segmentation.segmentation import build_segmentation_model, fit_segmentation_model
 from customer_segmentation.segmentation.contract import attach_contract
 from tests.helpers import default_features
+from tests.projects import PROJECT_ROOT
 
 VERSION = "2026-01-02T03.04.05.678Z"
 
@@ -88,3 +89,43 @@ def telecom_bundle(rows: int = 800, seed: int = 3) -> ModelBundle:
     return ModelBundle(version=VERSION, model=model, table=FeatureTable.from_config(TELECOM),
                        profiles=profile_segments(segments, model, names), segments=segments,
                        metrics={"k": 4, "n_customers": rows, "silhouette": 0.5})
+
+
+RETAIL_CONF = PROJECT_ROOT / "conf" / "retail"
+
+
+def retail_parameters() -> dict:
+    """The shipped order-log environment's parameters (conf/retail): its ``transactions`` mapping, RFM feature
+    table and persona naming."""
+    import yaml
+
+    return {**yaml.safe_load((RETAIL_CONF / "parameters.yml").read_text()),
+            **yaml.safe_load((RETAIL_CONF / "parameters_clustering.yml").read_text())}
+
+
+def retail_bundle(lines: int = 8_000, seed: int = 3, k: int = 5) -> ModelBundle:
+    """A bundle of an RFM model trained on a generated order log by the pipeline's own nodes, in memory: the
+    orders pipeline's line checks and aggregates, then clustering with conf/retail's parameters."""
+    from customer_segmentation.demo_data import generate_order_log
+    from customer_segmentation.pipelines.clustering.nodes import (
+        assign_segments,
+        name_segments,
+        package_segmentation_model,
+        train_segmentation_model,
+    )
+    from customer_segmentation.pipelines.clustering.profiling import profile_segments
+    from customer_segmentation.pipelines.orders.nodes import aggregate_customers, validate_order_lines
+
+    parameters = retail_parameters()
+    features, mapping = parameters["features"], parameters["transactions"]
+    log = generate_order_log(lines, seed=seed, placeholder_id=0).drop(columns="persona")
+    kept, _, summary = validate_order_lines(log, mapping)
+    customers, _ = aggregate_customers(kept, features, mapping, summary)
+    customers.insert(0, "source_row", range(1, len(customers) + 1))
+    fitted = train_segmentation_model(customers, {"k": k}, "auto", features, None, 4, 42, None, "kmeans", {})
+    names = name_segments(fitted, parameters["clustering"]["naming"])
+    model = package_segmentation_model(fitted, names, 0.9, mapping)
+    segments = assign_segments(customers, model, names)
+    return ModelBundle(version=VERSION, model=model, table=FeatureTable.from_config(features),
+                       profiles=profile_segments(segments, model, names), segments=segments,
+                       metrics={"k": k, "n_customers": len(customers), "silhouette": 0.5})

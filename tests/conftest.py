@@ -70,6 +70,14 @@ def bundle():
 
 
 @pytest.fixture(scope="session")
+def retail_bundle():
+    """A bundle of an RFM model trained in memory on a generated order log with conf/retail's parameters."""
+    from tests.bundles import retail_bundle
+
+    return retail_bundle()
+
+
+@pytest.fixture(scope="session")
 def reference_csv() -> Path:
     if not REFERENCE_CSV.is_file():
         pytest.fail(f"reference data not found at {REFERENCE_CSV}: it is part of the repository; restore it with git")

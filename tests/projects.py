@@ -294,6 +294,29 @@ def telecom(base: Path) -> Path:
     return shared(base, "telecom", _telecom)
 
 
+RETAIL_ENV = "retail"
+RETAIL_LINES = 8_000
+
+
+def _retail(folder: Path) -> Path:
+    from customer_segmentation.demo_data import generate_order_log
+
+    project = copy_project(folder)
+    log = generate_order_log(RETAIL_LINES, seed=3, placeholder_id=0).drop(columns="persona")
+    log.to_parquet(project / "data/01_raw/orders.parquet", index=False)
+    # Fewer fits than base's: the same k on this small log, in a few seconds.
+    (project / "conf" / RETAIL_ENV / "parameters_tests.yml").write_text(yaml.safe_dump(
+        {"eda": {"k_range": [2, 6], "n_init": 1, "n_bootstrap": 2}, "clustering": {"n_init": 3}}))
+    run_in_process(project, env=RETAIL_ENV)
+    return project
+
+
+def retail(base: Path) -> Path:
+    """A fresh copy of the project after `kedro run --env retail` (the shipped order-log environment) on a
+    generated ``RETAIL_LINES``-line order log."""
+    return shared(base, "retail", _retail)
+
+
 def _refresh_two_months(project: Path) -> None:
     from customer_segmentation.demo_data import generate_snapshots
 

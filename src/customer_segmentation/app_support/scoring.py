@@ -1,22 +1,24 @@
 """Validating and scoring customers for the app with a loaded :class:`ModelBundle`.
 
 The rules are the project's one input contract, with the model's own feature table
-(``segmentation.customers.segment_customers``); uploads are parsed as text by
-:func:`io.read_customer_csv` and never unpickled or evaluated.
+(``segmentation.customers.segment_customers``); uploads are read by ``uploads.py`` (CSV and Excel as text,
+Parquet with its types) and never unpickled or evaluated. An order log, for a model trained on one, is first
+checked and aggregated per customer with the model's own configuration (``orders.py``).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from customer_segmentation.app_support.bundle import ModelBundle
+from customer_segmentation.app_support.orders import OrderLogLines, aggregate_upload, upload_order_log
+from customer_segmentation.app_support.uploads import read_upload
 from customer_segmentation.errors import CustomerDataError
-from customer_segmentation.io.csv_files import read_customer_csv
 from customer_segmentation.names import ROW_COLUMN
 from customer_segmentation.features.categories import most_frequent
 from customer_segmentation.segmentation import score
@@ -57,7 +59,8 @@ class Prediction:
 
 @dataclass(frozen=True)
 class FileScore:
-    """An uploaded file after validation and scoring."""
+    """An uploaded file after validation and scoring: ``rows`` customers (an order log's: once aggregated, its line
+    accounting in ``order_log``)."""
 
     rows: int
     preview: pd.DataFrame
@@ -65,6 +68,7 @@ class FileScore:
     scored: pd.DataFrame
     scored_rows: int
     csv: bytes
+    order_log: OrderLogLines | None = None
 
 
 def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
@@ -146,28 +150,39 @@ def predict_customer(bundle: ModelBundle, values: Mapping[str, float | str | Non
 
 
 def score_file(data: bytes, name: str, bundle: ModelBundle) -> FileScore:
-    """Reads, validates and scores an uploaded customer CSV; invalid rows are listed, not dropped.
+    """Reads, validates and scores an uploaded customer file (CSV, Excel, Parquet); invalid rows are listed, not
+    dropped. For a model trained on an order log, an upload with the log's headers is an order log: its lines are
+    checked and aggregated per customer first (``orders.py``), and the customers scored.
 
     Returns:
-        The preview, the problems, every row of the file with ``segment_id``, ``segment_name``
+        The preview, the problems, every customer with ``segment_id``, ``segment_name``
         (empty for rejected rows) and ``problem``, and that table as a spreadsheet-safe CSV.
 
     Raises:
         CustomerDataError: the file as a whole cannot be used (not text, no rows, columns missing).
     """
-    raw = read_customer_csv(data, name=name).reset_index(drop=True)
+    raw = read_upload(data, name).reset_index(drop=True)
     if raw.empty:
         raise CustomerDataError(f"{name} has a header but no customer rows")
+    spec = upload_order_log(bundle.model, raw.columns)
+    if spec is None:
+        return _score_customers(raw, name, bundle)
+    customers, lines = aggregate_upload(raw, bundle.model, spec, name)
+    scored = _score_customers(customers, name, bundle)
+    return replace(scored, preview=raw.drop(columns=ROW_COLUMN, errors="ignore").head(PREVIEW_ROWS), order_log=lines)
+
+
+def _score_customers(raw: pd.DataFrame, name: str, bundle: ModelBundle) -> FileScore:
     parts = []
     for start in range(0, len(raw), UPLOAD_CHUNK_ROWS):
         parts.append(segment_customers(bundle.model, raw.iloc[start:start + UPLOAD_CHUNK_ROWS]))
         _stop_when_mostly_unreadable(parts, start + len(parts[-1].rows), name)
     scored = pd.concat([part.rows for part in parts], ignore_index=True)
     problems = pd.concat([part.problems for part in parts], ignore_index=True)
-    scored = scored.drop(columns=["distance_to_centre", ROW_COLUMN])
+    scored = scored.drop(columns=["distance_to_centre", ROW_COLUMN], errors="ignore")
     return FileScore(
         rows=len(raw),
-        preview=raw.drop(columns=ROW_COLUMN).head(PREVIEW_ROWS),
+        preview=raw.drop(columns=ROW_COLUMN, errors="ignore").head(PREVIEW_ROWS),
         problems=problems_table(problems),
         scored=scored,
         scored_rows=sum(part.scored_rows for part in parts),

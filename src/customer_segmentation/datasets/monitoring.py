@@ -25,6 +25,7 @@ from sklearn.pipeline import Pipeline
 from customer_segmentation.datasets.atomic import AtomicDataset
 from customer_segmentation.datasets.model_file import SegmentationModelDataset
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
+from customer_segmentation.io.parquet_files import parquet_cell_bytes
 from customer_segmentation.segmentation.contract import model_problems
 
 #: The largest batch read by default (bytes on disk): a few million customer rows.
@@ -60,7 +61,7 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
     def _check_size(self, path: Path, files: list[Path]) -> None:
         size, what = sum(file.stat().st_size for file in files), "is"
         if size <= self._max_bytes and (path.is_dir() or path.suffix == ".parquet"):
-            cells = _parquet_cell_bytes(files)  # a few kB of encoded zeros can hold gigabytes of cells
+            cells = parquet_cell_bytes(files)  # a few kB of encoded zeros can hold gigabytes of cells
             size, what = (cells, "holds about") if cells > size else (size, what)
         if size > self._max_bytes:
             raise CustomerDataError(
@@ -97,23 +98,6 @@ def _files_of(path: Path) -> list[Path]:
         raise CustomerDataError(f"the batch {path} is not a regular file (a device, a pipe or a socket, which may "
                                 f"never end): save the customers to a file and {_PASS_A_FILE}")
     return [path]
-
-
-def _parquet_cell_bytes(files: list[Path]) -> int:
-    """At least the bytes the Parquet files' cells take once read (8 per cell, or their uncompressed size if
-    larger), from their footers: no cell is read. 0 when a file is not Parquet (reading it says so)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    total = 0
-    for file in files:
-        try:
-            metadata = pq.ParquetFile(file).metadata
-        except (pa.ArrowException, OSError, ValueError):
-            return 0
-        encoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-        total += max(encoded, metadata.num_rows * metadata.num_columns * 8)
-    return total
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

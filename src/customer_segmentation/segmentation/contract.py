@@ -1,16 +1,18 @@
 """What a trained model carries besides its numbers: the feature table it was trained with and its segment names.
 
 Stored as plain attributes of the fitted ``Pipeline`` (``feature_table_``: the table as configuration,
-``segment_names_``: one name per segment id, ``borderline_ratio_``: see ``explain.py``, and for a model with
-category features ``category_groups_``: the rare categories data_processing grouped as "Other"), so they travel
-with the model wherever it is saved
-(the versioned file in ``data/06_models``, the MLflow registry) and use only built-in types. The app
-validates uploads and builds its form from this table, not from the project's current parameters.
+``segment_names_``: one name per segment id, ``borderline_ratio_``: see ``explain.py``, for a model with
+category features ``category_groups_``: the rare categories data_processing grouped as "Other", and for a model
+trained on an order log ``order_log_``: the log's ``transactions`` mapping), so they travel with the model wherever
+it is saved (the versioned file in ``data/06_models``, the MLflow registry) and use only built-in types. The app
+validates uploads, aggregates uploaded order logs and builds its form from them, not from the project's current
+parameters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sklearn.pipeline import Pipeline
 
@@ -18,6 +20,7 @@ from customer_segmentation.features import FeatureTable
 from customer_segmentation.features.categories import OTHER
 from customer_segmentation.segmentation.segmenters import SEGMENTERS, segmenter_of
 from customer_segmentation.segmentation.space import known_categories, model_features
+from customer_segmentation.validation.order_lines import OrderLog, read_order_log_spec
 
 #: The steps every segmentation model has before its segmenter (``segmentation/model.py``).
 MODEL_STEPS = ("select", "scaler", "pca")
@@ -27,13 +30,15 @@ TABLE_ATTRIBUTE = "feature_table_"
 NAMES_ATTRIBUTE = "segment_names_"
 BORDERLINE_ATTRIBUTE = "borderline_ratio_"
 GROUPS_ATTRIBUTE = "category_groups_"
+ORDER_LOG_ATTRIBUTE = "order_log_"
 
 
 def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[str] | None = None,
                     borderline_ratio: float | None = None,
-                    category_groups: Mapping[str, Sequence[str]] | None = None) -> Pipeline:
-    """Stores ``table`` (and the segment names, borderline ratio and the categories grouped as Other per category
-    feature, if given) in ``model``; returns the model."""
+                    category_groups: Mapping[str, Sequence[str]] | None = None,
+                    order_log: OrderLog | Mapping[str, Any] | None = None) -> Pipeline:
+    """Stores ``table`` (and the segment names, borderline ratio, the categories grouped as Other per category
+    feature and the order log's mapping, if given) in ``model``; returns the model."""
     if table.names != model_features(model):
         raise ValueError(f"the feature table {table.names} does not match the model's features {model_features(model)}")
     setattr(model, TABLE_ATTRIBUTE, table.to_config())
@@ -47,6 +52,8 @@ def attach_contract(model: Pipeline, table: FeatureTable, segment_names: list[st
     if category_groups is not None:
         setattr(model, GROUPS_ATTRIBUTE, {str(feature): [str(category) for category in categories]
                                            for feature, categories in category_groups.items()})
+    if order_log is not None:  # JSON types: dates as ISO text, ids as they were configured
+        setattr(model, ORDER_LOG_ATTRIBUTE, read_order_log_spec(order_log).model_dump(mode="json"))
     return model
 
 
@@ -87,6 +94,13 @@ def model_segment_names(model: Pipeline) -> list[str] | None:
     """One name per segment id, or None when the model was saved without them."""
     names = getattr(model, NAMES_ATTRIBUTE, None)
     return None if names is None else [str(name) for name in names]
+
+
+def model_order_log(model: Pipeline) -> OrderLog | None:
+    """The ``transactions`` mapping of the order log the model was trained on; None for a customer file's model
+    (or one saved before models carried it)."""
+    config = getattr(model, ORDER_LOG_ATTRIBUTE, None)
+    return None if config is None else read_order_log_spec(config)
 
 
 def readable_categories(model: Pipeline) -> dict[str, dict[str, str]]:

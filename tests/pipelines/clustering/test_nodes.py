@@ -84,6 +84,19 @@ def test_the_model_carries_its_feature_table_and_after_packaging_its_segment_nam
     assert model_segment_names(model) is None
 
 
+def test_a_model_trained_on_an_order_log_carries_its_mapping_through_the_model_file(model, segment_names, tmp_path):
+    from customer_segmentation.segmentation.contract import model_order_log
+    from customer_segmentation.segmentation.persistence import load_model, save_model
+
+    mapping = {"customer_id": "CustomerID", "order_id": "InvoiceNo", "date": "InvoiceDate", "amount": "LineTotal",
+               "placeholder_ids": [0, "guest"], "snapshot_date": "2026-12-01"}
+    save_model(package_segmentation_model(model, segment_names, 0.9, mapping), tmp_path / "model.skops")
+    spec = model_order_log(load_model(tmp_path / "model.skops"))
+    assert (spec.customer_id, spec.amount, spec.placeholder_ids) == ("CustomerID", "LineTotal", [0, "guest"])
+    assert spec.snapshot_date.isoformat() == "2026-12-01"
+    assert model_order_log(package_segmentation_model(model, segment_names, 0.9, None)) is None
+
+
 def test_n_clusters_overrides_k_selection(customers):
     model = train_segmentation_model(customers, {"k": 4}, 3, TABLE, **MODEL_OPTIONS)
     assert model["kmeans"].n_clusters == 3

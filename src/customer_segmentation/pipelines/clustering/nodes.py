@@ -144,13 +144,16 @@ def name_segments(model: Pipeline, naming_rules: dict[str, Any]) -> pd.DataFrame
     )
 
 
-def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame, borderline_ratio: float) -> Pipeline:
-    """Adds the segment names and the borderline ratio to the model's contract, for every reader of the model.
+def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame, borderline_ratio: float,
+                               order_log: dict[str, Any] | None = None) -> Pipeline:
+    """Adds the segment names, the borderline ratio and the order log's mapping to the model's contract, for every
+    reader of the model (the app aggregates an uploaded order log with it).
 
     Args:
         model: The fitted model.
         segment_names: Output of ``name_segments``.
         borderline_ratio: Own / runner-up distance from which a customer is borderline (0 < ratio <= 1).
+        order_log: ``params:transactions``, the order log's mapping; None (base's default) for a customer file.
 
     Returns:
         The model with its full contract (a copy: the fitted model handed in is left as it is).
@@ -159,7 +162,7 @@ def package_segmentation_model(model: Pipeline, segment_names: pd.DataFrame, bor
         raise ConfigurationError(f"parameter 'clustering.borderline_ratio' is {borderline_ratio!r}; use a number "
                                  "above 0 and at most 1, e.g. 0.9 (conf/base/parameters_clustering.yml)")
     names = segment_name_list(segment_names)
-    return attach_contract(copy.deepcopy(model), model_table(model), names, borderline_ratio)
+    return attach_contract(copy.deepcopy(model), model_table(model), names, borderline_ratio, order_log=order_log)
 
 
 def assign_segments(customers: pd.DataFrame, model: Pipeline, segment_names: pd.DataFrame) -> pd.DataFrame:

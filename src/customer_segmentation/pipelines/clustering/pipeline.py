@@ -40,7 +40,8 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=package_segmentation_model,
-                inputs=["fitted_segmentation_model", "segment_names", "params:clustering.borderline_ratio"],
+                inputs=["fitted_segmentation_model", "segment_names", "params:clustering.borderline_ratio",
+                        "params:transactions"],
                 outputs="segmentation_model",
                 name="package_segmentation_model_node",
             ),

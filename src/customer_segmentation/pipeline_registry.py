@@ -21,10 +21,11 @@ from kedro.pipeline import Pipeline, pipeline
 from customer_segmentation.pipelines.orders.pipeline import create_batch_pipeline
 
 ENGINES = ("pandas", "spark")
-BATCH_PIPELINES = ("monitoring", "refresh")  # score a new batch with the served model; not part of `kedro run`
-ORDER_LOG_PIPELINE = "orders"
-# The reports of a batch pipeline that carry the batch's order lines (an order log's line accounting).
+# The pipelines that score a new batch with the served model (not part of `kedro run`), and their reports that
+# carry the batch's order lines when the batch is an order log.
 BATCH_REPORTS = {"monitoring": ("drift_report",), "refresh": ("drift_report", "refresh_report")}
+BATCH_PIPELINES = tuple(BATCH_REPORTS)
+ORDER_LOG_PIPELINE = "orders"
 _engine = {"name": "pandas", "order_log": False}
 
 

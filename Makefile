@@ -57,7 +57,8 @@ run: install
 
 # Next month's customers: their segments, who moved, the audience changes to sync, the control group
 # (docs/next-month.md), e.g. `make refresh BATCH=data/01_raw/customers_2026_12.csv [ENV=mall]`; the same file twice
-# changes nothing.
+# changes nothing. An order-log environment takes next month's order log:
+# `make refresh BATCH=data/01_raw/orders_2012_01.parquet ENV=retail`.
 refresh: install
 	@if [ -z "$(BATCH)" ]; then echo "make refresh: name next month's customer file, e.g." \
 		"make refresh BATCH=data/01_raw/customers_2026_12.csv"; exit 2; fi

@@ -38,6 +38,7 @@ REFRESH_OUTPUTS = (
     ("movement", "segment_movement"),
     ("audience changes", "audience_changes"),  # a folder: added/, removed/, full/
     ("rejected rows", "refresh_rejected_customers"),
+    ("rejected lines", "batch_rejected_order_lines"),  # next month's order log (an order-log environment)
     ("drift report", "drift_report"),
     ("size history", "segment_history"),
 )
@@ -102,7 +103,11 @@ def _order_lines(project: Path, paths: Mapping[str, str]) -> list[str]:
     path = project / paths["order_log_report"] if "order_log_report" in paths else None
     if path is None or not path.exists():
         return []
-    report = _read_json(path)
+    return _line_lines(_read_json(path))
+
+
+def _line_lines(report: Mapping[str, Any]) -> list[str]:
+    """What happened to the lines of an order log report, and the rejections by reason."""
     lines = [f"  lines      {report['lines_read']:,} order lines read, {report['lines_kept']:,} kept "
              f"({report['return_lines']:,} returns netted), {report['lines_rejected']:,} rejected, "
              f"{report['duplicates_removed']:,} duplicates removed -> {report['customers_out']:,} customers"]
@@ -143,6 +148,14 @@ def summarise(project: Path, paths: Mapping[str, str], app_url: str, env: str | 
     return "\n".join(lines)
 
 
+def _batch_lines(report: Mapping[str, Any]) -> list[str]:
+    """Next month's order log: its lines, and the dates the customers' features were computed from."""
+    return [*_line_lines(report),
+            f"  window     orders {report['first_order_date']} to {report['last_order_date']} "
+            f"({report['days_covered']:,} days), snapshot {report['snapshot_date']}: each customer's features are "
+            "computed from this file's lines alone"]
+
+
 def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env: str | None = None) -> str:
     """The summary of the last refresh (its report at ``paths["refresh_report"]``, relative to ``project``)."""
     report = _read_json(project / paths["refresh_report"])
@@ -154,6 +167,7 @@ def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env
     if report["repeat"]:
         lines.append("  (the same batch as the last refresh: compared again with the snapshot before it, so the "
                      "results are those of its first refresh, and the size history keeps one point for it)")
+    lines += _batch_lines(report["order_lines"]) if "order_lines" in report else []
     lines += _row_lines(rows, "scored")
     lines += [
         f"  customers  {customers['scored']:,} scored: {customers['stayed']:,} stayed, {customers['moved']:,} moved, "
@@ -171,7 +185,7 @@ def summarise_refresh(project: Path, paths: Mapping[str, str], app_url: str, env
                      + "  ".join(f"{segment[c]:>9,}" for c in columns))
     lines.append("Files:")
     for label, name in REFRESH_OUTPUTS:
-        if name in paths:
+        if name in paths and (name != "batch_rejected_order_lines" or "order_lines" in report):
             path = Path(paths[name]).as_posix()
             shown = f"{path}/ (added/, removed/, full/: one file per segment)" if name == "audience_changes" else path
             lines.append(f"  {label:<17} {shown}")

@@ -54,3 +54,15 @@ def test_every_segment_has_an_added_and_a_removed_file_with_the_customers_counte
 def test_a_segment_name_becomes_a_safe_file_name():
     file = refresh.AudienceFile(2, "Young, high spend / <low> savings", "removed", 5, None)
     assert file.file_name == "segment_2_young_high_spend_low_savings_removed.csv"
+
+
+def test_a_batch_that_was_an_order_log_is_told_in_lines_then_customers():
+    from customer_segmentation.app_support.monitoring import order_lines_text
+
+    lines = {"lines_read": 49_773, "lines_kept": 38_923, "lines_rejected": 10_352, "duplicates_removed": 498,
+             "customers_out": 299, "first_order_date": "2011-01-06", "last_order_date": "2012-01-06",
+             "snapshot_date": "2012-01-07"}
+    assert order_lines_text({"alert": "none", "order_lines": lines}) == (
+        "49,773 order lines read: 38,923 kept, 10,352 rejected, 498 duplicates removed -> 299 customers (orders "
+        "from 2011-01-06 to 2012-01-06, snapshot 2012-01-07)")
+    assert order_lines_text({"alert": "none"}) is None  # a customer file

@@ -28,6 +28,19 @@ def latest_drift_report(project: ProjectHandle) -> dict[str, Any] | None:
         return None
 
 
+def order_lines_text(report: dict[str, Any]) -> str | None:
+    """The batch's order lines, for a batch that was an order log (its drift or refresh report's ``order_lines``):
+    "49,773 order lines read: 38,923 kept, 10,352 rejected, 498 duplicates removed -> 299 customers (orders from
+    2011-01-06 to 2012-01-06, snapshot 2012-01-07)"; None for a customer file."""
+    lines = report.get("order_lines")
+    if not lines:
+        return None
+    return (f"{lines['lines_read']:,} order lines read: {lines['lines_kept']:,} kept, {lines['lines_rejected']:,} "
+            f"rejected, {lines['duplicates_removed']:,} duplicates removed -> {lines['customers_out']:,} customers "
+            f"(orders from {lines['first_order_date']} to {lines['last_order_date']}, snapshot "
+            f"{lines['snapshot_date']})")
+
+
 def segment_history(project: ProjectHandle) -> pd.DataFrame:
     """One row per segment and monitored batch (empty before the first batch)."""
     try:

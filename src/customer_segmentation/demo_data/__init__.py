@@ -7,6 +7,8 @@ Usage::
     python -m customer_segmentation.demo_data --shape crm --rows 2240 --out crm.csv
     python -m customer_segmentation.demo_data --shape telecom --rows 7043 --out telco.csv --truth-out truth.csv
     python -m customer_segmentation.demo_data --shape orders --rows 50000 --out orders.csv --placeholder-id 0
+    python -m customer_segmentation.demo_data --shape orders --rows 50000 --placeholder-id 0 --next-month \
+        --out data/01_raw/orders_2012_01.parquet --truth-out order_moves.csv
     python -m customer_segmentation.demo_data --shape snapshots --rows 3000 --out m1.csv --out2 m2.csv \
         --truth-out moves.csv
 
@@ -23,11 +25,12 @@ category, days since the last purchase, a sign-up date and categorical columns; 
 
 ``--shape telecom`` (:func:`generate_telecom_customers`) writes a telco-churn-like subscriber export from
 mixed numeric/categorical personas; ``--shape orders`` (:func:`generate_order_log`) an order log with
-cancellations, guest lines, zero prices, duplicates and a huge cancelled order; ``--shape snapshots``
+cancellations, guest lines, zero prices, duplicates and a huge cancelled order (with ``--next-month``,
+:func:`generate_next_month`: the same customers' log a month later); ``--shape snapshots``
 (:func:`generate_snapshots`) two monthly snapshots of the default shape with moved, departed and new customers.
 
-One module per shape: ``customers`` (default), ``crm``, ``telecom``, ``orders``, ``snapshots``; ``files``
-writes a frame, ``sampling`` holds shared draws, ``cli`` is the command line.
+One module per shape: ``customers`` (default), ``crm``, ``telecom``, ``orders`` (and ``next_month``),
+``snapshots``; ``files`` writes a frame, ``sampling`` holds shared draws, ``cli`` is the command line.
 """
 
 from customer_segmentation.demo_data.cli import main
@@ -49,6 +52,7 @@ from customer_segmentation.demo_data.customers import (
     generate_customers,
 )
 from customer_segmentation.demo_data.files import write_frame
+from customer_segmentation.demo_data.next_month import NextMonth, generate_next_month
 from customer_segmentation.demo_data.orders import ORDER_LOG_COLUMNS, ORDER_LOG_END, ORDER_PERSONAS, generate_order_log
 from customer_segmentation.demo_data.snapshots import STATUSES, Snapshots, generate_snapshots
 from customer_segmentation.demo_data.telecom import TELECOM_PERSONAS, generate_telecom_customers
@@ -64,11 +68,13 @@ __all__ = [
     "STATUSES",
     "TELECOM_PERSONAS",
     "CrmPersona",
+    "NextMonth",
     "Persona",
     "Snapshots",
     "add_dirt",
     "generate_crm_customers",
     "generate_customers",
+    "generate_next_month",
     "generate_order_log",
     "generate_snapshots",
     "generate_telecom_customers",

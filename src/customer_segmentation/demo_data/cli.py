@@ -13,6 +13,7 @@ from pathlib import Path
 from customer_segmentation.demo_data.crm import generate_crm_customers
 from customer_segmentation.demo_data.customers import PERSONAS, add_dirt, generate_customers
 from customer_segmentation.demo_data.files import write_frame
+from customer_segmentation.demo_data.next_month import generate_next_month
 from customer_segmentation.demo_data.orders import generate_order_log
 from customer_segmentation.demo_data.snapshots import generate_snapshots
 from customer_segmentation.demo_data.telecom import generate_telecom_customers
@@ -59,13 +60,17 @@ def _parser() -> argparse.ArgumentParser:
                         help="orders shape only: how many real customers (default: as many as fit --rows)")
     parser.add_argument("--placeholder-id", type=_placeholder_id, default=None, metavar="ID",
                         help="orders shape only: the CustomerID of guest lines, e.g. 0 (default: empty)")
+    parser.add_argument("--next-month", action="store_true",
+                        help="orders shape only: write to --out the log of the month after the one these --rows, "
+                             "--seed and --placeholder-id give (the shipped retail log: 50000, 42, 0), a year of "
+                             "orders ending 4 weeks later; --truth-out: each customer's status")
     parser.add_argument("--out2", type=Path, help="snapshots shape only (required there): month 2, .csv or .parquet")
     parser.add_argument("--move-share", type=float, default=0.08,
-                        help="snapshots shape only: share of customers with another persona in month 2")
+                        help="snapshots shape and --next-month: share of customers with another persona in month 2")
     parser.add_argument("--leave-share", type=float, default=0.05,
-                        help="snapshots shape only: share of customers gone in month 2")
+                        help="snapshots shape and --next-month: share of customers gone in month 2")
     parser.add_argument("--new-share", type=float, default=0.05,
-                        help="snapshots shape only: new customers in month 2, as a share of month 1's")
+                        help="snapshots shape and --next-month: new customers in month 2, as a share of month 1's")
     return parser
 
 
@@ -109,6 +114,9 @@ def _write_telecom(args: argparse.Namespace) -> None:
 
 
 def _write_orders(args: argparse.Namespace) -> None:
+    if args.next_month:
+        _write_next_month(args)
+        return
     log = generate_order_log(args.rows, args.seed, customers=args.customers, placeholder_id=args.placeholder_id)
     if args.truth_out:
         real = log[log["persona"].notna()]
@@ -116,6 +124,16 @@ def _write_orders(args: argparse.Namespace) -> None:
     write_frame(log.drop(columns="persona"), args.out)
     customers = log.loc[log["persona"].notna(), "CustomerID"].nunique()
     logger.info("wrote %d order lines of %d customers (and guests) to %s", len(log), customers, args.out)
+
+
+def _write_next_month(args: argparse.Namespace) -> None:
+    _, log, truth = generate_next_month(args.rows, args.seed, args.placeholder_id, args.move_share, args.leave_share,
+                                        args.new_share)
+    if args.truth_out:
+        write_frame(truth, args.truth_out)
+    write_frame(log.drop(columns="persona"), args.out)
+    logger.info("wrote next month's order log, %d lines (%s), to %s", len(log),
+                truth["status"].value_counts().to_dict(), args.out)
 
 
 def _write_snapshots(args: argparse.Namespace) -> None:

@@ -101,10 +101,23 @@ def generate_order_log(lines: int = 50_000, seed: int = 42, customers: int | Non
     """
     _check_arguments(lines, customers, placeholder_share, cancel_share, zero_price_share, duplicate_share)
     rng = np.random.default_rng(seed)
+    buyers = draw_buyers(rng, _real_lines(lines, placeholder_share, cancel_share, duplicate_share), customers)
+    return order_log_of(rng, buyers, lines, placeholder_id, placeholder_share, cancel_share, zero_price_share,
+                        duplicate_share)
+
+
+def _real_lines(lines: int, placeholder_share: float, cancel_share: float, duplicate_share: float) -> float:
+    return max(1.0, lines * (1 - (placeholder_share + cancel_share + duplicate_share)) - 2)
+
+
+def order_log_of(rng: np.random.Generator, buyers: pd.DataFrame, lines: int, placeholder_id: int | None = None,
+                 placeholder_share: float = 0.20, cancel_share: float = 0.02, zero_price_share: float = 0.01,
+                 duplicate_share: float = 0.01) -> pd.DataFrame:
+    """The order log of ``buyers`` (``persona`` index, ``Country``, ``number``: their CustomerID less
+    ``FIRST_CUSTOMER_ID``), about ``lines`` lines, as :func:`generate_order_log` returns it."""
     catalogue = product_catalogue()
     extra_shares = placeholder_share + cancel_share + duplicate_share
-    real_target = max(1.0, lines * (1 - extra_shares) - 2)
-    buyers = _draw_buyers(rng, real_target, customers)
+    real_target = _real_lines(lines, placeholder_share, cancel_share, duplicate_share)
     invoices = _draw_invoices(rng, buyers)
     purchases = _draw_lines(rng, invoices, buyers, catalogue, real_target)
     total = (len(purchases) + 2) / (1 - extra_shares)
@@ -138,8 +151,9 @@ def _check_arguments(lines: int, customers: int | None, *shares: float) -> None:
         raise ValueError(f"shares {shares} should each be in [0, 1), placeholder + cancel + duplicate < 0.9")
 
 
-def _draw_buyers(rng: np.random.Generator, real_lines: float, customers: int | None) -> pd.DataFrame:
-    """One row per real customer: persona index and country."""
+def draw_buyers(rng: np.random.Generator, real_lines: float, customers: int | None) -> pd.DataFrame:
+    """One row per real customer: persona index, country and ``number`` (0, 1, ...: CustomerID less
+    ``FIRST_CUSTOMER_ID``)."""
     weights = np.array([p.weight for p in ORDER_PERSONAS]) / sum(p.weight for p in ORDER_PERSONAS)
     if customers is None:
         per_customer = sum(w * (p.invoices[0] + p.invoices[1]) * p.lines_per_invoice
@@ -149,6 +163,7 @@ def _draw_buyers(rng: np.random.Generator, real_lines: float, customers: int | N
     return pd.DataFrame({
         "persona": rng.choice(len(ORDER_PERSONAS), size=customers, p=weights),
         "Country": rng.choice(list(COUNTRIES), size=customers, p=countries / countries.sum()),
+        "number": np.arange(customers),
     })
 
 
@@ -266,7 +281,8 @@ def _finish(log: pd.DataFrame, buyers: pd.DataFrame, catalogue: pd.DataFrame,
     customer = log["customer"].to_numpy()
     guest = customer < 0
     start = ORDER_LOG_END.normalize() - pd.Timedelta(days=ORDER_LOG_DAYS)
-    ids = pd.array(np.where(guest, 0, FIRST_CUSTOMER_ID + customer), dtype="Int64")
+    numbers = buyers["number"].to_numpy()[np.maximum(customer, 0)]
+    ids = pd.array(np.where(guest, 0, FIRST_CUSTOMER_ID + numbers), dtype="Int64")
     ids[guest] = pd.NA if placeholder_id is None else placeholder_id
     personas = np.array([p.name for p in ORDER_PERSONAS], dtype=object)
     return pd.DataFrame({

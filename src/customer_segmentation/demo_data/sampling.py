@@ -30,3 +30,30 @@ def choose_per_row(rng: np.random.Generator, categories: list[str], probabilitie
     cumulative = probabilities.cumsum(axis=1)
     picked = (rng.random((len(probabilities), 1)) > cumulative[:, :-1]).sum(axis=1)
     return np.array(categories, dtype=object)[picked]
+
+
+def check_month_shares(move_share: float, leave_share: float, new_share: float) -> None:
+    """The shares of customers who move, leave or join between two months, each in [0, 1], moving and leaving
+    together at most all of them."""
+    for name, share in {"move_share": move_share, "leave_share": leave_share, "new_share": new_share}.items():
+        if not 0 <= share <= 1:
+            raise ValueError(f"{name}={share} should be between 0 and 1")
+    if move_share + leave_share > 1:
+        raise ValueError(f"move_share + leave_share = {move_share + leave_share} should be at most 1")
+
+
+def draw_month_changes(rng: np.random.Generator, before: np.ndarray, n_personas: int, move_share: float,
+                       leave_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who leaves and who takes another persona between two months: ``round(share * len(before))`` each.
+
+    Returns:
+        The positions of the departed, of those staying and of those who moved, and every customer's persona in
+        month 2 (``before`` with the movers' changed to another one).
+    """
+    count = len(before)
+    departed = rng.choice(count, size=round(leave_share * count), replace=False)
+    staying = np.setdiff1d(np.arange(count), departed)
+    moved = rng.choice(staying, size=min(len(staying), round(move_share * count)), replace=False)
+    after = before.copy()
+    after[moved] = (before[moved] + rng.integers(1, n_personas, size=len(moved))) % n_personas
+    return departed, staying, moved, after

@@ -14,7 +14,7 @@ from customer_segmentation.demo_data.customers import (
     draw_personas,
     generate_customers,
 )
-from customer_segmentation.demo_data.sampling import stream
+from customer_segmentation.demo_data.sampling import check_month_shares, draw_month_changes, stream
 
 STATUSES = ("stayed", "moved", "departed", "new")
 
@@ -41,21 +41,13 @@ def generate_snapshots(rows: int, seed: int = 42, move_share: float = 0.08, leav
         (``customer_id, persona_1, persona_2, status``; status one of ``STATUSES``; a persona is
         empty where the customer is absent).
     """
-    for name, share in {"move_share": move_share, "leave_share": leave_share, "new_share": new_share}.items():
-        if not 0 <= share <= 1:
-            raise ValueError(f"{name}={share} should be between 0 and 1")
-    if move_share + leave_share > 1:
-        raise ValueError(f"move_share + leave_share = {move_share + leave_share} should be at most 1")
+    check_month_shares(move_share, leave_share, new_share)
     month_1 = generate_customers(rows, seed, n_personas, spread)
     personas = PERSONAS[:n_personas]
     names = np.array([p.name for p in personas])
     before = month_1["persona"].map({name: i for i, name in enumerate(names)}).to_numpy()
     rng = stream(seed, "snapshots")
-    departed = rng.choice(rows, size=round(leave_share * rows), replace=False)
-    staying = np.setdiff1d(np.arange(rows), departed)
-    moved = rng.choice(staying, size=min(len(staying), round(move_share * rows)), replace=False)
-    after = before.copy()
-    after[moved] = (before[moved] + rng.integers(1, n_personas, size=len(moved))) % n_personas
+    departed, staying, moved, after = draw_month_changes(rng, before, n_personas, move_share, leave_share)
     joining = draw_personas(rng, personas, round(new_share * rows))
     which = np.concatenate([after[staying], joining])
     numbers = np.concatenate([staying + 1, np.arange(rows + 1, rows + 1 + len(joining))])

@@ -26,14 +26,15 @@ from customer_segmentation.validation.order_lines import read_order_log_spec
 logger = logging.getLogger(__name__)
 
 INPUT_DATASET = "customers"
-ORDER_LOG_DATASET = "transactions"
+ORDER_LOG_DATASETS = ("transactions", "batch_transactions")  # the training's order log, next month's
 
 
 def peek_columns(catalog: Any, name: str) -> list[str] | None:
     """The column names of dataset ``name`` without loading its rows, or None when that is not cheap."""
     columns = getattr(catalog.get(name), "columns", None)
-    if callable(columns):  # the project's customer datasets read their header only
-        return columns()
+    found = columns() if callable(columns) else None  # the project's customer datasets read their header only
+    if found is not None:
+        return found
     filepath = dataset_path(catalog, name)
     if filepath and str(filepath).endswith(".parquet") and Path(str(filepath)).exists():
         import pyarrow.dataset as ds
@@ -45,7 +46,8 @@ def peek_columns(catalog: Any, name: str) -> list[str] | None:
 def check_order_log(catalog: Any, table: FeatureTable, inputs: set[str], sources: dict[str, str]) -> None:
     """An order log's mapping against its headers, and ``aggregate:`` features only with an order log."""
     where = sources.get("features", "conf/base/parameters.yml")
-    if ORDER_LOG_DATASET not in inputs:
+    order_log = next((name for name in ORDER_LOG_DATASETS if name in inputs), None)
+    if order_log is None:
         if table.aggregates:
             raise ConfigurationError(
                 f"features {', '.join(table.aggregates)} ({where}) aggregate an order log's lines, but this run reads "
@@ -57,9 +59,9 @@ def check_order_log(catalog: Any, table: FeatureTable, inputs: set[str], sources
                                  "log: give features such as recency: {aggregate: recency}")
     spec = read_order_log_spec(catalog.load("params:transactions"))
     try:
-        headers = peek_columns(catalog, ORDER_LOG_DATASET)
+        headers = peek_columns(catalog, order_log)
     except Exception as error:  # noqa: BLE001 - the first node reads the file and reports properly
-        logger.debug("could not peek at the headers of %s: %s", ORDER_LOG_DATASET, error)
+        logger.debug("could not peek at the headers of %s: %s", order_log, error)
         headers = None
     missing = spec.missing_columns(headers) if headers is not None else []
     if missing:

@@ -34,6 +34,7 @@ from customer_segmentation.names import (
 
 
 BATCH_KINDS = ("monitoring", "refresh")  # runs that score a batch (batch_customers) with the served model
+BATCH_INPUTS = ("batch_customers", "batch_transactions")  # a customer file, or an order log (pipelines/orders)
 
 
 def run_name(kind: str, source: str | None, facts: dict[str, Any]) -> str:
@@ -72,9 +73,10 @@ class RunRecordHooks:
         import mlflow
 
         inputs = pipeline.inputs()
-        self._kind = "training" if "batch_customers" not in inputs else (
+        batch = next((name for name in BATCH_INPUTS if name in inputs), None)
+        self._kind = "training" if batch is None else (
             "refresh" if "refresh_report" in pipeline.all_outputs() else "monitoring")
-        path = dataset_path(catalog, "customers" if self._kind == "training" else "batch_customers")
+        path = dataset_path(catalog, batch or "customers")
         self._source = PurePath(path).name if path else None
         self._facts = {"data_set": self._data_set,
                        "started": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}

@@ -14,6 +14,7 @@ from customer_segmentation.app_support.monitoring import (  # noqa: E402
     MONITORING_COMMAND,
     feature_table,
     latest_drift_report,
+    order_lines_text,
     segment_history,
     segment_mix_table,
 )
@@ -76,6 +77,10 @@ cells[1].metric("Scored", f"{batch['scored']:,}")
 cells[2].metric("Rejected", f"{batch['rejected']:,}")
 cells[3].metric("Segment mix shift (PSI)", f"{report['psi']:.2f}", help="Population stability index over the "
                 "segments: below 0.1 stable, 0.1-0.25 some shift, 0.25 or more a shift that matters.")
+lines = order_lines_text(report)
+if lines is not None:  # the batch was an order log: its rows above are the customers its lines gave
+    st.caption(f"The batch was an order log: {lines}. Its rejected lines, with their reasons, are in "
+               f"`{handle.filepath('batch_rejected_order_lines')}`.")
 
 st.subheader("Segment shares, batch after batch")
 profiles = bundle.profiles if bundle is not None else history.drop_duplicates("segment_id").rename(

@@ -4,6 +4,9 @@ values in their units."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -12,7 +15,7 @@ from customer_segmentation.demo_data import generate_order_log
 from customer_segmentation.pipelines.orders.nodes import aggregate_customers, validate_order_lines
 from tests.app.test_pages import metric_values, table_with, texts
 from tests.bundles import retail_parameters
-from tests.projects import RETAIL_ENV, retail
+from tests.projects import RETAIL_ENV, retail, run_in_process
 
 pytestmark = pytest.mark.filterwarnings("ignore:register_new_resolver:UserWarning")
 
@@ -91,3 +94,19 @@ def test_predict_takes_a_customers_rfm_values_in_their_units(retail_app):
     assert texts(at.success) == [f"This customer belongs to **{name}**."]
     table = table_with(at, "this customer")
     assert table["this customer"].tolist() == ["12 days", "9 orders", "£2.1k"]
+
+
+def test_the_monitoring_page_says_what_a_batch_order_log_held(open_app, projects_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv(DATA_SET_ENV, RETAIL_ENV)
+    project = tmp_path / "project"  # its own copy: monitoring writes reports the shared project's pages read
+    shutil.copytree(retail(projects_dir), project)
+    batch = tmp_path / "orders_next_month.csv"
+    generate_order_log(3_000, seed=5, placeholder_id=0).drop(columns="persona").to_csv(batch, index=False)
+    run_in_process(project, pipelines=["monitoring"], params={"batch_path": str(batch)}, env=RETAIL_ENV)
+    at = open_app(project, "monitoring")
+    assert not at.exception
+    report = json.loads((project / "data/retail/08_reporting/drift_report.json").read_text())["order_lines"]
+    (caption,) = [text for text in texts(at.caption) if text.startswith("The batch was an order log")]
+    assert f"{report['lines_read']:,} order lines read: {report['lines_kept']:,} kept" in caption
+    assert f"-> {report['customers_out']:,} customers" in caption
+    assert "batch_rejected_order_lines.csv" in caption

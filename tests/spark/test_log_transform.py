@@ -40,8 +40,9 @@ def frame(spark, customers):
 @pytest.fixture(scope="module")
 def models(frame, customers):
     pandas_model = nodes.train_segmentation_model(customers, {"k": 3}, "auto", FEATURES, **OPTIONS)
+    # k-means|| in Spark (more customers than init_sample_size), on the log scale.
     spark_model = spark_nodes.train_segmentation_model(frame, {"k": 3}, "auto", FEATURES, spark_kmeans=KMEANS,
-                                                       **OPTIONS)
+                                                       **{**OPTIONS, "init_sample_size": 500})
     return pandas_model, spark_model
 
 

@@ -5,8 +5,13 @@ standard deviations, covariances), through ``segmentation.model.fit_from_statist
 model's ``select`` step gives, so of ``log1p(value)`` for a feature with ``transform: log``
 (``space.logged_features``), as the pandas fit takes them. Then the segmenter:
 
-* K-Means: ``pyspark.ml``'s ``KMeans`` (k-means||, seeded) finds the centres on every row, in the model
-  space, and the K-Means segmenter's ``set_centres`` gives them to the scikit-learn step;
+* K-Means above ``init_sample_size`` customers: ``pyspark.ml``'s ``KMeans`` (k-means||, seeded) finds the
+  centres on every row, in the model space, and the K-Means segmenter's ``set_centres`` gives them to the
+  scikit-learn step;
+* K-Means on at most ``init_sample_size`` customers: scikit-learn's, on every row brought to the driver (at most
+  that many rows, in ``source_row`` order), with its ``n_init`` initialisations, as the pandas path fits them. One
+  k-means|| initialisation is no match for ten on a few hundred customers: on the shipped order log it kept a
+  local optimum with 29 % more inertia, and other segments than pandas (adjusted Rand index 0.65);
 * any other segmenter (a Gaussian mixture...): fitted by scikit-learn on a seeded sample of
   ``init_sample_size`` rows brought to the driver, as the pandas path fits it above that many customers.
 
@@ -98,7 +103,7 @@ def _fit_on_sample(model: Pipeline, customers: DataFrame, n_rows: int, seed: int
     sample = seeded_sample(customers, sample_size, seed, [ROW_COLUMN, *features], total=n_rows)
     sample = sample.sort_values(ROW_COLUMN, kind="stable")[features]
     segmenter.fit(model[-1], model[:-1].transform(sample))
-    logger.info("%s on Spark: fitted on %d sampled customers (of %d)", segmenter.name, len(sample), n_rows)
+    logger.info("%s on Spark: fitted on the driver on %d customers (of %d)", segmenter.name, len(sample), n_rows)
 
 
 def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, init_sample_size: int | None,
@@ -109,7 +114,8 @@ def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, init_sample_s
         model: The unfitted select -> scaler -> pca -> segmenter pipeline.
         customers: Rows with ``source_row`` and the feature columns (doubles, complete).
         seed: Seed of k-means|| and of the sample.
-        init_sample_size: Rows a segmenter other than K-Means is fitted on.
+        init_sample_size: Rows a segmenter other than K-Means is fitted on; K-Means on at most this many
+            customers is fitted on the driver, as on pandas (None: k-means|| in Spark whatever the size).
         spark_kmeans: ``max_iter``, ``tol`` and ``init_steps`` of ``pyspark.ml.clustering.KMeans``.
 
     Returns:
@@ -122,7 +128,8 @@ def fit_on_spark(model: Pipeline, customers: DataFrame, seed: int, init_sample_s
         raise CustomerDataError(f"{n_rows} customers cannot make {k} segments; segment more customers or lower "
                                 "n_clusters")
     fit_from_statistics(model, n_rows, mean, sd, covariance)
-    if isinstance(segmenter, KMeansSegmenter):
+    fits_on_driver = init_sample_size is not None and n_rows <= init_sample_size
+    if isinstance(segmenter, KMeansSegmenter) and not fits_on_driver:
         _fit_kmeans(model, customers, n_rows, seed, spark_kmeans)
     else:
         _fit_on_sample(model, customers, n_rows, seed, init_sample_size)

@@ -48,3 +48,16 @@ def test_a_logged_model_is_saved_and_loaded_as_a_trusted_file(model, customers, 
     save_model(model, tmp_path / "model.skops")
     again = load_model(tmp_path / "model.skops")
     assert (score(again, customers)["segment_id"] == score(model, customers)["segment_id"]).all()
+
+
+def test_validity_indices_are_scikit_learns_in_the_log_space(model, customers):
+    """The segments' means are taken in the model space, where log1p is not the log of a mean."""
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+
+    from customer_segmentation.segmentation.metrics import validity_indices
+
+    labels = score(model, customers)["segment_id"].to_numpy()
+    space = model[:-1].transform(customers)
+    found = validity_indices(model, customers, labels)
+    assert found == pytest.approx((calinski_harabasz_score(space, labels), davies_bouldin_score(space, labels)),
+                                  rel=1e-9)

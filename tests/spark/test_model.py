@@ -29,7 +29,8 @@ def frame(spark, customers):
 
 @pytest.fixture(scope="module")
 def spark_model(frame):
-    return _train_on_spark(frame, "kmeans")
+    """k-means|| in Spark: more customers (3,000) than ``init_sample_size``."""
+    return _train_on_spark(frame, "kmeans", init_sample_size=1000)
 
 
 def _train_on_spark(frame, algorithm: str, init_sample_size: int | None = 100_000):
@@ -54,6 +55,13 @@ def test_the_artefact_is_the_pandas_models_pipeline_with_its_contract(spark_mode
 def test_spark_and_pandas_find_the_same_segments(spark_model, customers):
     pandas_model = train(customers, k=4)
     assert adjusted_rand_score(pandas_model.predict(customers), spark_model.predict(customers)) >= 0.95
+
+
+def test_kmeans_on_at_most_init_sample_size_customers_is_the_pandas_fit(frame, customers):
+    spark_model, pandas_model = _train_on_spark(frame, "kmeans"), train(customers, k=4)
+    assert (spark_model.predict(customers) == pandas_model.predict(customers)).all()
+    np.testing.assert_allclose(spark_model["kmeans"].cluster_centers_, pandas_model["kmeans"].cluster_centers_,
+                               rtol=1e-6, atol=1e-9)
 
 
 def test_assignment_in_spark_is_score_on_pandas(spark_model, frame, customers):

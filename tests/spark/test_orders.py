@@ -1,13 +1,22 @@
 """pandas and Spark agree on an order log: the same lines kept and rejected (by reason), the same customers with the
-same aggregates, the same report."""
+same aggregates, the same report; and whole runs of the shipped retail log as a user types them (``kedro run --env
+retail`` on pandas, ``kedro run --env retail_spark`` on local[2] and on a standalone cluster on 127.0.0.1) make the
+same decisions with the retail feature table as shipped (``transform: log`` included)."""
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.demo_data import generate_order_log
 from customer_segmentation.pipelines.orders import nodes, spark_nodes
+from tests.projects import PROJECT_ROOT, copy_project, run_kedro
+from tests.spark.cluster import master_state, standalone_cluster
 
 TRANSACTIONS = {"customer_id": "CustomerID", "order_id": "InvoiceNo", "date": "InvoiceDate", "quantity": "Quantity",
                 "unit_price": "UnitPrice", "product": "StockCode"}
@@ -56,63 +65,85 @@ def test_rejected_lines_keep_their_cells_and_reason(both, log):
     assert "InvoiceDate: '10th of never' is not a date" in rejected.loc[101, "rejection_reason"]
 
 
-SPARK_ENTRIES = """
-transactions:
-  type: customer_segmentation.datasets.spark_customers.SparkCustomerDataset
-  filepath: data/01_raw/orders.csv
-customers_from_orders:
-  type: MemoryDataset
-  copy_mode: assign
-rejected_order_lines:
-  type: spark.SparkDatasetV2
-  filepath: ${globals:data_root}/02_intermediate/rejected_order_lines.parquet
-  save_args: {mode: overwrite}
-"""
+SHIPPED_LOG = "data/01_raw/orders.parquet"  # the project's generated order log (conf/retail reads it)
 
 
-def _order_log_environments(project) -> None:
-    """``retail_plain`` (pandas) and ``retail_spark`` (conf/spark plus the order log) on one CSV log; the retail
-    feature table without ``transform: log``, which the Spark training does not apply yet."""
-    import shutil
-
-    parameters = (project / "conf/retail/parameters.yml").read_text().replace(", transform: log", "")
-    naming = "".join((project / "conf/retail/parameters_clustering.yml").read_text().splitlines(True)[2:])
-    plain, spark_env = project / "conf/retail_plain", project / "conf/retail_spark"
-    shutil.copytree(project / "conf/spark", spark_env)
-    plain.mkdir()
-    for env in (plain, spark_env):
-        (env / "parameters.yml").write_text(parameters)
-    shutil.copy(project / "conf/retail/parameters_clustering.yml", plain)
-    with (spark_env / "parameters_clustering.yml").open("a") as handle:
-        handle.write(naming)
-    (plain / "catalog.yml").write_text("transactions:\n  type: customer_segmentation.datasets.customer_csv."
-                                       "CustomerCSVDataset\n  filepath: data/01_raw/orders.csv\n")
-    with (spark_env / "catalog.yml").open("a") as handle:
-        handle.write(SPARK_ENTRIES)
+def _outputs(project: Path, env: str) -> dict:
+    """What a run of ``env`` wrote that a user reads: the reports, the chosen k, each customer's segment, the
+    segment table."""
+    data = project / "data" / env
+    return {
+        "report": json.loads((data / "08_reporting/order_log_report.json").read_text()),
+        "quality": json.loads((data / "08_reporting/data_quality_report.json").read_text()),
+        "k": json.loads((data / "08_reporting/k_selection.json").read_text())["k"],
+        "metrics": json.loads((data / "08_reporting/clustering_metrics.json").read_text()),
+        "segments": pd.read_parquet(data / "07_model_output/customer_segments.parquet").astype({"CustomerID": str}),
+        "profiles": pd.read_csv(data / "07_model_output/segment_profiles.csv"),
+    }
 
 
-def test_a_whole_order_log_run_on_spark_makes_the_pandas_decisions(tmp_path):
-    import json
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("orders_spark"))
+    shutil.copy(PROJECT_ROOT / SHIPPED_LOG, project / SHIPPED_LOG)
+    return project
 
-    from sklearn.metrics import adjusted_rand_score
 
-    from tests.projects import copy_project, run_kedro
+@pytest.fixture(scope="module")
+def pandas_run(project) -> dict:
+    """``kedro run --env retail``: the shipped environment on pandas, the reference of both Spark runs."""
+    run_kedro(project, "run", "--env", "retail")
+    return _outputs(project, "retail")
 
-    project = copy_project(tmp_path)
-    _order_log_environments(project)
-    generate_order_log(20_000, seed=42, placeholder_id=0).drop(columns="persona").to_csv(
-        project / "data/01_raw/orders.csv", index=False)
-    run_kedro(project, "run", "--env", "retail_plain")
-    run_kedro(project, "run", "--env", "retail_spark", "--params", "spark_master=local[2]")
-    outputs = {env: project / "data" / env for env in ("retail_plain", "retail_spark")}
-    reports = {env: json.loads((folder / "08_reporting/order_log_report.json").read_text())
-               for env, folder in outputs.items()}
-    assert reports["retail_spark"] == reports["retail_plain"]
-    k = {env: json.loads((folder / "08_reporting/k_selection.json").read_text())["k"] for env, folder in outputs.items()}
-    assert k["retail_spark"] == k["retail_plain"]
-    segments = {env: pd.read_parquet(folder / "07_model_output/customer_segments.parquet").astype({"CustomerID": str})
-                for env, folder in outputs.items()}
-    joined = segments["retail_plain"].merge(segments["retail_spark"], on="CustomerID", suffixes=("_pandas", "_spark"))
-    assert len(joined) == len(segments["retail_plain"]) == len(segments["retail_spark"])
-    assert adjusted_rand_score(joined["segment_id_pandas"], joined["segment_id_spark"]) >= 0.95
-    assert set(joined["segment_name_spark"]) == set(joined["segment_name_pandas"])
+
+@pytest.fixture(scope="module")
+def local_run(project, pandas_run) -> dict:
+    """``kedro run --env retail_spark`` on local[2]."""
+    log = run_kedro(project, "run", "--env", "retail_spark", "--params", "spark_master=local[2]")
+    return {**_outputs(project, "retail_spark"), "log": log.stdout + log.stderr}
+
+
+@pytest.fixture(scope="module")
+def cluster_run(project, local_run, tmp_path_factory) -> dict:
+    """``kedro run --env retail_spark`` on a standalone master and worker on 127.0.0.1 (stopped by process group)."""
+    with standalone_cluster(tmp_path_factory.mktemp("cluster")) as (master, web):
+        log = run_kedro(project, "run", "--env", "retail_spark", "--params", f"spark_master={master}")
+        state = master_state(web)
+    return {**_outputs(project, "retail_spark"), "log": log.stdout + log.stderr, "master": master, "state": state}
+
+
+def _agreement(spark_run: dict, pandas_run: dict) -> tuple[pd.DataFrame, float]:
+    joined = pandas_run["segments"].merge(spark_run["segments"], on="CustomerID", suffixes=("_pandas", "_spark"))
+    assert len(joined) == len(pandas_run["segments"]) == len(spark_run["segments"]), "the same customers"
+    return joined, adjusted_rand_score(joined["segment_id_pandas"], joined["segment_id_spark"])
+
+
+@pytest.mark.parametrize("engine", ["local_run", "cluster_run"])
+def test_spark_runs_of_the_shipped_log_make_the_pandas_decisions(engine, request, pandas_run):
+    spark_run = request.getfixturevalue(engine)
+    assert spark_run["report"] == pandas_run["report"], "the same lines, reasons and customers"
+    assert spark_run["k"] == pandas_run["k"]
+    assert {**spark_run["quality"], "input_sha256": None} == {**pandas_run["quality"], "input_sha256": None}
+    for name in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin"):
+        assert spark_run["metrics"][name] == pytest.approx(pandas_run["metrics"][name], rel=1e-6), name
+    joined, ari = _agreement(spark_run, pandas_run)
+    assert ari >= 0.95, f"adjusted Rand index {ari:.3f}"
+    names = {run: sorted(set(joined[f"segment_name_{run}"].astype(str))) for run in ("pandas", "spark")}
+    assert names["spark"] == names["pandas"]
+    assert {"Champions", "Hibernating"} <= set(names["spark"]), names
+
+
+def test_the_spark_segment_table_is_in_the_features_units(local_run, pandas_run):
+    """transform: log clusters on log1p(revenue), but descriptions and profiles say pounds and orders."""
+    spark_profiles, pandas_profiles = (run["profiles"].set_index("segment_name").sort_index()
+                                       for run in (local_run, pandas_run))
+    pd.testing.assert_series_equal(spark_profiles["monetary_median"], pandas_profiles["monetary_median"], rtol=0.05)
+    assert spark_profiles["monetary_median"].max() > 1000, "GBP, not log1p(GBP)"
+    champions = spark_profiles.loc["Champions", "description"]
+    assert "£" in champions and " orders" in champions, champions
+
+
+def test_the_cluster_run_ran_on_the_standalone_cluster(cluster_run):
+    assert f"session on {cluster_run['master']}" in " ".join(cluster_run["log"].split())
+    apps = cluster_run["state"]["completedapps"] + cluster_run["state"]["activeapps"]
+    assert [app["name"] for app in apps] == ["customer-segmentation"]

@@ -107,10 +107,6 @@ class ConfigCheckHooks:
 
             NamingRules.from_config(catalog.load("params:clustering.naming"))
         check_order_log(catalog, table, inputs, self._sources)
-        if table.logged and any(name.endswith("@spark") for name in pipeline.datasets()):
-            raise ConfigurationError(
-                f"features {', '.join(table.logged)} ({where}) have transform: log, which the Spark engine does not "
-                "apply yet: run this environment on pandas (without spark.yml), or remove 'transform' there")
         if INPUT_DATASET in inputs:
             try:
                 headers = peek_columns(catalog, INPUT_DATASET)

@@ -18,7 +18,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
 from customer_segmentation.segmentation.segmenters import segmenter_of
-from customer_segmentation.segmentation.space import categorical_features, coordinates_in_chunks, model_features
+from customer_segmentation.segmentation.space import (
+    affine_map,
+    categorical_features,
+    coordinates_in_chunks,
+    model_features,
+)
 
 
 def silhouette(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray, sample_size: int,
@@ -42,8 +47,9 @@ def sample_silhouette(coordinates: np.ndarray, labels: np.ndarray) -> float:
 def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarray) -> tuple[float, float]:
     """Calinski-Harabasz and Davies-Bouldin indices in the model space, as scikit-learn computes them.
 
-    One chunked pass instead of scikit-learn's copies per segment. The model's transform is affine,
-    so each segment's mean in the model space is the transform of its mean in original units. A model of
+    Chunked passes instead of scikit-learn's copies per segment. When the model's transform is affine, each
+    segment's mean in the model space is the transform of its mean in original units; with ``transform: log``
+    (log1p is not affine) it is the mean of the segment's coordinates, one more pass. A model of
     numbers and categories is measured in its segmenter's embedding, all rows at once (such models are fitted
     on thousands of customers, not millions).
     """
@@ -53,11 +59,19 @@ def validity_indices(model: Pipeline, customers: pd.DataFrame, labels: np.ndarra
     occupancy = np.bincount(labels)
     segments = np.flatnonzero(occupancy)  # segments that have customers
     counts = occupancy[segments]
-    means = pd.DataFrame({feature: np.bincount(labels, weights=customers[feature].to_numpy())[segments] / counts
-                          for feature in model_features(model)})
-    centroids = model[:-1].transform(means)
     slot = np.full(len(occupancy), -1)
     slot[segments] = np.arange(len(segments))
+    if affine_map(model) is not None:
+        means = pd.DataFrame({feature: np.bincount(labels, weights=customers[feature].to_numpy())[segments] / counts
+                              for feature in model_features(model)})
+        centroids = model[:-1].transform(means)
+    else:
+        sums = 0.0
+        for rows, coordinates in coordinates_in_chunks(model, customers):
+            members = slot[labels[rows]]
+            sums = sums + np.column_stack([np.bincount(members, weights=coordinates[:, j], minlength=len(segments))
+                                           for j in range(coordinates.shape[1])])
+        centroids = sums / counts[:, None]
     spread = np.zeros(len(segments))  # sum of distances to the segment mean
     within = 0.0  # sum of squared distances to the segment mean
     for rows, coordinates in coordinates_in_chunks(model, customers):

@@ -53,7 +53,8 @@ def train_segmentation_model(
     algorithm: str | None,
     spark_kmeans: dict[str, Any],
 ) -> Pipeline:
-    """Fits the segmentation model on the customers in Spark, carrying its feature table.
+    """Fits the segmentation model on the customers in Spark, carrying its feature table; a feature with
+    ``transform: log`` is clustered on its ``log1p``, as on pandas (the model's ``select`` step).
 
     Args:
         customers: Model input on Spark: feature columns in their units, plus carried columns.
@@ -73,7 +74,8 @@ def train_segmentation_model(
     table = FeatureTable.from_config(features)
     check_feature_columns(customers, table.names)
     k = choose_k(k_selection, n_clusters, customers.count())
-    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm)
+    model = build_segmentation_model(table.names, k, pca_components, n_init, random_state, algorithm,
+                                     logged=table.logged)
     fit_on_spark(model, customers, random_state, init_sample_size, spark_kmeans)
     return attach_contract(model, table)
 

@@ -36,11 +36,15 @@ class DistinctCells(NamedTuple):
         mask = np.asarray(values, dtype=bool)
         return mask if self.codes is None else mask[self.codes]
 
-    def take(self, values: pd.Series, positions: np.ndarray | None = None) -> ExtensionArray | pd.Series:
-        """The values of the distinct cells for the lines at ``positions`` (every line: None)."""
-        if self.codes is None:
-            return take(values, positions)
-        return values.array.take(self.codes if positions is None else self.codes[positions])
+    def take(self, values: pd.Series, positions: np.ndarray | None = None, categorical: bool = False
+             ) -> ExtensionArray | pd.Series:
+        """The values of the distinct cells for the lines at ``positions`` (every line: None); ``categorical``: as a
+        ``pd.Categorical`` of the distinct values in sorted order (lines grouped by them need no factorizing)."""
+        at = positions if self.codes is None else self.codes if positions is None else self.codes[positions]
+        if categorical:
+            codes, categories = pd.factorize(values, sort=True)
+            return pd.Categorical.from_codes(take(codes, at), categories=categories, validate=False)
+        return take(values, at)
 
 
 def take(values: pd.Series | np.ndarray, positions: np.ndarray | None = None) -> ExtensionArray | pd.Series | np.ndarray:

@@ -132,7 +132,9 @@ def check_order_lines(log: pd.DataFrame, spec: OrderLog) -> tuple[pd.DataFrame, 
     bad[records["row"].to_numpy()] = True
     kept = np.flatnonzero(~bad & ~duplicated)
     rejected = _rejected(log, rows, np.flatnonzero(bad), records)
-    lines = _lines(typed, pd.RangeIndex(len(kept)), kept).assign(**{ROW_COLUMN: rows[kept]})
+    # The kept lines are grouped by customer (aggregates, outsized ids): a categorical id is factorized once.
+    lines = _lines(typed, pd.RangeIndex(len(kept)), kept, categorical=("customer_id",)).assign(
+        **{ROW_COLUMN: rows[kept]})
     return (lines, rejected, records.assign(row=rows[records["row"].to_numpy()]),
             {"lines_read": len(log), "duplicates_removed": int(duplicated.sum())})
 
@@ -168,10 +170,12 @@ def _checked(frame: pd.DataFrame, named: dict[str, str], spec: OrderLog
     return cells, typed, read_problems_first(frame, problems.to_frame())
 
 
-def _lines(typed: _Typed, index: pd.Index, positions: np.ndarray | None = None) -> pd.DataFrame:
-    """The typed lines at ``positions`` (every line: None), indexed by ``index``."""
-    return pd.DataFrame({name: cells.take(values, positions) if cells is not None else take(values, positions)
-                         for name, (cells, values) in typed.items()}, index=index)
+def _lines(typed: _Typed, index: pd.Index, positions: np.ndarray | None = None, categorical: tuple[str, ...] = ()
+           ) -> pd.DataFrame:
+    """The typed lines at ``positions`` (every line: None), indexed by ``index``; ``categorical`` columns as
+    ``pd.Categorical``."""
+    return pd.DataFrame({name: cells.take(values, positions, name in categorical) if cells is not None
+                         else take(values, positions) for name, (cells, values) in typed.items()}, index=index)
 
 
 def _typed(cells: dict[str, DistinctCells], named: dict[str, str], spec: OrderLog, problems: ProblemLog,
@@ -222,11 +226,16 @@ def _number(column: DistinctCells, header: str, problems: ProblemLog) -> pd.Seri
 
 
 def outsized_ids(lines: pd.DataFrame, lines_read: int, share: float) -> dict[str, float]:
-    """Customer ids holding more than ``share`` of the lines read: likely placeholders nobody listed."""
+    """Customer ids holding more than ``share`` of the lines read: likely placeholders nobody listed; the most lines
+    first, ids with as many lines in the order they first appear."""
     if not lines_read:
         return {}
-    shares = lines["customer_id"].value_counts() / lines_read
-    return {str(customer): round(float(value), 4) for customer, value in shares[shares > share].items()}
+    ids = lines["customer_id"]
+    counts = ids.value_counts(sort=False)
+    over = counts[counts / lines_read > share]
+    first = {customer: int(np.argmax((ids == customer).to_numpy())) for customer in over.index}
+    ordered = sorted(over.index, key=lambda customer: (-over[customer], first[customer]))
+    return {str(customer): round(float(over[customer] / lines_read), 4) for customer in ordered}
 
 
 def read_order_log_spec(config: Any) -> OrderLog:

@@ -78,20 +78,27 @@ def problem_text(problems: pd.DataFrame) -> pd.Series:
     A record without a column is about the whole row; its reason is the sentence. A sentence is written once per
     distinct (column, value, reason): millions of rows rejected for the same few reasons cost a few sentences.
     """
-    column = problems["column"].fillna("").astype(str).to_numpy(dtype=object)
+    column, reason = problems["column"].fillna(""), problems["reason"]
     values = problems["value"].to_numpy(dtype=object)
-    reason = problems["reason"].astype(str).to_numpy(dtype=object)
-    try:  # 1, 1.0 and True are equal values written differently: the type is part of the key
-        key = _key(column, reason, values, np.array(list(map(type, values)), dtype=object))
+    # 1, 1.0 and True are equal values written differently: unless the values are of one kind, the type is in the key.
+    kinds = [] if pd.api.types.infer_dtype(values, skipna=True) in _ONE_KIND else [
+        np.fromiter(map(type, values), dtype=object, count=len(values))]
+    try:
+        key = _key(column, reason, values, *kinds)
     except TypeError:  # an unhashable value (a list cell): each record on its own
         key = np.arange(len(problems))
     first = np.unique(key, return_index=True)[1]  # the keys are numbered in order of appearance
-    texts = np.array([reason[i] if not column[i] else f"{column[i]}: {_cached_show(values[i])} is {reason[i]}"
-                      for i in first.tolist()], dtype=object)
+    texts = np.array([f"{reason.iloc[i]}" if not column.iloc[i] else
+                      f"{column.iloc[i]}: {_cached_show(values[i])} is {reason.iloc[i]}" for i in first.tolist()],
+                     dtype=object)
     return pd.Series(texts[key], index=problems.index, dtype="object")
 
 
-def _key(*columns: np.ndarray) -> np.ndarray:
+#: ``infer_dtype`` kinds whose values are all of one type (missing values aside, all written ``empty``).
+_ONE_KIND = frozenset({"empty", "string", "integer", "floating"})
+
+
+def _key(*columns: pd.Series | np.ndarray) -> np.ndarray:
     """One integer per row, equal where every one of ``columns`` is equal, numbered in order of appearance."""
     key = np.zeros(len(columns[0]), dtype="int64")
     for values in columns:
@@ -128,7 +135,7 @@ def counts_by_reason(problems: pd.DataFrame, counts: str | None = None) -> dict[
     if problems.empty:
         return {}
     if counts is None:  # one record per problem: counted per distinct (column, reason), then worded
-        pairs = _key(problems["column"].fillna("").to_numpy(dtype=object), problems["reason"].to_numpy(dtype=object))
+        pairs = _key(problems["column"].fillna(""), problems["reason"])
         first = np.unique(pairs, return_index=True)[1]
         problems = problems.iloc[first].assign(_count=np.bincount(pairs))
         counts = "_count"

@@ -146,11 +146,16 @@ def duplicate_lines(frame: pd.DataFrame, codes: Mapping[str, np.ndarray] | None 
             compared only among the rows whose hash repeats.
     """
     codes = codes or {}
-    words = [codes[column].view("uint64") if column in codes else _column_words(frame[column])
+    words = [_unsigned(codes[column]) if column in codes else _column_words(frame[column])
              for column in frame.columns if column in codes or _is_fixed_width(frame[column])]
     if not words:
         return frame.duplicated(keep="first").to_numpy()
     return exact_duplicates(frame, _mixed(words))
+
+
+def _unsigned(codes: np.ndarray) -> np.ndarray:
+    """Non-negative integer codes as unsigned words of their own width (no copy)."""
+    return codes.view(f"uint{8 * codes.itemsize}")
 
 
 def fingerprint(frame: pd.DataFrame, hashes: np.ndarray, hashed: list[str]) -> str:

@@ -29,6 +29,8 @@ class DistinctCells(NamedTuple):
         if not factorize or cells.dtype == object:
             return cls(cells, cells, None)
         codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+        if len(distinct) < 2**31:  # half the memory of pandas' 64-bit codes, for each of 10M lines
+            codes = codes.astype(np.int32)
         return cls(cells, pd.Series(distinct, dtype=cells.dtype), codes)
 
     def mask(self, values: pd.Series | np.ndarray) -> np.ndarray:

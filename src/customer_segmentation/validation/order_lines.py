@@ -127,13 +127,14 @@ def check_order_lines(log: pd.DataFrame, spec: OrderLog) -> tuple[pd.DataFrame, 
     codes = {named[role]: column.codes for role, column in cells.items() if column.codes is not None}
     duplicated = hashing.duplicate_lines(log.drop(columns=[c for c in (ROW_COLUMN, READ_PROBLEM_COLUMN)
                                                            if c in log.columns]), codes)
+    del cells, codes  # the kept lines need only the codes ``typed`` holds: the numbers' go before the outputs come
     records = records.loc[~duplicated[records["row"].to_numpy()]].reset_index(drop=True)
     bad = np.zeros(len(log), dtype=bool)
     bad[records["row"].to_numpy()] = True
     kept = np.flatnonzero(~bad & ~duplicated)
     rejected = _rejected(log, rows, np.flatnonzero(bad), records)
-    # The kept lines are grouped by customer (aggregates, outsized ids): a categorical id is factorized once.
-    lines = _lines(typed, pd.RangeIndex(len(kept)), kept, categorical=("customer_id",)).assign(
+    # The kept lines are grouped by customer and product (aggregates, outsized ids): categoricals, factorized once.
+    lines = _lines(typed, pd.RangeIndex(len(kept)), kept, categorical=("customer_id", "product")).assign(
         **{ROW_COLUMN: rows[kept]})
     return (lines, rejected, records.assign(row=rows[records["row"].to_numpy()]),
             {"lines_read": len(log), "duplicates_removed": int(duplicated.sum())})

@@ -132,10 +132,11 @@ def check_order_lines(log: pd.DataFrame, spec: OrderLog) -> tuple[pd.DataFrame, 
     bad = np.zeros(len(log), dtype=bool)
     bad[records["row"].to_numpy()] = True
     kept = np.flatnonzero(~bad & ~duplicated)
-    rejected = _rejected(log, rows, np.flatnonzero(bad), records)
     # The kept lines are grouped by customer and product (aggregates, outsized ids): categoricals, factorized once.
     lines = _lines(typed, pd.RangeIndex(len(kept)), kept, categorical=("customer_id", "product")).assign(
         **{ROW_COLUMN: rows[kept]})
+    del typed  # the lines' typed values (10M of each) go before the rejected lines come
+    rejected = _rejected(log, rows, np.flatnonzero(bad), records)
     return (lines, rejected, records.assign(row=rows[records["row"].to_numpy()]),
             {"lines_read": len(log), "duplicates_removed": int(duplicated.sum())})
 

@@ -79,3 +79,29 @@ def test_a_csv_log_is_read_with_the_customer_files_rules_and_its_duplicates_foun
     assert rejected["source_row"].tolist() == [3]
     assert rejected["rejection_reason"].iloc[0].startswith("the line has 7 fields but the header has 6")
     assert len(lines) + len(rejected) + counts["duplicates_removed"] == 3
+
+
+def test_a_rejected_line_keeps_the_columns_the_mapping_does_not_use_and_a_kept_line_drops_them():
+    log = _log(GOOD, ("536371", "22", 1, "2011-01-10", 0.0, 17850), GOOD).assign(
+        Description=["MUG", "FREE MUG", "MUG"], Country=["United Kingdom", "France", "United Kingdom"])
+    lines, rejected, _, counts = check_order_lines(log, SPEC)
+    assert counts["duplicates_removed"] == 1
+    assert rejected.columns.tolist() == ["source_row", *log.columns, "rejection_reason"]
+    assert rejected.iloc[0][["Description", "Country", "UnitPrice"]].tolist() == ["FREE MUG", "France", 0.0]
+    assert "Description" not in lines.columns and lines["source_row"].tolist() == [1]
+
+
+def test_lines_that_differ_only_in_a_column_the_mapping_does_not_use_are_not_duplicates():
+    log = _log(GOOD, GOOD).assign(Description=["MUG", "mug"])
+    lines, _, _, counts = check_order_lines(log, SPEC)
+    assert counts["duplicates_removed"] == 0
+    assert lines["source_row"].tolist() == [1, 2]
+
+
+def test_a_value_repeated_on_many_lines_is_judged_on_each_line_with_its_own_row():
+    bad = ("536372", "22", 1, "31/02/2011", 1.5, 17851)
+    log = _log(*[(f"5364{i:02d}", *bad[1:]) for i in range(3)], GOOD)
+    lines, rejected, _, _ = check_order_lines(log, SPEC)
+    assert rejected["source_row"].tolist() == [1, 2, 3]
+    assert set(rejected["rejection_reason"]) == {"InvoiceDate: '31/02/2011' is not a date"}
+    assert lines["customer_id"].tolist() == ["17850"]

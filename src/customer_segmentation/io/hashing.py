@@ -9,6 +9,7 @@ text columns straight from their Arrow buffers), logged with every run to tell i
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -133,6 +134,28 @@ def exact_duplicates(frame: pd.DataFrame, hashes: np.ndarray) -> np.ndarray:
         candidates = np.flatnonzero(pd.Series(hashes, copy=False).isin(repeated).to_numpy())
         duplicated[candidates] = frame.iloc[candidates].duplicated(keep="first").to_numpy()
     return duplicated
+
+
+def duplicate_lines(frame: pd.DataFrame, codes: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+    """``frame.duplicated(keep="first")`` as a boolean array, every column compared (:func:`exact_duplicates`).
+
+    Args:
+        frame: The rows.
+        codes: ``pd.factorize`` codes of some of the columns (equal codes, equal cells): hashed in place of the
+            values, so a text column whose codes are known costs nothing to hash. The other text columns are
+            compared only among the rows whose hash repeats.
+    """
+    codes = codes or {}
+    words = [_unsigned(codes[column]) if column in codes else _column_words(frame[column])
+             for column in frame.columns if column in codes or _is_fixed_width(frame[column])]
+    if not words:
+        return frame.duplicated(keep="first").to_numpy()
+    return exact_duplicates(frame, _mixed(words))
+
+
+def _unsigned(codes: np.ndarray) -> np.ndarray:
+    """Non-negative integer codes as unsigned words of their own width (no copy)."""
+    return codes.view(f"uint{8 * codes.itemsize}")
 
 
 def fingerprint(frame: pd.DataFrame, hashes: np.ndarray, hashed: list[str]) -> str:

@@ -22,11 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.io import hashing
 from customer_segmentation.io.headers import normalise_header
-from customer_segmentation.names import READ_PROBLEM_COLUMN, ROW_COLUMN
+from customer_segmentation.names import READ_PROBLEM_COLUMN, REASON_COLUMN, ROW_COLUMN
 from customer_segmentation.validation import reasons
+from customer_segmentation.validation.cells import DistinctCells, take
 from customer_segmentation.validation.parsing import missing_cells, parse_dates, parse_numbers
-from customer_segmentation.validation.problems import ProblemLog
-from customer_segmentation.validation.rules import read_problems_first, split_rows
+from customer_segmentation.validation.problems import ProblemLog, reasons_by_row
+from customer_segmentation.validation.rules import read_problems_first
 
 #: The columns of a validated line, whatever the log calls them.
 LINE_COLUMNS = ("customer_id", "order_id", "date", "quantity", "amount", "product", "is_return")
@@ -109,24 +110,44 @@ def check_order_lines(log: pd.DataFrame, spec: OrderLog) -> tuple[pd.DataFrame, 
                                                                    dict[str, int]]:
     """Every line of ``log`` kept (as a typed line) or rejected with its reasons; duplicates removed first.
 
+    Only the mapped columns are checked; the rejected lines are taken from ``log`` at the end, with every cell as
+    read. The rules of a line need no other line: the duplicates are checked too and their problems dropped, which
+    costs less than copying the other lines out first.
+
     Returns:
         The kept lines (:data:`LINE_COLUMNS` plus ``source_row``), the rejected lines (cells as read,
         ``source_row`` and ``rejection_reason``), one record per problem and
         ``{lines_read, duplicates_removed}``.
     """
     named = _named(log, spec)
-    cells = log.drop(columns=[c for c in (ROW_COLUMN, READ_PROBLEM_COLUMN) if c in log.columns])
-    duplicated = hashing.exact_duplicates(cells, hashing.row_hashes(cells)[0]) if len(log) else np.zeros(0, bool)
-    frame = log.reset_index(drop=True)
-    if ROW_COLUMN not in frame.columns:
-        frame.insert(0, ROW_COLUMN, pd.RangeIndex(1, len(frame) + 1))
-    frame = frame.loc[~duplicated]
-    lines, records = line_values(frame, spec, named)
-    kept, rejected = split_rows(frame, pd.DataFrame(index=frame.index), records)
-    records = records.assign(row=frame[ROW_COLUMN].reindex(records["row"]).to_numpy())
-    lines = lines.loc[kept.index].assign(**{ROW_COLUMN: kept[ROW_COLUMN]})
-    return lines.reset_index(drop=True), rejected, records, {"lines_read": len(log),
-                                                             "duplicates_removed": int(duplicated.sum())}
+    log = log.reset_index(drop=True)
+    rows = log[ROW_COLUMN].to_numpy() if ROW_COLUMN in log.columns else np.arange(1, len(log) + 1)
+    cells, typed, records = _checked(log, named, spec)
+    # The distinct cells' codes hash those columns for free: text need not be hashed again.
+    codes = {named[role]: column.codes for role, column in cells.items() if column.codes is not None}
+    duplicated = hashing.duplicate_lines(log.drop(columns=[c for c in (ROW_COLUMN, READ_PROBLEM_COLUMN)
+                                                           if c in log.columns]), codes)
+    del cells, codes  # the kept lines need only the codes ``typed`` holds: the numbers' go before the outputs come
+    records = records.loc[~duplicated[records["row"].to_numpy()]].reset_index(drop=True)
+    bad = np.zeros(len(log), dtype=bool)
+    bad[records["row"].to_numpy()] = True
+    kept = np.flatnonzero(~bad & ~duplicated)
+    # The kept lines are grouped by customer and product (aggregates, outsized ids): categoricals, factorized once.
+    lines = _lines(typed, pd.RangeIndex(len(kept)), kept, categorical=("customer_id", "product")).assign(
+        **{ROW_COLUMN: rows[kept]})
+    del typed  # the lines' typed values (10M of each) go before the rejected lines come
+    rejected = _rejected(log, rows, np.flatnonzero(bad), records)
+    return (lines, rejected, records.assign(row=rows[records["row"].to_numpy()]),
+            {"lines_read": len(log), "duplicates_removed": int(duplicated.sum())})
+
+
+def _rejected(log: pd.DataFrame, rows: np.ndarray, bad: np.ndarray, records: pd.DataFrame) -> pd.DataFrame:
+    """The lines at positions ``bad`` with every cell as read, ``source_row`` first, and their ``rejection_reason``."""
+    rejected = log.take(bad).drop(columns=[c for c in (READ_PROBLEM_COLUMN,) if c in log.columns])
+    if ROW_COLUMN not in rejected.columns:
+        rejected.insert(0, ROW_COLUMN, rows[bad])
+    rejected[REASON_COLUMN] = reasons_by_row(records).reindex(rejected.index).to_numpy()
+    return rejected
 
 
 def line_values(frame: pd.DataFrame, spec: OrderLog, named: dict[str, str] | None = None
@@ -134,58 +155,89 @@ def line_values(frame: pd.DataFrame, spec: OrderLog, named: dict[str, str] | Non
     """The lines of ``frame`` as typed values (:data:`LINE_COLUMNS`) and one record per problem, ``row`` being
     ``frame``'s index: the rules of one line need no other line, so any engine can apply them to a part of the log
     (Spark: per partition)."""
+    _, typed, records = _checked(frame, named or _named(frame, spec), spec)
+    return _lines(typed, frame.index), records
+
+
+_Typed = dict[str, tuple[DistinctCells | None, Any]]
+
+
+def _checked(frame: pd.DataFrame, named: dict[str, str], spec: OrderLog
+             ) -> tuple[dict[str, DistinctCells], _Typed, pd.DataFrame]:
+    """The mapped columns' distinct cells, the lines' typed values and one record per problem."""
+    # An order id repeats only on its order's few lines: finding its distinct values costs more than it saves.
+    cells = {role: DistinctCells.of(frame[header], factorize=role != "order_id") for role, header in named.items()}
     problems = ProblemLog(frame.index)
-    lines = _typed(frame, named or _named(frame, spec), spec, problems)
-    return lines, read_problems_first(frame, problems.to_frame())
+    typed = _typed(cells, named, spec, problems, frame.index)
+    return cells, typed, read_problems_first(frame, problems.to_frame())
 
 
-def _typed(frame: pd.DataFrame, named: dict[str, str], spec: OrderLog, problems: ProblemLog) -> pd.DataFrame:
-    """The lines as typed values; every cell that cannot be used recorded in ``problems``."""
-    cells = {role: frame[header] for role, header in named.items()}
-    customer = _ids(cells["customer_id"])
+def _lines(typed: _Typed, index: pd.Index, positions: np.ndarray | None = None, categorical: tuple[str, ...] = ()
+           ) -> pd.DataFrame:
+    """The typed lines at ``positions`` (every line: None), indexed by ``index``; ``categorical`` columns as
+    ``pd.Categorical``."""
+    return pd.DataFrame({name: cells.take(values, positions, name in categorical) if cells is not None
+                         else take(values, positions) for name, (cells, values) in typed.items()}, index=index)
+
+
+def _typed(cells: dict[str, DistinctCells], named: dict[str, str], spec: OrderLog, problems: ProblemLog,
+           index: pd.Index) -> _Typed:
+    """Each of :data:`LINE_COLUMNS` as values of a column's distinct cells or of the lines; every cell that cannot
+    be used recorded in ``problems``."""
+    ids = cells["customer_id"]
+    customer = _ids(ids.distinct)
     no_id = customer.isna() | (customer == "")
-    problems.add(no_id, named["customer_id"], cells["customer_id"], reasons.MISSING)
+    problems.add(ids.mask(no_id), named["customer_id"], ids.cells, reasons.MISSING)
     placeholder = ~no_id & customer.str.lower().isin(_placeholders(spec)).fillna(False)
     for value in customer[placeholder].unique():
-        problems.add(placeholder & (customer == value), named["customer_id"], cells["customer_id"],
+        problems.add(ids.mask(placeholder & (customer == value)), named["customer_id"], ids.cells,
                      placeholder_reason(str(value)))
-    order = _ids(cells["order_id"])
-    problems.add(order.isna() | (order == ""), named["order_id"], cells["order_id"], MISSING_ORDER)
-    dates, not_a_date = parse_dates(cells["date"], spec.date_format)
-    problems.add(not_a_date, named["date"], cells["date"], reasons.not_a_date(spec.date_format))
-    problems.add(missing_cells(cells["date"]), named["date"], cells["date"], reasons.MISSING)
+    orders = cells["order_id"]
+    order = _ids(orders.distinct)
+    problems.add(orders.mask(order.isna() | (order == "")), named["order_id"], orders.cells, MISSING_ORDER)
+    when = cells["date"]
+    dates, not_a_date = parse_dates(when.distinct, spec.date_format)
+    problems.add(when.mask(not_a_date), named["date"], when.cells, reasons.not_a_date(spec.date_format))
+    problems.add(when.mask(missing_cells(when.distinct)), named["date"], when.cells, reasons.MISSING)
     if spec.amount is not None:
-        amount = _number(cells, named, "amount", problems)
-        quantity = pd.Series(np.nan, index=frame.index)
-        problems.add(amount == 0, named["amount"], cells["amount"], ZERO_PRICE)
+        amount = _number(cells["amount"], named["amount"], problems)
+        quantity = pd.Series(np.nan, index=index)
+        problems.add(amount == 0, named["amount"], cells["amount"].cells, ZERO_PRICE)
     else:
-        quantity = _number(cells, named, "quantity", problems)
-        price = _number(cells, named, "unit_price", problems)
-        problems.add(quantity == 0, named["quantity"], cells["quantity"], ZERO_QUANTITY)
-        problems.add(price == 0, named["unit_price"], cells["unit_price"], ZERO_PRICE)
-        problems.add(price < 0, named["unit_price"], cells["unit_price"], NEGATIVE_PRICE)
+        quantity = _number(cells["quantity"], named["quantity"], problems)
+        price = _number(cells["unit_price"], named["unit_price"], problems)
+        problems.add(quantity == 0, named["quantity"], cells["quantity"].cells, ZERO_QUANTITY)
+        problems.add(price == 0, named["unit_price"], cells["unit_price"].cells, ZERO_PRICE)
+        problems.add(price < 0, named["unit_price"], cells["unit_price"].cells, NEGATIVE_PRICE)
         amount = quantity * price
-    is_return = order.str.upper().str.startswith(spec.cancellation_prefix.upper()).fillna(False).astype(bool)
-    is_return |= (amount < 0).to_numpy()
-    product = _ids(cells["product"]) if "product" in cells else pd.Series(pd.NA, index=frame.index, dtype="string")
-    return pd.DataFrame({"customer_id": customer, "order_id": order, "date": dates, "quantity": quantity,
-                         "amount": np.where(is_return, -amount.abs(), amount), "product": product,
-                         "is_return": is_return}, index=frame.index)
+    cancelled = order.str.upper().str.startswith(spec.cancellation_prefix.upper()).fillna(False)
+    is_return = orders.mask(cancelled) | (amount < 0).to_numpy()
+    product = ((cells["product"], _ids(cells["product"].distinct)) if "product" in cells
+               else (None, pd.Series(pd.NA, index=index, dtype="string")))
+    return {"customer_id": (ids, customer), "order_id": (orders, order), "date": (when, dates),
+            "quantity": (None, quantity), "amount": (None, np.where(is_return, -amount.abs(), amount)),
+            "product": product, "is_return": (None, is_return)}
 
 
-def _number(cells: dict[str, pd.Series], named: dict[str, str], role: str, problems: ProblemLog) -> pd.Series:
-    numbers, not_a_number = parse_numbers(cells[role])
-    problems.add(not_a_number, named[role], cells[role], reasons.NOT_A_NUMBER)
-    problems.add(numbers.isna() & ~not_a_number, named[role], cells[role], reasons.MISSING)
-    return numbers
+def _number(column: DistinctCells, header: str, problems: ProblemLog) -> pd.Series:
+    """The lines' numbers in ``column``; its cells that are not numbers, or missing, recorded in ``problems``."""
+    numbers, not_a_number = parse_numbers(column.distinct)
+    problems.add(column.mask(not_a_number), header, column.cells, reasons.NOT_A_NUMBER)
+    problems.add(column.mask(numbers.isna() & ~not_a_number), header, column.cells, reasons.MISSING)
+    return pd.Series(column.take(numbers), index=column.cells.index)
 
 
 def outsized_ids(lines: pd.DataFrame, lines_read: int, share: float) -> dict[str, float]:
-    """Customer ids holding more than ``share`` of the lines read: likely placeholders nobody listed."""
+    """Customer ids holding more than ``share`` of the lines read: likely placeholders nobody listed; the most lines
+    first, ids with as many lines in the order they first appear."""
     if not lines_read:
         return {}
-    shares = lines["customer_id"].value_counts() / lines_read
-    return {str(customer): round(float(value), 4) for customer, value in shares[shares > share].items()}
+    ids = lines["customer_id"]
+    counts = ids.value_counts(sort=False)
+    over = counts[counts / lines_read > share]
+    first = {customer: int(np.argmax((ids == customer).to_numpy())) for customer in over.index}
+    ordered = sorted(over.index, key=lambda customer: (-over[customer], first[customer]))
+    return {str(customer): round(float(over[customer] / lines_read), 4) for customer in ordered}
 
 
 def read_order_log_spec(config: Any) -> OrderLog:

@@ -39,18 +39,18 @@ class ProblemLog:
 
     def to_frame(self) -> pd.DataFrame:
         """One record per problem, ordered by row then by when it was found."""
-        parts = []
-        for order, (mask, column, values, reason) in enumerate(self._entries):
-            positions = np.flatnonzero(mask)
-            shown = values.iloc[positions].astype("object").to_numpy() if values is not None else None
-            parts.append(pd.DataFrame({
-                "_position": positions, "_order": order, "row": self.index[positions], "column": column,
-                "value": shown if shown is not None else [None] * len(positions), "reason": reason,
-            }))
-        if not parts:
+        if not self._entries:
             return empty_problems()
-        frame = pd.concat(parts, ignore_index=True).sort_values(["_position", "_order"], kind="stable")
-        return frame[list(PROBLEM_COLUMNS)].reset_index(drop=True)
+        found = [np.flatnonzero(mask) for mask, *_ in self._entries]
+        # Each rule's rows are in order: a stable sort of the rows keeps a row's records in the order found.
+        order = np.argsort(np.concatenate(found), kind="stable")
+        entry = np.repeat(np.arange(len(found)), [len(positions) for positions in found])[order]
+        shown = np.concatenate([values.iloc[positions].astype("object").to_numpy() if values is not None
+                                else np.full(len(positions), None, dtype=object)
+                                for positions, (_, _, values, _) in zip(found, self._entries)])
+        columns, reasons = (pd.Index([entry[i] for entry in self._entries], dtype="str") for i in (1, 3))
+        return pd.DataFrame({"row": self.index[np.concatenate(found)[order]], "column": columns.take(entry).array,
+                             "value": shown[order], "reason": reasons.take(entry).array})
 
 
 def empty_problems() -> pd.DataFrame:
@@ -75,24 +75,50 @@ def combine(*frames: pd.DataFrame, order: pd.Index, columns: list[str] | None = 
 def problem_text(problems: pd.DataFrame) -> pd.Series:
     """Each record as a sentence: ``"age: 7 is outside the allowed range [18, 100]"``.
 
-    A record without a column is about the whole row; its reason is the sentence.
+    A record without a column is about the whole row; its reason is the sentence. A sentence is written once per
+    distinct (column, value, reason): millions of rows rejected for the same few reasons cost a few sentences.
     """
-    texts = [reason if not column else f"{column}: {_cached_show(value)} is {reason}"
-             for column, value, reason in zip(problems["column"].fillna("").tolist(), problems["value"].tolist(),
-                                              problems["reason"].astype(str).tolist())]
-    return pd.Series(texts, index=problems.index, dtype="object")
+    column, reason = problems["column"].fillna(""), problems["reason"]
+    values = problems["value"].to_numpy(dtype=object)
+    # 1, 1.0 and True are equal values written differently: unless the values are of one kind, the type is in the key.
+    kinds = [] if pd.api.types.infer_dtype(values, skipna=True) in _ONE_KIND else [
+        np.fromiter(map(type, values), dtype=object, count=len(values))]
+    try:
+        key = _key(column, reason, values, *kinds)
+    except TypeError:  # an unhashable value (a list cell): each record on its own
+        key = np.arange(len(problems))
+    first = np.unique(key, return_index=True)[1]  # the keys are numbered in order of appearance
+    texts = np.array([f"{reason.iloc[i]}" if not column.iloc[i] else
+                      f"{column.iloc[i]}: {_cached_show(values[i])} is {reason.iloc[i]}" for i in first.tolist()],
+                     dtype=object)
+    return pd.Series(texts[key], index=problems.index, dtype="object")
+
+
+#: ``infer_dtype`` kinds whose values are all of one type (missing values aside, all written ``empty``).
+_ONE_KIND = frozenset({"empty", "string", "integer", "floating"})
+
+
+def _key(*columns: pd.Series | np.ndarray) -> np.ndarray:
+    """One integer per row, equal where every one of ``columns`` is equal, numbered in order of appearance."""
+    key = np.zeros(len(columns[0]), dtype="int64")
+    for values in columns:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        key = pd.factorize(key * len(uniques) + codes)[0]
+    return key
 
 
 def reasons_by_row(problems: pd.DataFrame) -> pd.Series:
     """The ``rejection_reason`` of every row with problems: its sentences joined by ``"; "``."""
     if problems.empty:
         return pd.Series(dtype="object")
-    texts, rows = problem_text(problems).tolist(), problems["row"].to_numpy()
+    texts, rows = problem_text(problems).to_numpy(), problems["row"].to_numpy()
     # Records of a row are consecutive (``combine`` orders them by row): join each run of equal rows.
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     ends = np.r_[starts[1:], len(rows)]
-    return pd.Series(["; ".join(texts[s:e]) for s, e in zip(starts.tolist(), ends.tolist())], index=rows[starts],
-                     dtype="object")
+    joined = texts[starts]
+    for position in np.flatnonzero(ends - starts > 1).tolist():
+        joined[position] = "; ".join(texts[starts[position]:ends[position]])
+    return pd.Series(joined, index=rows[starts], dtype="object")
 
 
 def counts_by_reason(problems: pd.DataFrame, counts: str | None = None) -> dict[str, int]:
@@ -108,12 +134,15 @@ def counts_by_reason(problems: pd.DataFrame, counts: str | None = None) -> dict[
     """
     if problems.empty:
         return {}
+    if counts is None:  # one record per problem: counted per distinct (column, reason), then worded
+        pairs = _key(problems["column"].fillna(""), problems["reason"])
+        first = np.unique(pairs, return_index=True)[1]
+        problems = problems.iloc[first].assign(_count=np.bincount(pairs))
+        counts = "_count"
     column = problems["column"].fillna("").astype(str)
     key = np.where(column == "", problems["reason"].astype(str), column + ": " + problems["reason"].astype(str))
-    if counts is not None:
-        totals = pd.Series(problems[counts].to_numpy(), index=key).groupby(level=0, sort=False).sum()
-        return {str(k): int(v) for k, v in totals.sort_values(ascending=False, kind="stable").items()}
-    return {str(k): int(v) for k, v in pd.Series(key).value_counts().items()}
+    totals = pd.Series(problems[counts].to_numpy(), index=key).groupby(level=0, sort=False).sum()
+    return {str(k): int(v) for k, v in totals.sort_values(ascending=False, kind="stable").items()}
 
 
 def _cached_show(value: object) -> str:

@@ -19,6 +19,8 @@ from customer_segmentation.validation.problems import counts_by_reason
 
 logger = logging.getLogger(__name__)
 
+_NET_REVENUE = "__net_revenue"  # not a feature: a name the feature table cannot hold
+
 
 def validate_order_lines(transactions: pd.DataFrame, order_log: dict[str, Any]
                          ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
@@ -73,12 +75,15 @@ def aggregate_customers(order_lines: pd.DataFrame, features: dict[str, Any], ord
     spec = read_order_log_spec(order_log)
     table = FeatureTable.from_config(features)
     snapshot = snapshot_of(order_lines, spec.snapshot_date)
-    customers = aggregate_lines(order_lines, table.aggregates, snapshot, id_column=spec.customer_id)
-    revenue = order_lines.groupby("customer_id")["amount"].sum()
-    not_positive = revenue[revenue <= 0].index.astype(str)
+    # The net revenue that decides who is left out, in the same pass as the features.
+    customers = aggregate_lines(order_lines, {**table.aggregates, _NET_REVENUE: ("revenue", None)}, snapshot,
+                                id_column=spec.customer_id)
+    positive = customers.pop(_NET_REVENUE) > 0
+    not_positive = customers.loc[~positive, spec.customer_id].astype(str)
+    found = len(customers)
     if spec.non_positive_revenue == "drop":
-        customers = customers.loc[~customers[spec.customer_id].isin(not_positive)].reset_index(drop=True)
-    report = order_log_report(line_summary, snapshot, len(revenue), list(not_positive), spec.non_positive_revenue,
+        customers = customers.loc[positive].reset_index(drop=True)
+    report = order_log_report(line_summary, snapshot, found, list(not_positive), spec.non_positive_revenue,
                               len(customers))
     return customers, report
 

@@ -227,14 +227,27 @@ def _number(column: DistinctCells, header: str, problems: ProblemLog) -> pd.Seri
     return pd.Series(column.take(numbers), index=column.cells.index)
 
 
+#: An id is a likely placeholder only with more than this many times an average customer's lines as well.
+OUTSIZED_TIMES_AVERAGE = 10
+
+
+def outsized_threshold(lines_read: int, lines_kept: int, customers: int, share: float) -> float:
+    """The lines above which one customer id is a likely placeholder: more than ``share`` of the lines read
+    (``transactions.placeholder_share``) and more than ``OUTSIZED_TIMES_AVERAGE`` times an average customer's kept
+    lines, so that in a small log of a few dozen customers a good customer is not taken for a placeholder."""
+    average = lines_kept / customers if customers else 0.0
+    return max(share * lines_read, OUTSIZED_TIMES_AVERAGE * average)
+
+
 def outsized_ids(lines: pd.DataFrame, lines_read: int, share: float) -> dict[str, float]:
-    """Customer ids holding more than ``share`` of the lines read: likely placeholders nobody listed; the most lines
-    first, ids with as many lines in the order they first appear."""
+    """Customer ids holding an outsized share of the lines read (:func:`outsized_threshold`): likely placeholders
+    nobody listed; the most lines first, ids with as many lines in the order they first appear."""
     if not lines_read:
         return {}
     ids = lines["customer_id"]
     counts = ids.value_counts(sort=False)
-    over = counts[counts / lines_read > share]
+    counts = counts[counts > 0]
+    over = counts[counts > outsized_threshold(lines_read, len(lines), len(counts), share)]
     first = {customer: int(np.argmax((ids == customer).to_numpy())) for customer in over.index}
     ordered = sorted(over.index, key=lambda customer: (-over[customer], first[customer]))
     return {str(customer): round(float(over[customer] / lines_read), 4) for customer in ordered}
@@ -245,4 +258,5 @@ def read_order_log_spec(config: Any) -> OrderLog:
     return config if isinstance(config, OrderLog) else OrderLog.model_validate(dict(config))
 
 
-__all__ = ["LINE_COLUMNS", "OrderLog", "check_order_lines", "line_values", "outsized_ids", "read_order_log_spec"]
+__all__ = ["LINE_COLUMNS", "OrderLog", "check_order_lines", "line_values", "outsized_ids", "outsized_threshold",
+           "read_order_log_spec"]

@@ -62,6 +62,17 @@ def test_an_id_holding_many_lines_is_named_as_a_likely_placeholder(caplog):
     assert "customer id '99999' holds" in caplog.text and "transactions.placeholder_ids" in caplog.text
 
 
+def test_a_good_customer_of_a_small_log_is_not_taken_for_a_placeholder():
+    """50 customers with 20 lines each, a good one with 80 (7 % of the lines, 4 times an average customer) and an
+    unlisted guest id with 400: only the guest id is named."""
+    buyers = [customer for customer in range(1, 51) for _ in range(20)] + [77] * 80 + [424242] * 400
+    log = pd.DataFrame({"InvoiceNo": [str(1000 + line) for line in range(len(buyers))], "StockCode": "A",
+                        "Quantity": 1, "InvoiceDate": "2011-03-01", "UnitPrice": 2.5, "CustomerID": buyers})
+    _, _, summary = validate_order_lines(log, TRANSACTIONS)
+    assert 80 / len(log) > 0.05
+    assert list(summary["likely_placeholder_ids"]) == ["424242"]
+
+
 def test_a_customer_who_returned_everything_is_reported_and_left_out_or_kept():
     log = pd.DataFrame({"InvoiceNo": ["1", "C2", "3"], "StockCode": ["A", "A", "A"], "Quantity": [2, -2, 1],
                         "InvoiceDate": ["2011-01-01", "2011-01-02", "2011-01-03"], "UnitPrice": [3.0, 3.0, 4.0],

@@ -24,7 +24,7 @@ from customer_segmentation.spark.orders import (
     snapshot_date,
     unique_lines,
 )
-from customer_segmentation.validation.order_lines import read_order_log_spec
+from customer_segmentation.validation.order_lines import outsized_threshold, read_order_log_spec
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,9 @@ def validate_order_lines(transactions: DataFrame, order_log: dict[str, Any]
     reasons = checked.select(F.explode(KEYS).alias("key")).groupBy("key").count().collect()
     counts = kept.groupBy("is_return").count().collect()
     lines_kept = sum(row["count"] for row in counts)
-    share = kept.groupBy("customer_id").count().filter(F.col("count") > spec.placeholder_share * read).collect()
+    per_customer = kept.groupBy("customer_id").count()
+    threshold = outsized_threshold(read, lines_kept, per_customer.count(), spec.placeholder_share)
+    share = sorted(per_customer.filter(F.col("count") > threshold).collect(), key=lambda r: -r["count"])
     summary = {"lines_read": read, "duplicates_removed": duplicates, "lines_rejected": read - duplicates - lines_kept,
                "lines_kept": lines_kept,
                "rejections_by_reason": {r["key"]: int(r["count"]) for r in sorted(reasons, key=lambda r: -r["count"])},

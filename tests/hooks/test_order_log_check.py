@@ -39,3 +39,20 @@ def test_an_order_log_environment_runs_the_orders_pipeline_into_data_processing(
     assert "transactions" in default.inputs() and "customers" not in default.inputs()
     assert "customers_from_orders" in default.datasets()
     assert "orders" not in register_pipelines()
+
+
+def test_next_months_order_log_with_other_headers_is_refused_naming_that_file(tmp_path):
+    import pandas as pd
+    from kedro.io import DataCatalog
+
+    batch = tmp_path / "orders_2012_01.parquet"
+    pd.DataFrame({"Invoice": ["1"], "Customer": [7], "Date": ["2012-01-02"], "Qty": [1], "Price": [2.0]}).to_parquet(
+        batch)
+    catalog = DataCatalog.from_config({"batch_transactions": {"type": "pandas.ParquetDataset", "filepath": str(batch)}})
+    catalog["params:transactions"] = {"customer_id": "CustomerID", "order_id": "InvoiceNo", "date": "InvoiceDate",
+                                      "quantity": "Quantity", "unit_price": "UnitPrice"}
+    with pytest.raises(ConfigurationError) as error:
+        check_order_log(catalog, RFM, {"batch_transactions", "params:transactions"}, SOURCES)
+    message = str(error.value)
+    assert f"which the order log ({batch}, `batch_transactions`) does not have" in message
+    assert message.endswith("Headers found: Invoice, Customer, Date, Qty, Price")

@@ -67,7 +67,14 @@ def check_order_log(catalog: Any, table: FeatureTable, inputs: set[str], sources
     if missing:
         raise ConfigurationError(
             f"transactions ({sources.get('transactions', 'the parameters')}) maps {', '.join(map(repr, missing))}, "
-            f"which the order log does not have: set the mapping to your headers. Headers found: {', '.join(headers)}")
+            f"which the order log {_named_file(catalog, order_log)}does not have: set the mapping to your headers, or "
+            f"pass the order log that has them. Headers found: {', '.join(headers)}")
+
+
+def _named_file(catalog: Any, name: str) -> str:
+    """``'(data/01_raw/orders_2012_01.parquet, `batch_transactions`) '``: which file a message is about."""
+    filepath = dataset_path(catalog, name)
+    return f"({filepath}, `{name}`) " if filepath else f"(`{name}`) "
 
 
 def spark_refuses_categories(table: FeatureTable, where: str) -> str:

@@ -96,8 +96,17 @@ def test_a_wrong_setting_is_refused_with_its_file_and_fix(conf, setting, message
 
 
 def test_the_projects_own_parameters_pass_in_every_shipped_environment(conf):
-    for env in (None, "scale", "spark"):
+    for env in (None, "scale", "spark", "retail", "retail_spark"):
         loader = _loader(conf, env=env)
+        check_parameters(loader["parameters"], loader.parameter_sources())
+
+
+def test_an_order_log_path_is_taken_where_a_mapping_reads_it_and_refused_where_nothing_would(conf):
+    loader = _loader(conf, env="retail_spark", transactions_path="data/01_raw/orders.csv")
+    check_parameters(loader["parameters"], loader.parameter_sources())
+    loader = _loader(conf, env="spark", transactions_path="data/01_raw/orders.csv")
+    with pytest.raises(ConfigurationError, match=r"transactions_path in the parameters: it names an order log, but "
+                                                 r"this environment has no `transactions:` mapping"):
         check_parameters(loader["parameters"], loader.parameter_sources())
 
 

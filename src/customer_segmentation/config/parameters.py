@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, ValidationInfo, field_validator
 
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.features.profiles import OutcomeSetting
@@ -128,10 +128,20 @@ class Parameters(_Section):
     batch_path: str | None = None  # conf/base/catalog_monitoring.yml: the batch monitoring scores
     customers_path: str | None = None  # conf/scale, conf/spark: the customer file to read
     spark_master: str | None = None  # conf/spark/spark.yml: the Spark master URL
+    transactions_path: str | None = None  # conf/spark/catalog.yml: the order log Spark reads
     eda: Eda = Eda()
     clustering: Clustering = Clustering()
     monitoring: Monitoring = Monitoring()
     refresh: Refresh = Refresh()
+
+    @field_validator("transactions_path")
+    @classmethod
+    def _order_log_path_needs_its_mapping(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("transactions") is None:
+            raise ValueError("it names an order log, but this environment has no `transactions:` mapping of its "
+                             "headers, so the log would not be read: run an order-log environment (e.g. --env "
+                             "retail_spark), or pass a customer file with customers_path")
+        return value
 
     @field_validator("n_clusters")
     @classmethod

@@ -298,7 +298,7 @@ def test_monitoring_shows_the_last_refresh_who_moved_where_and_the_audience_chan
                "stayed, **250 moved**, 150 new, 150 departed" in i for i in texts(at.info))
     movement = vega_data(at, 0)
     assert movement["customers"].sum() == 3000 + 150  # everyone of month 1 (departed included) and the new ones
-    assert set(movement["to_segment_name"]) >= {"Departed"} and set(movement["from_segment_name"]) >= {"New customers"}
+    assert set(movement["to_segment_name"]) >= {"Departed"} and set(movement["from_segment_name"]) >= {"New in this batch"}
     moves = table_with(at, "Change")
     assert moves["Change"].iloc[0] == "moved" and moves.loc[moves["Change"] == "moved", "Customers"].sum() == 250
     changes = table_with(at, "Moved in")

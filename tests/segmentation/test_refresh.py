@@ -75,6 +75,18 @@ def test_the_movement_table_adds_up_to_both_snapshots():
     assert table.loc[table["to_segment_id"] == "gone", "to_segment_name"].unique().tolist() == ["Departed"]
 
 
+def test_customers_new_to_the_batch_are_not_mixed_up_with_an_rfm_segment_called_new_customers():
+    keys = pd.Series(["a", "b", "c", "e", "f"])
+    now = pd.Series([0, 1, 1, 2, 2])
+    matched = refresh.match_previous(keys, now, _previous())
+    gone = refresh.departed(_previous(), keys)
+    names = ["Champions", "New customers", "Hibernating"]
+    table = refresh.movement(now, matched["previous_segment_id"], gone["segment_id"], names)
+    origins = table.drop_duplicates("from_segment_id").set_index("from_segment_id")["from_segment_name"]
+    assert origins.is_unique  # one row of the movement chart per origin
+    assert origins["1"] == "New customers" and origins["new"] == "New in this batch"
+
+
 def test_an_audience_gains_the_customers_moved_in_or_new_and_loses_those_moved_out_or_departed():
     keys = pd.Series(["a", "b", "c", "e"])
     now = pd.Series([0, 1, 1, 0])

@@ -35,7 +35,7 @@ MOVEMENT_COLUMNS = ("from_segment_id", "from_segment_name", "to_segment_id", "to
 CHANGES = ("added", "removed")
 HOLDOUT_BUCKETS = 10_000
 _SEPARATOR = "\x1f"  # between salt and id: salt "ab" + id "c" and salt "a" + id "bc" hash apart
-_NAMES = {NEW: "New customers", GONE: "Departed"}
+_NAMES = {NEW: "New in this batch", GONE: "Departed"}  # "New customers" is a segment name too (RFM)
 
 
 def customer_keys(values: pd.Series) -> pd.Series:
@@ -126,7 +126,7 @@ def movement(segment_ids: pd.Series, previous_segment_ids: pd.Series, departed_s
 
 
 def segment_label(value: str, names: Sequence[str]) -> str:
-    """The name of a movement table's from/to value: a segment's name, ``New customers`` or ``Departed``."""
+    """The name of a movement table's from/to value: a segment's name, ``New in this batch`` or ``Departed``."""
     if value in _NAMES:
         return _NAMES[value]
     position = int(value)

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from customer_segmentation.io.ids import id_text
+
 NEW, GONE = "new", "gone"
 STAYED, MOVED, DEPARTED = "stayed", "moved", "departed"
 STATUSES = (STAYED, MOVED, NEW)
@@ -40,13 +42,7 @@ _NAMES = {NEW: "New in this batch", GONE: "Departed"}  # "New customers" is a se
 
 def customer_keys(values: pd.Series) -> pd.Series:
     """The ids as matched: text without surrounding spaces, whole numbers without ``.0``; empty ids as NA."""
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        numbers = pd.to_numeric(values, errors="coerce").astype("Float64")
-        whole = numbers.notna() & (numbers % 1 == 0)
-        text = numbers.astype("string")
-        text[whole] = numbers[whole].astype("Int64").astype("string")
-    else:
-        text = values.astype("string").str.strip()
+    text = id_text(values)
     return text.mask(text == "").rename(KEY)
 
 

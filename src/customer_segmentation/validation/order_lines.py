@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from customer_segmentation.errors import ConfigurationError
 from customer_segmentation.io import hashing
 from customer_segmentation.io.headers import normalise_header
+from customer_segmentation.io.ids import id_text
 from customer_segmentation.names import READ_PROBLEM_COLUMN, REASON_COLUMN, ROW_COLUMN
 from customer_segmentation.validation import reasons
 from customer_segmentation.validation.cells import DistinctCells, take
@@ -81,18 +82,8 @@ class OrderLog(BaseModel):
         return [header for header in self.columns().values() if normalise_header(header) not in found]
 
 
-def _ids(values: pd.Series) -> pd.Series:
-    """Ids as text people write them: ``12346``, not ``12346.0``; empty cells stay missing."""
-    if pd.api.types.is_float_dtype(values):
-        whole = values.notna() & (values == values.round())
-        text = values.astype("string").where(~whole, values.where(whole).astype("Int64").astype("string"))
-    else:
-        text = values.astype("string")
-    return text.str.strip()
-
-
 def _placeholders(spec: OrderLog) -> set[str]:
-    return {normalise_header(_ids(pd.Series([value])).fillna("").iloc[0]) for value in spec.placeholder_ids}
+    return {normalise_header(id_text(pd.Series([value])).fillna("").iloc[0]) for value in spec.placeholder_ids}
 
 
 def _named(frame: pd.DataFrame, spec: OrderLog) -> dict[str, str]:
@@ -185,7 +176,7 @@ def _typed(cells: dict[str, DistinctCells], named: dict[str, str], spec: OrderLo
     """Each of :data:`LINE_COLUMNS` as values of a column's distinct cells or of the lines; every cell that cannot
     be used recorded in ``problems``."""
     ids = cells["customer_id"]
-    customer = _ids(ids.distinct)
+    customer = id_text(ids.distinct)
     no_id = customer.isna() | (customer == "")
     problems.add(ids.mask(no_id), named["customer_id"], ids.cells, reasons.MISSING)
     placeholder = ~no_id & customer.str.lower().isin(_placeholders(spec)).fillna(False)
@@ -193,7 +184,7 @@ def _typed(cells: dict[str, DistinctCells], named: dict[str, str], spec: OrderLo
         problems.add(ids.mask(placeholder & (customer == value)), named["customer_id"], ids.cells,
                      placeholder_reason(str(value)))
     orders = cells["order_id"]
-    order = _ids(orders.distinct)
+    order = id_text(orders.distinct)
     problems.add(orders.mask(order.isna() | (order == "")), named["order_id"], orders.cells, MISSING_ORDER)
     when = cells["date"]
     dates, not_a_date = parse_dates(when.distinct, spec.date_format)
@@ -212,7 +203,7 @@ def _typed(cells: dict[str, DistinctCells], named: dict[str, str], spec: OrderLo
         amount = quantity * price
     cancelled = order.str.upper().str.startswith(spec.cancellation_prefix.upper()).fillna(False)
     is_return = orders.mask(cancelled) | (amount < 0).to_numpy()
-    product = ((cells["product"], _ids(cells["product"].distinct)) if "product" in cells
+    product = ((cells["product"], id_text(cells["product"].distinct)) if "product" in cells
                else (None, pd.Series(pd.NA, index=index, dtype="string")))
     return {"customer_id": (ids, customer), "order_id": (orders, order), "date": (when, dates),
             "quantity": (None, quantity), "amount": (None, np.where(is_return, -amount.abs(), amount)),

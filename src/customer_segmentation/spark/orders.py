@@ -20,9 +20,9 @@ from pyspark.sql import types as T
 from customer_segmentation.names import READ_PROBLEM_COLUMN, REASON_COLUMN, ROW_COLUMN
 from customer_segmentation.spark.frames import number_rows
 from customer_segmentation.validation.order_lines import OrderLog, line_values
-from customer_segmentation.validation.problems import reasons_by_row
+from customer_segmentation.validation.problems import problem_kinds, reasons_by_row
 
-KEYS = "__problem_keys"  # each line's problems as counts_by_reason words them ("UnitPrice: zero: ...")
+KEYS = "__problem_keys"  # each line's problems as problem_kinds words them ("UnitPrice: zero: ...")
 # The typed values beside the cells as read: Spark's names ignore case, so "quantity" would clash with "Quantity".
 _PREFIX = "__line_"
 _TYPES = {"customer_id": T.StringType(), "order_id": T.StringType(), "date": T.TimestampNTZType(),
@@ -58,8 +58,7 @@ def check_lines(unique: DataFrame, spec: OrderLog) -> DataFrame:
 
 def _checked(batch: pd.DataFrame, spec: OrderLog, raw: list[str]) -> pd.DataFrame:
     lines, records = line_values(batch, spec)
-    column = records["column"].fillna("").astype(str)
-    records = records.assign(key=column.where(column == "", column + ": ") + records["reason"].astype(str))
+    records = records.assign(key=problem_kinds(records))
     grouped = records.groupby("row")["key"].agg(list).to_dict()
     keys = pd.Series([grouped.get(row, []) for row in batch.index], index=batch.index, dtype=object)
     text = batch[raw].astype("string").astype(object).where(batch[raw].notna(), None)

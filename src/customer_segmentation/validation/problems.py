@@ -121,6 +121,13 @@ def reasons_by_row(problems: pd.DataFrame) -> pd.Series:
     return pd.Series(joined, index=rows[starts], dtype="object")
 
 
+def problem_kinds(problems: pd.DataFrame) -> np.ndarray:
+    """Each record's kind of problem, as the counts and the reports word it: ``"age: outside the allowed range
+    [18, 100]"``, or the reason alone for a problem of the whole row."""
+    column, reason = problems["column"].fillna("").astype(str), problems["reason"].astype(str)
+    return np.where(column == "", reason, column + ": " + reason)
+
+
 def counts_by_reason(problems: pd.DataFrame, counts: str | None = None) -> dict[str, int]:
     """How many times each kind of problem occurred: ``{"age: outside the allowed range [18, 100]": 3}``.
 
@@ -139,9 +146,7 @@ def counts_by_reason(problems: pd.DataFrame, counts: str | None = None) -> dict[
         first = np.unique(pairs, return_index=True)[1]
         problems = problems.iloc[first].assign(_count=np.bincount(pairs))
         counts = "_count"
-    column = problems["column"].fillna("").astype(str)
-    key = np.where(column == "", problems["reason"].astype(str), column + ": " + problems["reason"].astype(str))
-    totals = pd.Series(problems[counts].to_numpy(), index=key).groupby(level=0, sort=False).sum()
+    totals = pd.Series(problems[counts].to_numpy(), index=problem_kinds(problems)).groupby(level=0, sort=False).sum()
     return {str(k): int(v) for k, v in totals.sort_values(ascending=False, kind="stable").items()}
 
 

@@ -109,3 +109,13 @@ def _with_snapshot(model, day: str):
     model = copy.deepcopy(model)
     setattr(model, ORDER_LOG_ATTRIBUTE, {**getattr(model, ORDER_LOG_ATTRIBUTE), "snapshot_date": day})
     return model
+
+
+def test_a_parquet_upload_that_is_not_parquet_says_so_and_what_to_do():
+    from customer_segmentation.app_support.uploads import read_upload
+
+    with pytest.raises(CustomerDataError) as error:
+        read_upload(b"InvoiceNo,CustomerID\n1,7\n", "orders.parquet")
+    message = str(error.value)
+    assert message.startswith("orders.parquet cannot be read as Parquet (")
+    assert message.endswith("): export it as Parquet again, or upload a CSV")

@@ -16,7 +16,7 @@ import pandas as pd
 from customer_segmentation.errors import CustomerDataError
 from customer_segmentation.io.csv_files import read_customer_csv
 from customer_segmentation.io.filenames import safe_stem
-from customer_segmentation.io.parquet_files import parquet_cell_bytes
+from customer_segmentation.io.parquet_files import parquet_cell_bytes, read_parquet
 
 CSV_TYPES = ("csv", "tsv", "txt")
 EXCEL_TYPES = ("xlsx", "xlsm")
@@ -61,15 +61,8 @@ def _read_excel(data: bytes, name: str, kind: str) -> pd.DataFrame:
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
-    import pyarrow as pa
-
     cells = parquet_cell_bytes([io.BytesIO(data)])
     if cells > MAX_PARQUET_CELL_BYTES:
         raise CustomerDataError(f"{name} holds about {cells:,} bytes of cells once read, more than the "
                                 f"{MAX_PARQUET_CELL_BYTES:,} an upload may have: split it into smaller files")
-    try:
-        return pd.read_parquet(io.BytesIO(data))
-    except (pa.ArrowException, OSError, ValueError) as error:
-        cause = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise CustomerDataError(f"{name} cannot be read as Parquet ({cause}): export it as Parquet again, or "
-                                "upload a CSV") from None
+    return read_parquet(io.BytesIO(data), name, "upload a CSV")

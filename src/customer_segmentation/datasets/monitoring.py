@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline
 from customer_segmentation.datasets.atomic import AtomicDataset
 from customer_segmentation.datasets.model_file import SegmentationModelDataset
 from customer_segmentation.errors import ConfigurationError, CustomerDataError
-from customer_segmentation.io.parquet_files import parquet_cell_bytes
+from customer_segmentation.io.parquet_files import parquet_cell_bytes, read_parquet
 from customer_segmentation.segmentation.contract import model_problems
 
 #: The largest batch read by default (bytes on disk): a few million customer rows.
@@ -49,7 +49,7 @@ class CustomerFileDataset(AbstractDataset[None, pd.DataFrame]):
             raise ConfigurationError(f"no customer file at {path}; pass it with --params batch_path=<file>")
         self._check_size(path, _files_of(path))
         if path.is_dir() or path.suffix == ".parquet":
-            return _read_parquet(path)
+            return read_parquet(path, f"the batch {path}", "give a CSV or Excel file its own extension (.csv, .xlsx)")
         if path.suffix in (".xlsx", ".xlsm"):
             from customer_segmentation.io.excel_files import read_customer_excel
 
@@ -98,18 +98,6 @@ def _files_of(path: Path) -> list[Path]:
         raise CustomerDataError(f"the batch {path} is not a regular file (a device, a pipe or a socket, which may "
                                 f"never end): save the customers to a file and {_PASS_A_FILE}")
     return [path]
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    import pyarrow as pa
-
-    try:
-        return pd.read_parquet(path)
-    except (pa.ArrowException, OSError, ValueError) as error:
-        cause = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise CustomerDataError(
-            f"the batch {path} cannot be read as Parquet ({cause}): export it as Parquet again, or give a CSV or "
-            "Excel file its own extension (.csv, .xlsx)") from error
 
 
 class ServedModelDataset(AbstractDataset[None, Pipeline]):
